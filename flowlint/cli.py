@@ -1,0 +1,162 @@
+"""The ``flowlint`` command: thin click commands over the pipeline.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage, config or
+manifest error; 3 internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from flowlint import __version__
+from flowlint.diagnostics import Severity
+from flowlint.errors import UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+REPORT_URL = "https://github.com/flowlint/flowlint/issues"
+
+
+def _fail_usage(message: str) -> NoReturn:
+    click.echo(f"flowlint: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _guarded(verbose: bool, action: Callable[[], int]) -> NoReturn:
+    """Run ``action``; turn user errors into exit 2 and crashes into exit 3 with a report request."""
+    try:
+        code = action()
+    except UsageError as error:
+        _fail_usage(str(error))
+    except KeyboardInterrupt:
+        click.echo("flowlint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence: exit 3, never a bare traceback
+        if verbose:
+            traceback.print_exc()
+        click.echo(f"flowlint: internal error: {type(error).__name__}: {error}", err=True)
+        click.echo(
+            f"This is a bug in flowlint {__version__}. Please report it at {REPORT_URL} with the command "
+            "you ran and the file it ran on" + ("" if verbose else " (--verbose prints the traceback)") + ".",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="flowlint")
+def main() -> None:
+    """flowlint: lint Kestra flows and resolve every plugin version against the installed plugins."""
+
+
+def _codes(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--manifest", "manifests", multiple=True, type=click.Path(path_type=Path),
+              help="Manifest of installed plugins (repeatable, merged). Replaces the configured one.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Config file (.flowlint.yaml or pyproject.toml); default: found from the working folder up.")
+@click.option("--format", "output_format", type=click.Choice(["full", "concise", "json"]),
+              help="Output format (default: full).")
+@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file instead of standard output.")
+@click.option("--select", multiple=True, help="Codes or prefixes to check (FL1, FL102, ALL); comma-separated.")
+@click.option("--ignore", multiple=True, help="Codes or prefixes not to check; comma-separated.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+              help="Lowest severity that makes the exit code 1 (default: error).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--stdin-filename", help="With '-': the file name to report and to find the config from.")
+@click.option("--target-kestra-version", help="Kestra version whose rules apply (default: config, else 1.3).")
+@click.option("--force-exclude", is_flag=True, help="Apply `exclude` to files named on the command line too.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Say more; print tracebacks of internal errors.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+def check(**options: Any) -> None:
+    """Check Kestra flow files (folders: their *.yml/*.yaml; '-': standard input)."""
+    _guarded(bool(options["verbose"]), lambda: _run_check(options))
+
+
+def _run_check(options: dict[str, Any]) -> int:
+    from flowlint.run import CheckOptions, run_check
+
+    fail_on = options["fail_on"]
+    result = run_check(
+        CheckOptions(
+            paths=tuple(options["paths"]),
+            manifests=tuple(options["manifests"]),
+            config=options["config_path"],
+            select=_codes(options["select"]),
+            ignore=_codes(options["ignore"]),
+            fail_on=Severity(fail_on) if fail_on else None,
+            stdin_filename=options["stdin_filename"],
+            target=options["target_kestra_version"],
+            force_exclude=bool(options["force_exclude"]),
+            cwd=Path.cwd(),
+        )
+    )
+    from flowlint.formats import render
+
+    output_file: Path | None = options["output_file"]
+    color = _use_color(options["color"]) and output_file is None
+    text = render(options["output_format"] or "full", result.report, color=color, quiet=bool(options["quiet"]))
+    if output_file is not None:
+        try:
+            output_file.write_text(text, "utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {output_file}: {error.strerror or error}") from None
+    else:
+        click.echo(text, nl=False)
+    if options["exit_zero"]:
+        return EXIT_OK
+    return EXIT_FINDINGS if result.report.failed(result.fail_on) else EXIT_OK
+
+
+def _use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+@main.command("rules")
+@click.option("--all", "show_all", is_flag=True, help="Also say which rules are off by default.")
+def rules_command(show_all: bool) -> None:
+    """List every rule: code, name, default severity and summary."""
+    from flowlint.rules import RULES
+
+    for rule in RULES:
+        state = "" if rule.enabled_by_default or not show_all else "  (off by default)"
+        fix = " [fix]" if rule.fixable else ""
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}{fix}{state}")
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_command(code: str) -> None:
+    """Explain one rule, with a bad and a good example."""
+    from flowlint.rules import RULES_BY_CODE
+
+    rule = RULES_BY_CODE.get(code.strip().upper())
+    if rule is None:
+        _fail_usage(f"no rule {code!r}: `flowlint rules` lists them")
+    enabled = "on" if rule.enabled_by_default else "off"
+    fix = "; has a fix" if rule.fixable else ""
+    indent = "    "
+    click.echo(
+        f"{rule.code} {rule.name} ({rule.severity.value}, {enabled} by default{fix})\n\n"
+        f"{rule.summary}\n\n{rule.explanation}\n\n"
+        f"Bad:\n{indent}{rule.bad.rstrip().replace(chr(10), chr(10) + indent)}\n\n"
+        f"Good:\n{indent}{rule.good.rstrip().replace(chr(10), chr(10) + indent)}\n\n"
+        f"More: {rule.url}"
+    )

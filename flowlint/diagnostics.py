@@ -1,0 +1,81 @@
+"""The data every finding carries: where, what, how bad, and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(Enum):
+    """How bad a finding is; ordered so that ``ERROR`` is the highest."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """0 for info, 1 for warning, 2 for error."""
+        return _RANKS[self]
+
+
+_RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A range of a file: 1-based lines and columns (characters); the end column is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start_offset: int = field(default=0, compare=False)
+    end_offset: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place that explains a finding (the first duplicate, the default that decided)."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the characters ``start_offset:end_offset`` of the text with ``replacement``."""
+
+    span: Span
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A change that resolves a finding; ``safe`` fixes keep the flow's meaning or intent."""
+
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding in one file."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span
+    yaml_path: str = ""
+    help: str | None = None
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order of display: file, position, code, message."""
+        return (self.path, self.span.line, self.span.column, self.code, self.message)

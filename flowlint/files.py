@@ -1,0 +1,119 @@
+"""Which files a run checks: the paths given, folders expanded to their YAML files.
+
+Folders are walked for ``*.yml``/``*.yaml``, skipping what ``exclude`` (gitignore-style patterns,
+relative to the config's folder) and every ``.gitignore`` on the way rule out. A file named
+explicitly is always checked, unless ``force_exclude`` is set (pre-commit passes files one by one).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+YAML_SUFFIXES = (".yml", ".yaml")
+_ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".flowlint_cache", "node_modules", "__pycache__"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to check, with the name findings use for it."""
+
+    path: Path
+    display: str
+
+
+def _spec(patterns: Sequence[str]) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def display_name(path: Path, cwd: Path) -> str:
+    """``path`` relative to ``cwd`` when it is below it, else as an absolute path; always with ``/``."""
+    absolute = path if path.is_absolute() else cwd / path
+    try:
+        return absolute.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def collect(
+    paths: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str], force_exclude: bool = False
+) -> Iterator[Candidate]:
+    """Every file to check under ``paths``, each once, folders in sorted order."""
+    excluded = _spec(exclude)
+    seen: set[Path] = set()
+    for given in paths:
+        absolute = given if given.is_absolute() else cwd / given
+        if absolute.is_dir():
+            for found in _walk(absolute, root, excluded):
+                if found not in seen:
+                    seen.add(found)
+                    yield Candidate(found, display_name(found, cwd))
+        else:
+            if force_exclude and _is_excluded(absolute, root, excluded):
+                continue
+            key = absolute.resolve() if absolute.exists() else absolute
+            if key not in seen:
+                seen.add(key)
+                yield Candidate(absolute, display_name(absolute, cwd))
+
+
+def _is_excluded(path: Path, root: Path, excluded: pathspec.PathSpec) -> bool:
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return False
+    return excluded.match_file(relative)
+
+
+def _walk(top: Path, root: Path, excluded: pathspec.PathSpec) -> Iterator[Path]:
+    resolved_root = root.resolve()
+    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top.resolve(), [])]
+    while stack:
+        folder, ignores = stack.pop()
+        gitignore = folder / ".gitignore"
+        if gitignore.is_file():
+            try:
+                ignores = [*ignores, (folder, _spec(gitignore.read_text("utf-8", errors="replace").splitlines()))]
+            except OSError:
+                pass
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if is_dir and entry.name in _ALWAYS_SKIPPED:
+                continue
+            if _ignored(path, is_dir, resolved_root, excluded, ignores):
+                continue
+            if is_dir:
+                subfolders.append((path, ignores))
+            elif entry.name.endswith(YAML_SUFFIXES) and (entry.is_file() or entry.is_symlink()):
+                yield path
+        stack.extend(reversed(subfolders))
+
+
+def _ignored(
+    path: Path,
+    is_dir: bool,
+    root: Path,
+    excluded: pathspec.PathSpec,
+    ignores: Sequence[tuple[Path, pathspec.PathSpec]],
+) -> bool:
+    suffix = "/" if is_dir else ""
+    try:
+        relative = path.relative_to(root).as_posix() + suffix
+        if excluded.match_file(relative):
+            return True
+    except ValueError:
+        pass
+    for base, spec in ignores:
+        if spec.match_file(path.relative_to(base).as_posix() + suffix):
+            return True
+    return False

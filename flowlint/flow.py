@@ -1,0 +1,281 @@
+"""A read-only view of one flow document: its ids, its defaults and every plugin it uses.
+
+One iterative walk over the whole document (SEMANTICS §1) finds duplicate keys, counts aliases and
+collects plugin uses at any depth. The walk is generic: a mapping whose ``type`` looks like a Java
+class name is a plugin candidate wherever it stands; only its *kind* comes from the slot it fills.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from flowlint.source import MAX_COLLECTION_ALIASES, NULL_TAG, get, is_str
+
+PLUGIN_TYPE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+")
+
+PLUGIN_ROOTS = ("tasks", "errors", "finally", "afterExecution", "triggers", "listeners")
+"""Top-level keys whose subtrees hold plugins; every other top-level subtree holds none."""
+
+TASK_LISTS = frozenset({"tasks", "errors", "finally", "afterExecution", "then", "else", "defaults"})
+"""Keys whose list items are tasks (Flowable children, Switch ``defaults``)."""
+
+PLUGIN_SLOTS = frozenset({"task", "trigger", "condition", "taskRunner"})
+_LIST_SLOTS = {"task-list": "a list of tasks", "trigger-list": "a list of triggers"}
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_$-]+")
+
+
+@dataclass(frozen=True)
+class PluginUse:
+    """One task, trigger, condition, task runner or other plugin object of a flow."""
+
+    kind: str
+    node: MappingNode
+    type_node: ScalarNode
+    type_name: str
+    yaml_path: str
+    version_key: ScalarNode | None = None
+    version_node: Node | None = None
+    id_node: Node | None = None
+
+    @property
+    def id(self) -> str | None:
+        """The ``id`` of the task or trigger, when it is a string."""
+        return self.id_node.value if is_str(self.id_node) else None
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A key written twice in one mapping."""
+
+    first: ScalarNode
+    again: ScalarNode
+    yaml_path: str
+
+
+@dataclass(frozen=True)
+class FlowDefault:
+    """One entry of the flow's ``pluginDefaults`` (or legacy ``taskDefaults``)."""
+
+    node: Node
+    yaml_path: str
+    type_node: Node | None
+    values_node: Node | None
+    version_node: Node | None
+    forced_node: Node | None
+
+    @property
+    def type_name(self) -> str | None:
+        """The ``type`` the default applies to (a type or a prefix), when it is a string."""
+        return self.type_node.value if is_str(self.type_node) else None
+
+
+@dataclass(frozen=True)
+class SlotItem:
+    """Whatever stands where a task, trigger, condition or task runner must be."""
+
+    slot: str
+    node: Node
+    yaml_path: str
+
+
+@dataclass(frozen=True)
+class ShapeError:
+    """A plugin list that is not a list (``tasks: {...}``)."""
+
+    node: Node
+    yaml_path: str
+    expected: str
+
+
+@dataclass
+class Flow:
+    """One YAML document that is a Kestra flow."""
+
+    root: MappingNode
+    document_index: int
+    uses: list[PluginUse] = field(default_factory=list)
+    duplicate_keys: list[DuplicateKey] = field(default_factory=list)
+    alias_overflow: Node | None = None
+    defaults: list[FlowDefault] = field(default_factory=list)
+    slot_items: list[SlotItem] = field(default_factory=list)
+    shape_errors: list[ShapeError] = field(default_factory=list)
+
+    def top(self, key: str) -> tuple[ScalarNode, Node] | None:
+        """The top-level (key node, value node) of ``key``."""
+        return get(self.root, key)
+
+    @property
+    def id(self) -> str | None:
+        """The flow id, when it is a string."""
+        found = self.top("id")
+        return found[1].value if found and is_str(found[1]) else None
+
+    @property
+    def namespace(self) -> str | None:
+        """The flow namespace, when it is a string."""
+        found = self.top("namespace")
+        return found[1].value if found and is_str(found[1]) else None
+
+    @property
+    def defaults_key(self) -> str | None:
+        """``pluginDefaults`` or ``taskDefaults``, whichever the flow uses (the last written wins)."""
+        found = [
+            key.value
+            for key, _ in self.root.value
+            if isinstance(key, ScalarNode) and key.value in ("pluginDefaults", "taskDefaults")
+        ]
+        return found[-1] if found else None
+
+
+def is_flow_document(node: Node | None) -> bool:
+    """A mapping with ``id`` and ``namespace``, or with ``tasks`` and one of them."""
+    if not isinstance(node, MappingNode):
+        return False
+    keys = {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
+    return ("id" in keys and "namespace" in keys) or ("tasks" in keys and bool(keys & {"id", "namespace"}))
+
+
+def path_join(base: str, key: Node) -> str:
+    """``base.key``, or ``base["key"]`` for keys that are not plain identifiers."""
+    if not isinstance(key, ScalarNode):
+        return f"{base}[?]"
+    text = key.value
+    if _IDENTIFIER.fullmatch(text):
+        return f"{base}.{text}" if base else text
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{base}["{escaped}"]'
+
+
+def read_flow(root: MappingNode, document_index: int) -> Flow:
+    """Walk the document once and build its Flow view."""
+    flow = Flow(root=root, document_index=document_index)
+    seen: set[int] = set()
+    aliases = 0
+    # (node, yaml path, slot, inside a plugin-bearing subtree)
+    stack: list[tuple[Node, str, str, bool]] = []
+    for key, value in reversed(root.value):
+        name = key.value if isinstance(key, ScalarNode) else None
+        slot = "trigger-list" if name == "triggers" else "task-list" if name in TASK_LISTS else "any"
+        stack.append((value, path_join("", key), slot, name in PLUGIN_ROOTS))
+    _check_duplicates(root, "", flow)
+    while stack:
+        node, path, slot, bearing = stack.pop()
+        if isinstance(node, MappingNode | SequenceNode):
+            if id(node) in seen:
+                aliases += 1
+                if aliases > MAX_COLLECTION_ALIASES and flow.alias_overflow is None:
+                    flow.alias_overflow = node
+                continue
+            seen.add(id(node))
+        if bearing and slot in PLUGIN_SLOTS:
+            flow.slot_items.append(SlotItem(slot, node, path))
+        elif bearing and slot in _LIST_SLOTS and not isinstance(node, SequenceNode):
+            if not (isinstance(node, ScalarNode) and node.tag == NULL_TAG):
+                flow.shape_errors.append(ShapeError(node, path, _LIST_SLOTS[slot]))
+        if isinstance(node, SequenceNode):
+            item_slot = {"task-list": "task", "trigger-list": "trigger", "condition-list": "condition"}.get(
+                slot, "any"
+            )
+            for index in range(len(node.value) - 1, -1, -1):
+                stack.append((node.value[index], f"{path}[{index}]", item_slot, bearing))
+            continue
+        if not isinstance(node, MappingNode):
+            continue
+        _check_duplicates(node, path, flow)
+        if bearing:
+            _record_use(node, path, slot, flow)
+        for key, value in reversed(node.value):
+            name = key.value if isinstance(key, ScalarNode) else None
+            stack.append((value, path_join(path, key), _child_slot(name, value, slot), bearing))
+    flow.defaults = _flow_defaults(flow)
+    return flow
+
+
+def _child_slot(name: str | None, value: Node, parent_slot: str) -> str:
+    if parent_slot == "case-map":
+        return "task-list"
+    if parent_slot == "condition-map":
+        return "condition"
+    if name is None:
+        return "any"
+    if name == "conditions":
+        return "condition-list" if isinstance(value, SequenceNode) else "condition-map"
+    if name == "taskRunner":
+        return "taskRunner"
+    if name in TASK_LISTS:
+        return "task-list"
+    if name == "cases":
+        return "case-map"
+    if name == "task":
+        return "task"
+    return "any"
+
+
+def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> None:
+    found = get(node, "type")
+    if found is None or not is_str(found[1]) or not PLUGIN_TYPE.fullmatch(found[1].value):
+        return
+    type_node = found[1]
+    assert isinstance(type_node, ScalarNode)
+    id_entry = get(node, "id")
+    if slot in ("task", "trigger", "condition", "taskRunner"):
+        kind = slot
+    elif slot == "condition-map":
+        kind = "condition"
+    else:
+        kind = "task" if id_entry is not None else "other"
+    version = get(node, "version")
+    flow.uses.append(
+        PluginUse(
+            kind=kind,
+            node=node,
+            type_node=type_node,
+            type_name=type_node.value,
+            yaml_path=path,
+            version_key=version[0] if version else None,
+            version_node=version[1] if version else None,
+            id_node=id_entry[1] if id_entry else None,
+        )
+    )
+
+
+def _check_duplicates(node: MappingNode, path: str, flow: Flow) -> None:
+    if len(node.value) < 2:
+        return
+    first: dict[str, ScalarNode] = {}
+    for key, _ in node.value:
+        if not isinstance(key, ScalarNode):
+            continue
+        earlier = first.get(key.value)
+        if earlier is None:
+            first[key.value] = key
+        else:
+            flow.duplicate_keys.append(DuplicateKey(earlier, key, path_join(path, key)))
+
+
+def _flow_defaults(flow: Flow) -> list[FlowDefault]:
+    key = flow.defaults_key
+    found = flow.top(key) if key else None
+    if found is None or not isinstance(found[1], SequenceNode):
+        return []
+    defaults = []
+    for index, item in enumerate(found[1].value):
+        values = get(item, "values")
+        version = get(values[1], "version") if values else None
+        type_entry = get(item, "type")
+        forced = get(item, "forced")
+        defaults.append(
+            FlowDefault(
+                node=item,
+                yaml_path=f"{key}[{index}]",
+                type_node=type_entry[1] if type_entry else None,
+                values_node=values[1] if values else None,
+                version_node=version[1] if version else None,
+                forced_node=forced[1] if forced else None,
+            )
+        )
+    return defaults

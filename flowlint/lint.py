@@ -1,0 +1,121 @@
+"""The pipeline for one file: bytes -> source -> flows -> checks -> suppressions -> findings."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml.nodes import MappingNode
+
+from flowlint import suppress
+from flowlint.config import Settings
+from flowlint.diagnostics import Diagnostic, Span
+from flowlint.flow import is_flow_document, read_flow
+from flowlint.manifest.model import Manifest
+from flowlint.rules import ALL_CODES, CHECKS, RULES_BY_CODE, CheckContext
+from flowlint.source import Source, SourceError, decode, parse
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What checking one file found."""
+
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    documents: int = 0
+    flows: int = 0
+    excerpts: Mapping[int, str] = field(default_factory=dict)
+    """The text of each line a finding starts on, for snippets."""
+
+    @property
+    def skipped(self) -> bool:
+        """A readable YAML file with no flow in it (counted, not checked)."""
+        return self.flows == 0 and not any(d.code == "FL001" for d in self.diagnostics)
+
+
+@dataclass(frozen=True)
+class Linter:
+    """Checks files against one manifest and one set of settings."""
+
+    settings: Settings
+    manifest: Manifest
+    enabled: frozenset[str]
+
+    def lint_path(self, path: Path, display: str) -> FileResult:
+        """Read and check the file at ``path``, reporting under ``display``."""
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            return self._source_error(display, SourceError(f"cannot read the file: {reason}", Span(1, 1, 1, 1)))
+        return self.lint_bytes(data, display)
+
+    def lint_bytes(self, data: bytes, display: str) -> FileResult:
+        """Decode and check file content."""
+        text = decode(data)
+        if isinstance(text, SourceError):
+            return self._source_error(display, text)
+        return self.lint_text(text, display)
+
+    def lint_text(self, text: str, display: str) -> FileResult:
+        """Check the YAML ``text`` of a file named ``display``."""
+        source = parse(display, text)
+        diagnostics: list[Diagnostic] = []
+        if source.error is not None:
+            diagnostics.extend(self._source_error(display, source.error).diagnostics)
+        flows = 0
+        for index, document in enumerate(source.documents):
+            if not is_flow_document(document):
+                continue
+            assert isinstance(document, MappingNode)
+            flows += 1
+            context = CheckContext(
+                source=source,
+                flow=read_flow(document, index),
+                settings=self.settings,
+                manifest=self.manifest,
+                rules=RULES_BY_CODE,
+                enabled=self._enabled_for(display),
+            )
+            for check in CHECKS:
+                check(context)
+            diagnostics.extend(context.diagnostics)
+        diagnostics = self._suppress(source, diagnostics) if flows else diagnostics
+        diagnostics.sort(key=lambda d: d.sort_key)
+        excerpts = {d.span.line: source.line_text(d.span.line) for d in diagnostics}
+        return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts)
+
+    def _suppress(self, source: Source, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        directives = suppress.find_directives(source.text, source.lines, source.documents)
+        if not directives:
+            return diagnostics
+        return suppress.apply(
+            diagnostics,
+            directives,
+            ALL_CODES,
+            self._enabled_for(source.path),
+            source.path,
+            RULES_BY_CODE,
+            dict(self.settings.severity),
+        )
+
+    def _enabled_for(self, display: str) -> frozenset[str]:
+        ignored = {
+            code
+            for pattern, codes in self.settings.per_file_ignores.items()
+            if fnmatch.fnmatch(display, pattern)
+            for code in codes
+        }
+        if not ignored:
+            return self.enabled
+        return frozenset(c for c in self.enabled if not any(c.startswith(i) or i == "ALL" for i in ignored))
+
+    def _source_error(self, display: str, error: SourceError) -> FileResult:
+        if "FL001" not in self._enabled_for(display):
+            return FileResult(display, ())
+        rule = RULES_BY_CODE["FL001"]
+        level = self.settings.severity.get("FL001", rule.severity)
+        diagnostic = Diagnostic("FL001", rule.name, level, error.message, display, error.span)
+        return FileResult(display, (diagnostic,))

@@ -1,0 +1,141 @@
+"""The installed-plugins model: plugins, their versions, the types each version provides.
+
+The type index (type or alias -> plugin -> versions that contain it) is built lazily, once, on first
+use, so loading a manifest that a run does not query costs nothing more than reading it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from flowlint.versions import Version, parse_version
+
+CORE_PREFIXES = ("io.kestra.plugin.core.", "io.kestra.core.")
+"""Packages of Kestra's core plugin, bundled with Kestra and never versioned."""
+
+KINDS = ("tasks", "triggers", "conditions", "taskRunners", "others")
+"""The manifest keys that list types, in the order they are reported."""
+
+KIND_OF_KEY = {
+    "tasks": "task",
+    "triggers": "trigger",
+    "conditions": "condition",
+    "taskRunners": "taskRunner",
+    "others": "other",
+}
+
+
+@dataclass(frozen=True)
+class PluginVersion:
+    """One installed version of one plugin, with the types it provides."""
+
+    version: Version
+    types: Mapping[str, str]
+    """type -> kind (task, trigger, condition, taskRunner, other)."""
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """alias -> canonical type."""
+
+    @property
+    def text(self) -> str:
+        """The version as written in the manifest."""
+        return self.version.text
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """A plugin artifact, identified by its Maven coordinates, with its installed versions."""
+
+    group_id: str
+    artifact_id: str
+    versions: tuple[PluginVersion, ...]
+    core: bool = False
+    title: str | None = None
+
+    @property
+    def coordinates(self) -> str:
+        """``groupId:artifactId``."""
+        return f"{self.group_id}:{self.artifact_id}"
+
+
+@dataclass(frozen=True)
+class TypeEntry:
+    """What the index knows of one type name in one plugin."""
+
+    plugin: Plugin
+    versions: tuple[PluginVersion, ...]
+    """The versions of ``plugin`` that contain the type (or declare it as an alias)."""
+    canonical: str | None
+    """The canonical type when the name is an alias, else None."""
+    kind: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The plugins of one Kestra instance (or of the bundled catalog)."""
+
+    plugins: tuple[Plugin, ...]
+    source: str = "manifest"
+    kestra_version: str | None = None
+    origin: str | None = None
+    """The file it was read from, when it was read from one."""
+
+    @cached_property
+    def _index(self) -> dict[str, list[TypeEntry]]:
+        index: dict[str, list[TypeEntry]] = {}
+        for plugin in self.plugins:
+            per_type: dict[str, list[PluginVersion]] = {}
+            canonical: dict[str, str] = {}
+            kinds: dict[str, str] = {}
+            for version in plugin.versions:
+                for type_name, kind in version.types.items():
+                    per_type.setdefault(type_name, []).append(version)
+                    kinds.setdefault(type_name, kind)
+                for alias, target in version.aliases.items():
+                    per_type.setdefault(alias, []).append(version)
+                    canonical[alias] = target
+                    kinds.setdefault(alias, version.types.get(target, "other"))
+            for type_name, versions in per_type.items():
+                index.setdefault(type_name, []).append(
+                    TypeEntry(plugin, tuple(versions), canonical.get(type_name), kinds[type_name])
+                )
+        return index
+
+    @cached_property
+    def _lowercase(self) -> dict[str, str]:
+        return {name.lower(): name for name in self._index}
+
+    def lookup(self, type_name: str) -> list[TypeEntry]:
+        """Every plugin that provides ``type_name`` (exactly, case-sensitively) or declares it as alias."""
+        return self._index.get(type_name, [])
+
+    def case_insensitive(self, type_name: str) -> str | None:
+        """The known type that equals ``type_name`` but for case, if there is one."""
+        found = self._lowercase.get(type_name.lower())
+        return found if found != type_name else None
+
+    @property
+    def type_names(self) -> list[str]:
+        """Every known type and alias."""
+        return list(self._index)
+
+    @property
+    def has_core(self) -> bool:
+        """Whether the manifest describes Kestra's core plugin (so core types can be checked)."""
+        return any(plugin.core for plugin in self.plugins)
+
+    def summary(self) -> str:
+        """``N plugins, M versions`` for the run summary."""
+        versions = sum(len(p.versions) for p in self.plugins)
+        return f"{len(self.plugins)} plugins, {versions} versions"
+
+
+def plugin_version(
+    text: str, types: Mapping[str, str], aliases: Mapping[str, str] | None = None
+) -> PluginVersion:
+    """Build a PluginVersion from its manifest text; raises ValueError for an invalid version."""
+    parsed = parse_version(text)
+    if parsed is None:
+        raise ValueError(f"invalid version {text!r}")
+    return PluginVersion(parsed, dict(types), dict(aliases or {}))

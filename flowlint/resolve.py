@@ -1,0 +1,265 @@
+"""Which installed plugin version each plugin use runs with, and why (SEMANTICS §4).
+
+The first source that applies decides the requested version: a forced namespace or global default,
+the plugin's own ``version``, the flow's ``pluginDefaults``, namespace defaults (the flow's namespace,
+then each parent), global defaults, and last the instance's ``defaultVersion``. The request is then
+matched against the installed versions of the plugin that contain the type.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from flowlint.config import ConfiguredDefault, Settings
+from flowlint.flow import Flow, FlowDefault, PluginUse
+from flowlint.manifest.model import CORE_PREFIXES, Manifest, PluginVersion, TypeEntry
+from flowlint.source import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG
+from flowlint.versions import (
+    LEGACY,
+    MODERN,
+    Keyword,
+    Request,
+    Version,
+    java_number_text,
+    legacy_property_valid,
+    match,
+    parse_request,
+)
+
+
+class Status(Enum):
+    """The outcome of resolving one plugin use."""
+
+    CORE = "core"
+    RESOLVED = "resolved"
+    UNKNOWN_TYPE = "unknown-type"
+    AMBIGUOUS = "ambiguous"
+    INVALID = "invalid"
+    NOT_INSTALLED = "not-installed"
+    NOT_IN_VERSION = "not-in-version"
+    NO_VERSION = "no-version"
+    NOT_A_PLUGIN = "not-a-plugin"
+
+
+@dataclass(frozen=True)
+class VersionValue:
+    """A ``version`` node read the way Kestra reads it."""
+
+    written: str
+    """The scalar as written ('' for a collection)."""
+    text: str | None
+    """What Kestra asks for; None when the value is unusable."""
+    problem: str | None = None
+    """Why the value is not a usable version."""
+    numeric: bool = False
+    """A plain scalar YAML reads as a number (``0.20`` -> ``0.2``)."""
+    request: Request | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a requested version came from."""
+
+    level: str
+    """plugin, flow, namespace, global or instance."""
+    value: VersionValue
+    description: str
+    node: Node | None = None
+    """The flow node that holds the version (the plugin's or a flow default's)."""
+    flow_default: FlowDefault | None = None
+    configured: ConfiguredDefault | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome for one use: status, where the version came from, what it selected."""
+
+    use: PluginUse
+    status: Status
+    entries: tuple[TypeEntry, ...] = ()
+    origin: Origin | None = None
+    entry: TypeEntry | None = None
+    version: PluginVersion | None = None
+    """The selected version (RESOLVED), or the version that lacks the type (NOT_IN_VERSION)."""
+    matches: tuple[tuple[TypeEntry, PluginVersion], ...] = ()
+    """Every plugin that resolved the request (AMBIGUOUS)."""
+
+    @property
+    def request_text(self) -> str:
+        """The requested version as Kestra reads it."""
+        return self.origin.value.text or "" if self.origin else ""
+
+
+def read_version(node: Node, settings: Settings) -> VersionValue:
+    """Read a ``version`` value: a string, or a number as Kestra renders it; never a collection."""
+    if isinstance(node, MappingNode | SequenceNode):
+        kind = "a mapping" if isinstance(node, MappingNode) else "a list"
+        return VersionValue("", None, f"a version must be a string, not {kind}")
+    assert isinstance(node, ScalarNode)
+    written = node.value
+    if node.tag in (BOOL_TAG, NULL_TAG):
+        kind = "a boolean" if node.tag == BOOL_TAG else "null"
+        return VersionValue(written, None, f"a version must be a string, not {kind}")
+    numeric = node.tag in (INT_TAG, FLOAT_TAG) and node.style in ("", None)
+    text = _number_text(written, node.tag) if numeric else written
+    if node.tag not in (STR_TAG, INT_TAG, FLOAT_TAG):
+        return VersionValue(written, None, f"a version must be a string, not a value tagged {node.tag}")
+    return check_version_text(VersionValue(written, text, numeric=numeric), settings)
+
+
+def check_version_text(value: VersionValue, settings: Settings) -> VersionValue:
+    """Attach the parsed request, or the reason the text is not one."""
+    text = value.text or ""
+    problem: str | None = None
+    request: Request | None = None
+    if "{{" in text or "{%" in text:
+        problem = "Pebble expressions are not rendered in `version`: write the version itself"
+    else:
+        request = parse_request(text)
+        if request is None:
+            problem = f"{text!r} is not a version (MAJOR[.MINOR[.PATCH]][-QUALIFIER]) nor LATEST, OLDEST or NONE"
+        elif not settings.exact_full_versions and not legacy_property_valid(text):
+            problem = (
+                f"Kestra {settings.target_text} accepts only MAJOR.MINOR.PATCH[-QUALIFIER] or a keyword "
+                f"as `version`, not {text!r}"
+            )
+            request = None
+    return VersionValue(value.written, value.text, problem, value.numeric, request)
+
+
+def _number_text(written: str, tag: str) -> str:
+    lowered = written.replace("_", "").lower()
+    try:
+        if tag == INT_TAG:
+            sign = -1 if lowered.startswith("-") else 1
+            digits = lowered.lstrip("+-")
+            bases = {"0x": 16, "0o": 8, "0b": 2}
+            base = bases.get(digits[:2], 10)
+            return java_number_text(sign * int(digits[2:] if base != 10 else digits, base))
+        if lowered.lstrip("+-") == ".inf":
+            return java_number_text(-math.inf if lowered.startswith("-") else math.inf)
+        if lowered == ".nan":
+            return java_number_text(math.nan)
+        return java_number_text(float(lowered))
+    except ValueError:
+        return written
+
+
+def namespace_chain(namespace: str | None) -> list[str]:
+    """``a.b.c`` -> ``[a.b.c, a.b, a]``: the namespaces whose defaults apply, most specific first."""
+    if not namespace:
+        return []
+    parts = namespace.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+class Resolver:
+    """Resolves every plugin use of one flow; built once per flow."""
+
+    def __init__(self, flow: Flow, settings: Settings, manifest: Manifest) -> None:
+        self.flow = flow
+        self.settings = settings
+        self.manifest = manifest
+        self.rules = MODERN if settings.exact_full_versions else LEGACY
+        self._flow_defaults = [] if settings.kestra2 else self._usable_flow_defaults()
+        chain = namespace_chain(flow.namespace)
+        namespace_defaults = [d for ns in chain for d in settings.namespace_defaults.get(ns, ())]
+        self._forced = [d for d in (*namespace_defaults, *settings.global_defaults) if d.forced]
+        self._configured = [d for d in (*namespace_defaults, *settings.global_defaults) if not d.forced]
+
+    def _usable_flow_defaults(self) -> list[tuple[FlowDefault, str, VersionValue]]:
+        usable = []
+        for default in self.flow.defaults:
+            if default.type_name is None or default.version_node is None:
+                continue
+            usable.append((default, default.type_name, read_version(default.version_node, self.settings)))
+        return usable
+
+    def resolve_all(self) -> list[Resolution]:
+        """A resolution for every plugin use of the flow, in document order."""
+        return [self.resolve(use) for use in self.flow.uses]
+
+    def resolve(self, use: PluginUse) -> Resolution:
+        """Resolve one use."""
+        entries = tuple(self.manifest.lookup(use.type_name))
+        if any(entry.plugin.core for entry in entries) or (
+            not entries and use.type_name.startswith(CORE_PREFIXES) and not self.manifest.has_core
+        ):
+            return Resolution(use, Status.CORE, entries)
+        if not entries:
+            return Resolution(use, Status.NOT_A_PLUGIN if use.kind == "other" else Status.UNKNOWN_TYPE)
+        origin = self.origin(use)
+        value = origin.value
+        if value.request is None:
+            return Resolution(use, Status.INVALID, entries, origin)
+        request = value.request
+        if request is Keyword.NONE:
+            return Resolution(use, Status.NO_VERSION, entries, origin)
+        matches = []
+        for entry in entries:
+            chosen = match(request, [v.version for v in entry.versions], self.rules)
+            if chosen is not None:
+                matches.append((entry, _by_version(entry.versions, chosen)))
+        if len(matches) == 1:
+            entry, version = matches[0]
+            return Resolution(use, Status.RESOLVED, entries, origin, entry, version)
+        if matches:
+            return Resolution(use, Status.AMBIGUOUS, entries, origin, matches=tuple(matches))
+        for entry in entries:
+            chosen = match(request, [v.version for v in entry.plugin.versions], self.rules)
+            if chosen is not None:
+                version = _by_version(entry.plugin.versions, chosen)
+                return Resolution(use, Status.NOT_IN_VERSION, entries, origin, entry, version)
+        return Resolution(use, Status.NOT_INSTALLED, entries, origin, entries[0])
+
+    def origin(self, use: PluginUse) -> Origin:
+        """The first source of SEMANTICS §4 that gives ``use`` a version."""
+        for configured in self._forced:
+            if self._applies(configured.type, use.type_name):
+                return self._configured_origin(configured)
+        if use.version_node is not None and use.kind != "condition":
+            return Origin(
+                "plugin", read_version(use.version_node, self.settings), "its own version", use.version_node
+            )
+        for default, type_name, value in self._flow_defaults:
+            if self._applies(type_name, use.type_name):
+                return Origin(
+                    "flow",
+                    value,
+                    f"the flow's {default.yaml_path} for {type_name}",
+                    default.version_node,
+                    flow_default=default,
+                )
+        for configured in self._configured:
+            if self._applies(configured.type, use.type_name):
+                return self._configured_origin(configured)
+        return self._instance_origin()
+
+    def _applies(self, default_type: str, type_name: str) -> bool:
+        """A default for a type applies to it, to every type it prefixes, and (alias) to its canonical type."""
+        if type_name.startswith(default_type):
+            return True
+        return any(e.canonical == type_name for e in self.manifest.lookup(default_type))
+
+    def _configured_origin(self, configured: ConfiguredDefault) -> Origin:
+        value = check_version_text(VersionValue(configured.version, configured.version), self.settings)
+        return Origin(configured.level, value, f"the {configured.describe()}", configured=configured)
+
+    def _instance_origin(self) -> Origin:
+        text = self.settings.default_version
+        description = f"the instance default version {text} ({self.settings.default_version_origin})"
+        if text.upper() == "CURRENT":
+            target = self.settings.target
+            current = Version(target.major, target.minor, 0, None, 2, f"{target.major}.{target.minor}")
+            return Origin("instance", VersionValue(text, text, request=current), description)
+        value = check_version_text(VersionValue(text, text), self.settings)
+        return Origin("instance", value, description)
+
+
+def _by_version(versions: Sequence[PluginVersion], chosen: Version) -> PluginVersion:
+    return next(v for v in versions if v.version is chosen)

@@ -1,0 +1,33 @@
+"""The rule registry: every rule's metadata, and the checks that report them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flowlint.rules import plugins, structure, suppressions
+from flowlint.rules.base import Check, CheckContext, Rule
+
+RULES: list[Rule] = [*structure.RULES, *plugins.RULES, *suppressions.RULES]
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+CHECKS: list[Check] = [structure.check, plugins.check]
+ALL_CODES = frozenset(RULES_BY_CODE)
+
+
+def _matches(code: str, selectors: Iterable[str]) -> bool:
+    return any(s == "ALL" or code.startswith(s) for s in selectors)
+
+
+def enabled_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> frozenset[str]:
+    """Codes on in a run: ``select`` (codes, prefixes such as ``FL1``, or ``ALL``) else the defaults,
+    minus ``ignore``."""
+    selectors = list(select)
+    ignored = list(ignore)
+    chosen = (
+        {code for code in ALL_CODES if _matches(code, selectors)}
+        if selectors
+        else {rule.code for rule in RULES if rule.enabled_by_default}
+    )
+    return frozenset(code for code in chosen if not _matches(code, ignored))
+
+
+__all__ = ["ALL_CODES", "CHECKS", "RULES", "RULES_BY_CODE", "CheckContext", "Rule", "enabled_codes"]

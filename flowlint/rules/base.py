@@ -1,0 +1,99 @@
+"""What a rule is, and the context a check reports its findings through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ruamel.yaml.nodes import Node
+
+from flowlint.config import Settings
+from flowlint.diagnostics import Diagnostic, Fix, Related, Severity, Span
+from flowlint.flow import Flow
+from flowlint.manifest.model import Manifest
+from flowlint.resolve import Resolution, Resolver
+from flowlint.source import Source, span_of
+
+DOCS_URL = "https://flowlint.dev/rules/{code}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A stable code, a name, a default severity, and the documentation users read."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    bad: str
+    good: str
+    enabled_by_default: bool = True
+    fixable: bool = False
+
+    @property
+    def url(self) -> str:
+        """Where the rule's documentation lives (also printed by ``flowlint rule CODE``)."""
+        return DOCS_URL.format(code=self.code)
+
+
+@dataclass
+class CheckContext:
+    """One flow under check: its source, view, settings, manifest, and the findings so far."""
+
+    source: Source
+    flow: Flow
+    settings: Settings
+    manifest: Manifest
+    rules: dict[str, Rule]
+    enabled: frozenset[str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @cached_property
+    def resolutions(self) -> list[Resolution]:
+        """The resolution of every plugin use, computed once."""
+        return Resolver(self.flow, self.settings, self.manifest).resolve_all()
+
+    def on(self, code: str) -> bool:
+        """Whether ``code`` is enabled in this run."""
+        return code in self.enabled
+
+    def report(
+        self,
+        code: str,
+        at: Node | Span,
+        message: str,
+        *,
+        yaml_path: str = "",
+        help: str | None = None,
+        related: Iterable[tuple[Node | Span, str]] = (),
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        """Record a finding of rule ``code`` at a node or span, unless the rule is off."""
+        if code not in self.enabled:
+            return
+        rule = self.rules[code]
+        level = self.settings.severity.get(code) or severity or rule.severity
+        self.diagnostics.append(
+            Diagnostic(
+                code=code,
+                name=rule.name,
+                severity=level,
+                message=message,
+                path=self.source.path,
+                span=at if isinstance(at, Span) else span_of(at),
+                yaml_path=yaml_path,
+                help=help,
+                related=tuple(
+                    Related(self.source.path, where if isinstance(where, Span) else span_of(where), note)
+                    for where, note in related
+                ),
+                fix=fix,
+            )
+        )
+
+
+Check = Callable[[CheckContext], None]
+"""A check reads a CheckContext and reports through it."""

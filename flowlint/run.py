@@ -1,0 +1,94 @@
+"""One ``flowlint check`` run: settings, manifest and files in; a Report out."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from flowlint.config import find_config, load_settings
+from flowlint.diagnostics import Severity
+from flowlint.errors import UsageError
+from flowlint.files import collect, display_name
+from flowlint.lint import FileResult, Linter
+from flowlint.manifest.loader import load_manifests
+from flowlint.report import Report
+from flowlint.rules import enabled_codes
+from flowlint.versions import parse_version
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the command line asked for."""
+
+    paths: tuple[Path, ...] = ()
+    manifests: tuple[Path, ...] = ()
+    config: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    stdin_filename: str | None = None
+    target: str | None = None
+    force_exclude: bool = False
+    cwd: Path = Path()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The report and the severity that fails the run."""
+
+    report: Report
+    fail_on: Severity
+
+
+def run_check(options: CheckOptions) -> CheckResult:
+    """Check the files ``options`` names; raises UsageError for bad options, config or manifest."""
+    cwd = options.cwd.resolve()
+    reads_stdin = Path("-") in options.paths
+    if reads_stdin and len(options.paths) > 1:
+        raise UsageError("'-' (standard input) cannot be combined with other paths")
+    start = cwd
+    if reads_stdin and options.stdin_filename:
+        start = (cwd / options.stdin_filename).parent
+        while not start.is_dir() and start != start.parent:
+            start = start.parent
+    config = options.config if options.config is not None else find_config(start)
+    if config is not None and not config.is_file():
+        raise UsageError(f"config file {config} does not exist")
+    settings = load_settings(config, cwd)
+    if options.target is not None:
+        target = parse_version(options.target)
+        if target is None:
+            raise UsageError(f"--target-kestra-version: {options.target!r} is not a Kestra version")
+        settings = settings.with_overrides(target=target)
+    manifest_paths = tuple(cwd / m for m in options.manifests) or settings.manifests
+    if not manifest_paths:
+        raise UsageError(
+            "no manifest of installed plugins: pass --manifest FILE, or set `manifest:` in .flowlint.yaml"
+        )
+    manifest = load_manifests(manifest_paths)
+    linter = Linter(
+        settings,
+        manifest,
+        enabled_codes(options.select or settings.select, options.ignore or settings.ignore),
+    )
+    if reads_stdin:
+        display = display_name(Path(options.stdin_filename), cwd) if options.stdin_filename else "-"
+        results: list[FileResult] = [linter.lint_bytes(sys.stdin.buffer.read(), display)]
+    else:
+        paths = options.paths or tuple(settings.root / p for p in settings.include) or (cwd,)
+        for path in paths:
+            absolute = path if path.is_absolute() else cwd / path
+            if not absolute.exists() and not absolute.is_symlink():
+                raise UsageError(f"{path}: no such file or folder")
+        own_files = {p.resolve() for p in (*manifest_paths, *((config,) if config else ()))}
+        candidates = collect(paths, cwd, settings.root, settings.exclude, options.force_exclude)
+        results = [linter.lint_path(c.path, c.display) for c in candidates if c.path.resolve() not in own_files]
+    results.sort(key=lambda r: r.path)
+    report = Report(
+        files=results,
+        manifest_source=manifest.source,
+        manifest_plugins=len(manifest.plugins),
+        manifest_summary=manifest.summary(),
+    )
+    return CheckResult(report, options.fail_on or settings.fail_on)

@@ -1,0 +1,232 @@
+"""Bytes to text to YAML nodes that keep their positions.
+
+YAML is composed by libyaml through ruamel.yaml's C extension: nodes, never constructed Python
+objects, so every node has start and end marks and duplicate keys stay visible. Columns count
+characters (code points), so wide characters do not shift them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from _ruamel_yaml import CParser
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+
+from flowlint.diagnostics import Span
+
+MAX_NESTING = 1000
+"""Jackson's default maximum nesting depth (StreamReadConstraints): Kestra rejects deeper documents."""
+
+MAX_COLLECTION_ALIASES = 50
+"""SnakeYAML's default ``maxAliasesForCollections``: Kestra rejects more (YAML bombs)."""
+
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+STR_TAG = "tag:yaml.org,2002:str"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+NULL_TAG = "tag:yaml.org,2002:null"
+
+
+class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
+    """libyaml's reader, scanner, parser and composer, with ruamel's YAML 1.2 tag resolution."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        VersionedResolver.__init__(self, loadumper=self)
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """Why a file could not be read as YAML, and where."""
+
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Source:
+    """A decoded file: its text, its composed documents, and the error that stopped composing."""
+
+    path: str
+    text: str
+    documents: tuple[Node, ...]
+    error: SourceError | None
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based ``line`` without its line break ('' past the end)."""
+        lines = self.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines of the text, split where YAML breaks lines."""
+        cached: list[str] | None = self.__dict__.get("_lines")
+        if cached is None:
+            cached = _LINE_BREAK.split(self.text)
+            object.__setattr__(self, "_lines", cached)
+        return cached
+
+
+def decode(data: bytes) -> str | SourceError:
+    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16/32; a located error otherwise."""
+    if b"\x00" in data[:8192] and not data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    ):
+        offset = data.index(b"\x00")
+        line, column = _position_in_bytes(data, offset)
+        return SourceError(
+            f"not a text file: NUL byte at line {line}, column {column}",
+            Span(line, column, line, column + 1),
+        )
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                return _decode_error(data, error, encoding)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return _decode_error(data, error, "UTF-8")
+
+
+def _decode_error(data: bytes, error: UnicodeDecodeError, encoding: str) -> SourceError:
+    line, column = _position_in_bytes(data, error.start)
+    bad = data[error.start : error.start + 1].hex()
+    return SourceError(
+        f"invalid {encoding.upper().replace('-SIG', '')} text: byte 0x{bad} at line {line}, column {column}",
+        Span(line, column, line, column + 1),
+    )
+
+
+def _position_in_bytes(data: bytes, offset: int) -> tuple[int, int]:
+    prefix = data[:offset].decode("utf-8", errors="replace")
+    lines = _LINE_BREAK.split(prefix)
+    return len(lines), len(lines[-1]) + 1
+
+
+def parse(path: str, text: str) -> Source:
+    """Compose every YAML document of ``text``; stop at the first syntax error and keep it."""
+    documents: list[Node] = []
+    error = _nesting_error(text)
+    if error is None:
+        composer = _Composer(text)
+        try:
+            while composer.check_node():
+                documents.append(composer.get_node())
+        except MarkedYAMLError as exc:
+            error = _marked_error(exc)
+        except YAMLError as exc:
+            error = _reader_error(text, exc)
+        finally:
+            composer.dispose()
+    return Source(path=path, text=text, documents=tuple(documents), error=error)
+
+
+def _marked_error(exc: MarkedYAMLError) -> SourceError:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if exc.context and exc.context_mark is not None and exc.problem_mark is not None:
+        where = f" (while {exc.context.removeprefix('while ')} at line {exc.context_mark.line + 1})"
+    else:
+        where = ""
+    index = mark.index if mark is not None else 0
+    return SourceError(f"{problem}{where}", Span(line, column, line, column + 1, index, index + 1))
+
+
+def _reader_error(text: str, exc: YAMLError) -> SourceError:
+    position = getattr(exc, "position", 0) or 0
+    prefix = _LINE_BREAK.split(text[:position])
+    line, column = len(prefix), len(prefix[-1]) + 1
+    reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+    character = getattr(exc, "character", None)
+    if isinstance(character, str):
+        reason = f"character {character!r} (U+{ord(character):04X}) is not allowed in YAML: {reason}"
+    return SourceError(reason, Span(line, column, line, column + 1, position, position + 1))
+
+
+def _nesting_error(text: str) -> SourceError | None:
+    """Refuse flow collections nested deeper than Jackson allows, before libyaml recurses into them."""
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return None
+    depth = 0
+    line = 1
+    line_start = 0
+    for index, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                column = index - line_start + 1
+                return SourceError(
+                    f"collections nested deeper than {MAX_NESTING} levels: Kestra's parser refuses them",
+                    Span(line, column, line, column + 1, index, index + 1),
+                )
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "\n":
+            line += 1
+            line_start = index + 1
+    return None
+
+
+def span_of(node: Node) -> Span:
+    """The span from a node's start mark to its end mark."""
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1, start.index, end.index)
+
+
+def is_str(node: Node | None) -> bool:
+    """Whether ``node`` is a scalar YAML reads as a string."""
+    return isinstance(node, ScalarNode) and node.tag == STR_TAG
+
+
+def scalar_text(node: Node | None) -> str | None:
+    """The text of a scalar node, None for anything else."""
+    return node.value if isinstance(node, ScalarNode) else None
+
+
+def mapping_items(node: MappingNode) -> Iterator[tuple[Node, Node]]:
+    """The (key, value) pairs of a mapping, in document order."""
+    yield from node.value
+
+
+def get(node: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
+    """The last (key node, value node) of ``key`` in a mapping, None when absent or not a mapping."""
+    if not isinstance(node, MappingNode):
+        return None
+    found: tuple[ScalarNode, Node] | None = None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            found = (key_node, value_node)
+    return found
+
+
+def kind_name(node: Node | None) -> str:
+    """A human name for the YAML type of ``node`` ("a list", "a string", "null", ...)."""
+    if node is None:
+        return "nothing"
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return {
+        STR_TAG: "a string",
+        INT_TAG: "an integer",
+        FLOAT_TAG: "a number",
+        BOOL_TAG: "a boolean",
+        NULL_TAG: "null",
+    }.get(node.tag, "a scalar")
