@@ -24,6 +24,20 @@ TASK_LISTS = frozenset({"tasks", "errors", "finally", "afterExecution", "then", 
 
 PLUGIN_SLOTS = frozenset({"task", "trigger", "condition", "taskRunner"})
 _LIST_SLOTS = {"task-list": "a list of tasks", "trigger-list": "a list of triggers"}
+_ROOT_SLOTS = {
+    "tasks": "task-list",
+    "errors": "task-list",
+    "finally": "task-list",
+    "afterExecution": "task-list",
+    "triggers": "trigger-list",
+    "listeners": "listener-list",
+}
+_ITEM_SLOTS = {
+    "task-list": "task",
+    "trigger-list": "trigger",
+    "condition-list": "condition",
+    "listener-list": "listener",
+}
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_$-]+")
 
@@ -159,7 +173,7 @@ def read_flow(root: MappingNode, document_index: int) -> Flow:
     stack: list[tuple[Node, str, str, bool]] = []
     for key, value in reversed(root.value):
         name = key.value if isinstance(key, ScalarNode) else None
-        slot = "trigger-list" if name == "triggers" else "task-list" if name in TASK_LISTS else "any"
+        slot = _ROOT_SLOTS.get(name or "", "any")
         stack.append((value, path_join("", key), slot, name in PLUGIN_ROOTS))
     _check_duplicates(root, "", flow)
     while stack:
@@ -177,20 +191,23 @@ def read_flow(root: MappingNode, document_index: int) -> Flow:
             if not (isinstance(node, ScalarNode) and node.tag == NULL_TAG):
                 flow.shape_errors.append(ShapeError(node, path, _LIST_SLOTS[slot]))
         if isinstance(node, SequenceNode):
-            item_slot = {"task-list": "task", "trigger-list": "trigger", "condition-list": "condition"}.get(
-                slot, "any"
-            )
+            item_slot = _ITEM_SLOTS.get(slot, "any")
             for index in range(len(node.value) - 1, -1, -1):
-                stack.append((node.value[index], f"{path}[{index}]", item_slot, bearing))
+                item = node.value[index]
+                if item_slot == "task" and _is_wrapper(item):
+                    stack.append((item, f"{path}[{index}]", "wrapper", bearing))
+                else:
+                    stack.append((item, f"{path}[{index}]", item_slot, bearing))
             continue
         if not isinstance(node, MappingNode):
             continue
         _check_duplicates(node, path, flow)
-        if bearing:
-            _record_use(node, path, slot, flow)
+        is_plugin = bearing and _record_use(node, path, slot, flow)
+        structural = is_plugin or slot in ("wrapper", "listener")
         for key, value in reversed(node.value):
             name = key.value if isinstance(key, ScalarNode) else None
-            stack.append((value, path_join(path, key), _child_slot(name, value, slot), bearing))
+            child = _child_slot(name, value, slot) if structural or slot.endswith("-map") else "any"
+            stack.append((value, path_join(path, key), child, bearing))
     flow.defaults = _flow_defaults(flow)
     return flow
 
@@ -215,10 +232,18 @@ def _child_slot(name: str | None, value: Node, parent_slot: str) -> str:
     return "any"
 
 
-def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> None:
+def _is_wrapper(node: Node) -> bool:
+    """A Dag item (``{task: {...}, dependsOn: [...]}``) in a task list: not a task itself."""
+    return isinstance(node, MappingNode) and get(node, "type") is None and get(node, "id") is None and (
+        get(node, "task") is not None
+    )
+
+
+def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> bool:
+    """Record ``node`` as a plugin use if its ``type`` is a class name; True when it is."""
     found = get(node, "type")
     if found is None or not is_str(found[1]) or not PLUGIN_TYPE.fullmatch(found[1].value):
-        return
+        return False
     type_node = found[1]
     assert isinstance(type_node, ScalarNode)
     id_entry = get(node, "id")
@@ -241,6 +266,7 @@ def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> None:
             id_node=id_entry[1] if id_entry else None,
         )
     )
+    return True
 
 
 def _check_duplicates(node: MappingNode, path: str, flow: Flow) -> None:

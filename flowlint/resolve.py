@@ -8,7 +8,6 @@ matched against the installed versions of the plugin that contain the type.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -18,14 +17,13 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.config import ConfiguredDefault, Settings
 from flowlint.flow import Flow, FlowDefault, PluginUse
 from flowlint.manifest.model import CORE_PREFIXES, Manifest, PluginVersion, TypeEntry
-from flowlint.source import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG
+from flowlint.source import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, kestra_text
 from flowlint.versions import (
     LEGACY,
     MODERN,
     Keyword,
     Request,
     Version,
-    java_number_text,
     legacy_property_valid,
     match,
     parse_request,
@@ -106,7 +104,7 @@ def read_version(node: Node, settings: Settings) -> VersionValue:
         kind = "a boolean" if node.tag == BOOL_TAG else "null"
         return VersionValue(written, None, f"a version must be a string, not {kind}")
     numeric = node.tag in (INT_TAG, FLOAT_TAG) and node.style in ("", None)
-    text = _number_text(written, node.tag) if numeric else written
+    text = kestra_text(node) if numeric else written
     if node.tag not in (STR_TAG, INT_TAG, FLOAT_TAG):
         return VersionValue(written, None, f"a version must be a string, not a value tagged {node.tag}")
     return check_version_text(VersionValue(written, text, numeric=numeric), settings)
@@ -130,24 +128,6 @@ def check_version_text(value: VersionValue, settings: Settings) -> VersionValue:
             )
             request = None
     return VersionValue(value.written, value.text, problem, value.numeric, request)
-
-
-def _number_text(written: str, tag: str) -> str:
-    lowered = written.replace("_", "").lower()
-    try:
-        if tag == INT_TAG:
-            sign = -1 if lowered.startswith("-") else 1
-            digits = lowered.lstrip("+-")
-            bases = {"0x": 16, "0o": 8, "0b": 2}
-            base = bases.get(digits[:2], 10)
-            return java_number_text(sign * int(digits[2:] if base != 10 else digits, base))
-        if lowered.lstrip("+-") == ".inf":
-            return java_number_text(-math.inf if lowered.startswith("-") else math.inf)
-        if lowered == ".nan":
-            return java_number_text(math.nan)
-        return java_number_text(float(lowered))
-    except ValueError:
-        return written
 
 
 def namespace_chain(namespace: str | None) -> list[str]:
@@ -205,6 +185,9 @@ class Resolver:
             chosen = match(request, [v.version for v in entry.versions], self.rules)
             if chosen is not None:
                 matches.append((entry, _by_version(entry.versions, chosen)))
+        direct = [m for m in matches if m[0].canonical is None]
+        if len(matches) > 1 and direct:
+            matches = direct  # a plugin that has the class wins over one that only aliases it
         if len(matches) == 1:
             entry, version = matches[0]
             return Resolution(use, Status.RESOLVED, entries, origin, entry, version)

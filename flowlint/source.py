@@ -8,6 +8,7 @@ characters (code points), so wide characters do not shift them.
 from __future__ import annotations
 
 import codecs
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from flowlint.diagnostics import Span
+from flowlint.versions import java_number_text
 
 MAX_NESTING = 1000
 """Jackson's default maximum nesting depth (StreamReadConstraints): Kestra rejects deeper documents."""
@@ -230,3 +232,32 @@ def kind_name(node: Node | None) -> str:
         BOOL_TAG: "a boolean",
         NULL_TAG: "null",
     }.get(node.tag, "a scalar")
+
+
+def kestra_text(node: Node | None) -> str | None:
+    """A scalar as the string Kestra's Jackson makes of it (numbers and booleans coerced); None for
+    null and collections."""
+    if not isinstance(node, ScalarNode) or node.tag == NULL_TAG:
+        return None
+    if node.tag == BOOL_TAG:
+        return "true" if node.value.lower() in ("true", "yes", "on") else "false"
+    if node.tag in (INT_TAG, FLOAT_TAG):
+        return _number_text(node.value, node.tag)
+    return str(node.value)
+
+
+def _number_text(written: str, tag: str) -> str:
+    lowered = written.replace("_", "").lower()
+    try:
+        if tag == INT_TAG:
+            sign = -1 if lowered.startswith("-") else 1
+            digits = lowered.lstrip("+-")
+            base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2], 10)
+            return java_number_text(sign * int(digits[2:] if base != 10 else digits, base))
+        if lowered.lstrip("+-") == ".inf":
+            return java_number_text(-math.inf if lowered.startswith("-") else math.inf)
+        if lowered == ".nan":
+            return java_number_text(math.nan)
+        return java_number_text(float(lowered))
+    except ValueError:
+        return written

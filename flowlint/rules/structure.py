@@ -10,7 +10,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Severity, Span
 from flowlint.flow import PLUGIN_TYPE, SlotItem
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.source import get, is_str, kind_name, span_of
+from flowlint.source import get, is_str, kestra_text, kind_name, span_of
 
 FLOW_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]*")
 NAMESPACE = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -151,7 +151,7 @@ def _check_flow_keys(ctx: CheckContext) -> None:
         found = flow.top(key)
         if found is None:
             ctx.report("FL003", _anchor(ctx), f"the flow has no `{key}`")
-        elif not is_str(found[1]):
+        elif kestra_text(found[1]) is None:
             ctx.report("FL007", found[1], f"`{key}` must be a string, not {kind_name(found[1])}", yaml_path=key)
     tasks = flow.top("tasks")
     if tasks is None:
@@ -183,10 +183,12 @@ def _check_flow_id(ctx: CheckContext) -> None:
         ("namespace", NAMESPACE, 150, "namespace"),
     ):
         found = ctx.flow.top(key)
-        if found is None or not is_str(found[1]):
+        value = kestra_text(found[1]) if found else None
+        if found is None or value is None:
             continue
-        value = found[1].value
-        if not pattern.fullmatch(value):
+        if not value:
+            ctx.report("FL004", found[1], f"{what} is empty", yaml_path=key)
+        elif not pattern.fullmatch(value):
             ctx.report("FL004", found[1], f"{what} '{value}' does not match {pattern.pattern}", yaml_path=key)
         elif len(value) > limit:
             ctx.report("FL004", found[1], f"{what} is {len(value)} characters long; at most {limit}", yaml_path=key)
@@ -196,16 +198,22 @@ def _check_flow_id(ctx: CheckContext) -> None:
 
 def _check_slots(ctx: CheckContext) -> None:
     for item in ctx.flow.slot_items:
+        if item.slot not in ("task", "trigger"):
+            continue  # conditions and task runners are checked where they resolve
         node = item.node
-        what = item.slot if item.slot != "taskRunner" else "task runner"
         if not isinstance(node, MappingNode):
             if not _is_null(node):
-                ctx.report("FL007", node, f"a {what} must be a mapping, not {kind_name(node)}",
+                ctx.report("FL007", node, f"a {item.slot} must be a mapping, not {kind_name(node)}",
                            yaml_path=item.yaml_path)  # fmt: skip
             continue
         type_entry = get(node, "type")
+        id_entry = get(node, "id")
+        if type_entry is None and id_entry is None:
+            ctx.report("FL003", _first_key(node), f"this {item.slot} has no `id` and no `type`",
+                       yaml_path=item.yaml_path)  # fmt: skip
+            continue
         if type_entry is None:
-            ctx.report("FL003", _first_key(node), f"this {what} has no `type`", yaml_path=item.yaml_path)
+            ctx.report("FL003", _first_key(node), f"this {item.slot} has no `type`", yaml_path=item.yaml_path)
         elif not is_str(type_entry[1]):
             ctx.report("FL007", type_entry[1], f"`type` must be a string, not {kind_name(type_entry[1])}",
                        yaml_path=f"{item.yaml_path}.type")  # fmt: skip
@@ -216,8 +224,7 @@ def _check_slots(ctx: CheckContext) -> None:
                 "io.kestra.plugin.core.log.Log",
                 yaml_path=f"{item.yaml_path}.type",
             )  # fmt: skip
-        if item.slot in ("task", "trigger"):
-            _check_item_id(ctx, item, node)
+        _check_item_id(ctx, item, node)
 
 
 def _first_key(node: MappingNode) -> Node:
@@ -231,13 +238,14 @@ def _check_item_id(ctx: CheckContext, item: SlotItem, node: MappingNode) -> None
         return
     value = id_entry[1]
     path = f"{item.yaml_path}.id"
-    if not is_str(value):
+    text = kestra_text(value)
+    if text is None:
         ctx.report("FL007", value, f"`id` must be a string, not {kind_name(value)}", yaml_path=path)
-    elif not TASK_ID.fullmatch(value.value):
-        ctx.report("FL004", value, f"{item.slot} id '{value.value}' does not match {TASK_ID.pattern}",
-                   yaml_path=path)  # fmt: skip
-    elif item.slot == "task" and len(value.value) > 256:
-        ctx.report("FL004", value, f"task id is {len(value.value)} characters long; at most 256", yaml_path=path)
+    elif not TASK_ID.fullmatch(text):
+        what = f"{item.slot} id is empty" if not text else f"{item.slot} id '{text}' does not match {TASK_ID.pattern}"
+        ctx.report("FL004", value, what, yaml_path=path)
+    elif item.slot == "task" and len(text) > 256:
+        ctx.report("FL004", value, f"task id is {len(text)} characters long; at most 256", yaml_path=path)
 
 
 def _check_duplicate_ids(ctx: CheckContext) -> None:
@@ -247,14 +255,15 @@ def _check_duplicate_ids(ctx: CheckContext) -> None:
             if item.slot != slot:
                 continue
             id_entry = get(item.node, "id")
-            if id_entry is None or not is_str(id_entry[1]):
+            text = kestra_text(id_entry[1]) if id_entry else None
+            if id_entry is None or text is None:
                 continue
             value = id_entry[1]
-            earlier = first.setdefault(value.value, value)
+            earlier = first.setdefault(text, value)
             if earlier is not value:
                 line = span_of(earlier).line
                 ctx.report(
-                    "FL005", value, f"duplicate {slot} id '{value.value}' (first used at line {line})",
+                    "FL005", value, f"duplicate {slot} id '{text}' (first used at line {line})",
                     yaml_path=f"{item.yaml_path}.id", related=[(earlier, f"first {slot} with this id")],
                 )  # fmt: skip
 
