@@ -37,7 +37,7 @@ def _guarded(verbose: bool, action: Callable[[], int]) -> NoReturn:
     except KeyboardInterrupt:
         click.echo("flowlint: interrupted", err=True)
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - the last line of defence: exit 3, never a bare traceback
+    except Exception as error:
         if verbose:
             traceback.print_exc()
         click.echo(f"flowlint: internal error: {type(error).__name__}: {error}", err=True)
@@ -62,18 +62,34 @@ def _codes(values: Sequence[str]) -> tuple[str, ...]:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--manifest", "manifests", multiple=True, type=click.Path(path_type=Path),
-              help="Manifest of installed plugins (repeatable, merged). Replaces the configured one.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              help="Config file (.flowlint.yaml or pyproject.toml); default: found from the working folder up.")
-@click.option("--format", "output_format", type=click.Choice(["full", "concise", "json"]),
-              help="Output format (default: full).")
-@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--manifest",
+    "manifests",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Manifest of installed plugins (repeatable, merged). Replaces the configured one.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file (.flowlint.yaml or pyproject.toml); default: found from the working folder up.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["full", "concise", "json"]), help="Output format (default: full)."
+)
+@click.option(
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of standard output.",
+)
 @click.option("--select", multiple=True, help="Codes or prefixes to check (FL1, FL102, ALL); comma-separated.")
 @click.option("--ignore", multiple=True, help="Codes or prefixes not to check; comma-separated.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
-              help="Lowest severity that makes the exit code 1 (default: error).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Lowest severity that makes the exit code 1 (default: error).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--stdin-filename", help="With '-': the file name to report and to find the config from.")
 @click.option("--target-kestra-version", help="Kestra version whose rules apply (default: config, else 1.3).")

@@ -168,7 +168,7 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
 
 def _parse_target(text: str, what: str) -> Version:
     parsed = parse_version(text)
-    if parsed is None or parsed.qualifier is not None and parsed.parts < 3:
+    if parsed is None or (parsed.qualifier is not None and parsed.parts < 3):
         raise UsageError(f"{what}: targetKestraVersion: {text!r} is not a Kestra version")
     return parsed
 
@@ -176,14 +176,12 @@ def _parse_target(text: str, what: str) -> Version:
 def _check_instance_default(text: str, origin: str) -> str:
     if text.upper() in INSTANCE_KEYWORDS or parse_version(text) is not None:
         return text
-    raise UsageError(
-        f"{origin}: defaultVersion: {text!r} is not LATEST, OLDEST, CURRENT, NONE or a version"
-    )
+    raise UsageError(f"{origin}: defaultVersion: {text!r} is not LATEST, OLDEST, CURRENT, NONE or a version")
 
 
-def _defaults(entries: Sequence[Mapping[str, Any]], level: str, scope: str, origin: str) -> tuple[
-    ConfiguredDefault, ...
-]:
+def _defaults(
+    entries: Sequence[Mapping[str, Any]], level: str, scope: str, origin: str
+) -> tuple[ConfiguredDefault, ...]:
     result = []
     for entry in entries:
         version = entry.get("values", {}).get("version")
@@ -194,9 +192,7 @@ def _defaults(entries: Sequence[Mapping[str, Any]], level: str, scope: str, orig
                 f"{origin}: plugin default for {entry['type']}: version {version!r} is not a version "
                 "nor LATEST, OLDEST or NONE"
             )
-        result.append(
-            ConfiguredDefault(entry["type"], version, bool(entry.get("forced", False)), level, scope, origin)
-        )
+        result.append(ConfiguredDefault(entry["type"], version, bool(entry.get("forced", False)), level, scope, origin))
     return tuple(result)
 
 
@@ -233,4 +229,3 @@ def _dig(data: Any, keys: tuple[str, ...]) -> Any:
             return None
         data = data.get(key)
     return data
-

@@ -24,9 +24,7 @@ def load_data(path: Path, what: str) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            raise UsageError(
-                f"{what} {path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"
-            ) from None
+            raise UsageError(f"{what} {path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 

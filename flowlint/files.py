@@ -7,12 +7,13 @@ explicitly is always checked, unless ``force_exclude`` is set (pre-commit passes
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
+from pathspec import GitIgnoreSpec
 
 YAML_SUFFIXES = (".yml", ".yaml")
 _ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".flowlint_cache", "node_modules", "__pycache__"})
@@ -26,8 +27,8 @@ class Candidate:
     display: str
 
 
-def _spec(patterns: Sequence[str]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+def _spec(patterns: Sequence[str]) -> GitIgnoreSpec:
+    return GitIgnoreSpec.from_lines(patterns)
 
 
 def display_name(path: Path, cwd: Path) -> str:
@@ -61,7 +62,7 @@ def collect(
                 yield Candidate(absolute, display_name(absolute, cwd))
 
 
-def _is_excluded(path: Path, root: Path, excluded: pathspec.PathSpec) -> bool:
+def _is_excluded(path: Path, root: Path, excluded: GitIgnoreSpec) -> bool:
     try:
         relative = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -69,17 +70,16 @@ def _is_excluded(path: Path, root: Path, excluded: pathspec.PathSpec) -> bool:
     return excluded.match_file(relative)
 
 
-def _walk(top: Path, root: Path, excluded: pathspec.PathSpec) -> Iterator[Path]:
+def _walk(top: Path, root: Path, excluded: GitIgnoreSpec) -> Iterator[Path]:
     resolved_root = root.resolve()
-    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top.resolve(), [])]
+    stack: list[tuple[Path, list[tuple[Path, GitIgnoreSpec]]]] = [(top.resolve(), [])]
     while stack:
         folder, ignores = stack.pop()
         gitignore = folder / ".gitignore"
         if gitignore.is_file():
-            try:
-                ignores = [*ignores, (folder, _spec(gitignore.read_text("utf-8", errors="replace").splitlines()))]
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                lines = gitignore.read_text("utf-8", errors="replace").splitlines()
+                ignores = [*ignores, (folder, _spec(lines))]
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -103,8 +103,8 @@ def _ignored(
     path: Path,
     is_dir: bool,
     root: Path,
-    excluded: pathspec.PathSpec,
-    ignores: Sequence[tuple[Path, pathspec.PathSpec]],
+    excluded: GitIgnoreSpec,
+    ignores: Sequence[tuple[Path, GitIgnoreSpec]],
 ) -> bool:
     suffix = "/" if is_dir else ""
     try:
@@ -113,7 +113,4 @@ def _ignored(
             return True
     except ValueError:
         pass
-    for base, spec in ignores:
-        if spec.match_file(path.relative_to(base).as_posix() + suffix):
-            return True
-    return False
+    return any(spec.match_file(path.relative_to(base).as_posix() + suffix) for base, spec in ignores)

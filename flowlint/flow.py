@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from flowlint.source import MAX_COLLECTION_ALIASES, NULL_TAG, get, is_str
+from flowlint.source import MAX_COLLECTION_ALIASES, get, is_null, is_str
 
 PLUGIN_TYPE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+")
 
@@ -187,9 +187,8 @@ def read_flow(root: MappingNode, document_index: int) -> Flow:
             seen.add(id(node))
         if bearing and slot in PLUGIN_SLOTS:
             flow.slot_items.append(SlotItem(slot, node, path))
-        elif bearing and slot in _LIST_SLOTS and not isinstance(node, SequenceNode):
-            if not (isinstance(node, ScalarNode) and node.tag == NULL_TAG):
-                flow.shape_errors.append(ShapeError(node, path, _LIST_SLOTS[slot]))
+        elif bearing and slot in _LIST_SLOTS and not isinstance(node, SequenceNode) and not is_null(node):
+            flow.shape_errors.append(ShapeError(node, path, _LIST_SLOTS[slot]))
         if isinstance(node, SequenceNode):
             item_slot = _ITEM_SLOTS.get(slot, "any")
             for index in range(len(node.value) - 1, -1, -1):
@@ -234,8 +233,11 @@ def _child_slot(name: str | None, value: Node, parent_slot: str) -> str:
 
 def _is_wrapper(node: Node) -> bool:
     """A Dag item (``{task: {...}, dependsOn: [...]}``) in a task list: not a task itself."""
-    return isinstance(node, MappingNode) and get(node, "type") is None and get(node, "id") is None and (
-        get(node, "task") is not None
+    return (
+        isinstance(node, MappingNode)
+        and get(node, "type") is None
+        and get(node, "id") is None
+        and (get(node, "task") is not None)
     )
 
 

@@ -206,9 +206,7 @@ class Resolver:
             if self._applies(configured.type, use.type_name):
                 return self._configured_origin(configured)
         if use.version_node is not None and use.kind != "condition":
-            return Origin(
-                "plugin", read_version(use.version_node, self.settings), "its own version", use.version_node
-            )
+            return Origin("plugin", read_version(use.version_node, self.settings), "its own version", use.version_node)
         for default, type_name, value in self._flow_defaults:
             if self._applies(type_name, use.type_name):
                 return Origin(

@@ -63,9 +63,7 @@ def run_check(options: CheckOptions) -> CheckResult:
         settings = settings.with_overrides(target=target)
     manifest_paths = tuple(cwd / m for m in options.manifests) or settings.manifests
     if not manifest_paths:
-        raise UsageError(
-            "no manifest of installed plugins: pass --manifest FILE, or set `manifest:` in .flowlint.yaml"
-        )
+        raise UsageError("no manifest of installed plugins: pass --manifest FILE, or set `manifest:` in .flowlint.yaml")
     manifest = load_manifests(manifest_paths)
     linter = Linter(
         settings,

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -191,9 +192,14 @@ def span_of(node: Node) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1, start.index, end.index)
 
 
-def is_str(node: Node | None) -> bool:
+def is_str(node: Node | None) -> TypeGuard[ScalarNode]:
     """Whether ``node`` is a scalar YAML reads as a string."""
     return isinstance(node, ScalarNode) and node.tag == STR_TAG
+
+
+def is_null(node: Node | None) -> bool:
+    """Whether ``node`` is a YAML null (``~``, ``null`` or nothing)."""
+    return isinstance(node, ScalarNode) and node.tag == NULL_TAG
 
 
 def scalar_text(node: Node | None) -> str | None:
@@ -231,7 +237,7 @@ def kind_name(node: Node | None) -> str:
         FLOAT_TAG: "a number",
         BOOL_TAG: "a boolean",
         NULL_TAG: "null",
-    }.get(node.tag, "a scalar")
+    }.get(node.tag or "", "a scalar")
 
 
 def kestra_text(node: Node | None) -> str | None:

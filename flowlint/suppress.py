@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from flowlint.rules.base import Rule
 
 
-
 @dataclass
 class Directive:
     """One ``# flowlint:`` comment."""
@@ -158,9 +157,15 @@ def apply(
                 shown = code if _CODE.fullmatch(code) else repr(code)
                 rule = rules["FL901"]
                 kept.append(
-                    Diagnostic("FL901", rule.name, levels.get("FL901", rule.severity),
-                               f"unknown code {shown} in `# flowlint: {directive.kind}`", path, directive.span,
-                               help="`flowlint rules` lists the codes")  # fmt: skip
+                    Diagnostic(
+                        "FL901",
+                        rule.name,
+                        levels.get("FL901", rule.severity),
+                        f"unknown code {shown} in `# flowlint: {directive.kind}`",
+                        path,
+                        directive.span,
+                        help="`flowlint rules` lists the codes",
+                    )
                 )
         if "FL900" not in enabled:
             continue
@@ -170,7 +175,13 @@ def apply(
             rule = rules["FL900"]
             what = f"[{', '.join(unused)}]" if unused else ""
             kept.append(
-                Diagnostic("FL900", rule.name, levels.get("FL900", rule.severity),
-                           f"`# flowlint: {directive.kind}{what}` suppresses nothing", path, directive.span)
-            )  # fmt: skip
+                Diagnostic(
+                    "FL900",
+                    rule.name,
+                    levels.get("FL900", rule.severity),
+                    f"`# flowlint: {directive.kind}{what}` suppresses nothing",
+                    path,
+                    directive.span,
+                )
+            )
     return kept

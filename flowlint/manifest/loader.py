@@ -73,8 +73,7 @@ def merge(manifests: Sequence[Manifest]) -> Manifest:
                 else:
                     versions[key] = version
     plugins = tuple(
-        Plugin(p.group_id, p.artifact_id, tuple(by_coordinates[c].values()), p.core, p.title)
-        for c, p in meta.items()
+        Plugin(p.group_id, p.artifact_id, tuple(by_coordinates[c].values()), p.core, p.title) for c, p in meta.items()
     )
     return Manifest(
         plugins=plugins,

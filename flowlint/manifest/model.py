@@ -131,9 +131,7 @@ class Manifest:
         return f"{len(self.plugins)} plugins, {versions} versions"
 
 
-def plugin_version(
-    text: str, types: Mapping[str, str], aliases: Mapping[str, str] | None = None
-) -> PluginVersion:
+def plugin_version(text: str, types: Mapping[str, str], aliases: Mapping[str, str] | None = None) -> PluginVersion:
     """Build a PluginVersion from its manifest text; raises ValueError for an invalid version."""
     parsed = parse_version(text)
     if parsed is None:

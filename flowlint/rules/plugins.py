@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import difflib
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from flowlint.diagnostics import Edit, Fix, Severity
 from flowlint.flow import FlowDefault
 from flowlint.manifest.model import Plugin
 from flowlint.resolve import Origin, Resolution, Status, VersionValue, read_version
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.source import is_str, kind_name, span_of
+from flowlint.source import is_null, is_str, kind_name, span_of
 from flowlint.versions import Version, closest, newest, oldest, sort_versions
 
 _SHOWN_VERSIONS = 10
@@ -119,10 +119,11 @@ def check(ctx: CheckContext) -> None:
         use = resolution.use
         if use.kind == "condition" and use.version_node is not None:
             ctx.report(
-                "FL109", use.version_node,
+                "FL109",
+                use.version_node,
                 f"conditions take no `version`: remove it from this {use.type_name.rsplit('.', 1)[-1]} condition",
                 yaml_path=f"{use.yaml_path}.version",
-            )  # fmt: skip
+            )
         _check_alias(ctx, resolution)
         origin = resolution.origin
         if origin is not None and origin.level == "plugin":
@@ -143,11 +144,13 @@ def _check_own_version(ctx: CheckContext, resolution: Resolution, origin: Origin
 def _report_unquoted(ctx: CheckContext, node: Node, value: VersionValue, path: str) -> None:
     span = span_of(node)
     ctx.report(
-        "FL107", node,
+        "FL107",
+        node,
         f"version {value.written} is the number {value.text} for YAML: Kestra asks for version {value.text}",
-        yaml_path=path, help=f'quote it: "{value.written}"',
+        yaml_path=path,
+        help=f'quote it: "{value.written}"',
         fix=Fix(f'quote the version as written: "{value.written}"', (Edit(span, f'"{value.written}"'),)),
-    )  # fmt: skip
+    )
 
 
 def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
@@ -159,13 +162,15 @@ def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
     removed = core and ctx.settings.kestra2
     quote = use.type_node.style if use.type_node.style in ('"', "'") else ""
     ctx.report(
-        "FL108", use.type_node,
-        f"{use.type_name} is removed in Kestra 2.0: use {canonical}" if removed
+        "FL108",
+        use.type_node,
+        f"{use.type_name} is removed in Kestra 2.0: use {canonical}"
+        if removed
         else f"{use.type_name} is a deprecated alias of {canonical}",
         yaml_path=f"{use.yaml_path}.type",
         severity=Severity.ERROR if removed else None,
         fix=Fix(f"replace with {canonical}", (Edit(span_of(use.type_node), f"{quote}{canonical}{quote}"),)),
-    )  # fmt: skip
+    )
 
 
 def _report_status(ctx: CheckContext, resolution: Resolution) -> None:
@@ -181,23 +186,33 @@ def _report_status(ctx: CheckContext, resolution: Resolution) -> None:
     if status is Status.INVALID:
         if origin.level in ("plugin", "flow"):
             return  # reported once at the value: FL104 / FL110
-        ctx.report("FL104", at, f"invalid version from {origin.description}: {origin.value.problem}",
-                   yaml_path=f"{use.yaml_path}.type")  # fmt: skip
+        ctx.report(
+            "FL104",
+            at,
+            f"invalid version from {origin.description}: {origin.value.problem}",
+            yaml_path=f"{use.yaml_path}.type",
+        )
     elif status is Status.NO_VERSION:
         ctx.report(
-            "FL103", at, f"{use.type_name} has no version: {origin.description} is NONE and nothing more "
-            "specific sets one",
-            yaml_path=f"{use.yaml_path}.type", related=related,
-            help="pin a version on the plugin, e.g. version: \"" + _newest_text(resolution) + '"',
-        )  # fmt: skip
+            "FL103",
+            at,
+            f"{use.type_name} has no version: {origin.description} is NONE and nothing more specific sets one",
+            yaml_path=f"{use.yaml_path}.type",
+            related=related,
+            help='pin a version on the plugin, e.g. version: "' + _newest_text(resolution) + '"',
+        )
     elif status is Status.NOT_INSTALLED:
         _report_not_installed(ctx, resolution, origin, at, related, suffix)
     elif status is Status.NOT_IN_VERSION:
         _report_not_in_version(ctx, resolution, at, related, suffix)
     elif status is Status.AMBIGUOUS:
         names = ", ".join(f"{entry.plugin.coordinates} {version.text}" for entry, version in resolution.matches)
-        ctx.report("FL106", use.type_node, f"{use.type_name} is provided by several plugins: {names}",
-                   yaml_path=f"{use.yaml_path}.type")  # fmt: skip
+        ctx.report(
+            "FL106",
+            use.type_node,
+            f"{use.type_name} is provided by several plugins: {names}",
+            yaml_path=f"{use.yaml_path}.type",
+        )
 
 
 def _locate(resolution: Resolution, origin: Origin) -> tuple[Node, list[tuple[Node, str]], str]:
@@ -215,6 +230,7 @@ def _report_unknown(ctx: CheckContext, resolution: Resolution) -> None:
     use = resolution.use
     manifest = ctx.manifest
     case = manifest.case_insensitive(use.type_name)
+    help_text: str | None
     if case is not None:
         help_text = f"types are case-sensitive: did you mean {case}?"
     else:
@@ -226,9 +242,12 @@ def _report_unknown(ctx: CheckContext, resolution: Resolution) -> None:
             close = difflib.get_close_matches(use.type_name, names, n=3, cutoff=0.8)
         help_text = f"did you mean {' or '.join(close)}?" if close else None
     ctx.report(
-        "FL101", use.type_node, f"unknown plugin type {use.type_name}: no installed plugin provides it",
-        yaml_path=f"{use.yaml_path}.type", help=help_text,
-    )  # fmt: skip
+        "FL101",
+        use.type_node,
+        f"unknown plugin type {use.type_name}: no installed plugin provides it",
+        yaml_path=f"{use.yaml_path}.type",
+        help=help_text,
+    )
 
 
 def _report_not_installed(
@@ -250,11 +269,13 @@ def _report_not_installed(
     )
     suggestion = closest(request, available)
     ctx.report(
-        "FL102", at, message,
+        "FL102",
+        at,
+        message,
         yaml_path=_version_path(resolution, origin),
         help=f"did you mean {suggestion.text}?" if suggestion is not None else None,
         related=related,
-    )  # fmt: skip
+    )
 
 
 def _report_not_in_version(
@@ -271,12 +292,13 @@ def _report_not_in_version(
     else:
         span_text = f"{first.text} to {last.text} have it"
     ctx.report(
-        "FL105", at,
-        f"{entry.plugin.coordinates} {version.text} does not contain {resolution.use.type_name} "
-        f"({span_text}){suffix}",
-        yaml_path=_version_path(resolution, origin), related=related,
-        help=f"use version \"{last.text}\"" if last is not None else None,
-    )  # fmt: skip
+        "FL105",
+        at,
+        f"{entry.plugin.coordinates} {version.text} does not contain {resolution.use.type_name} ({span_text}){suffix}",
+        yaml_path=_version_path(resolution, origin),
+        related=related,
+        help=f'use version "{last.text}"' if last is not None else None,
+    )
 
 
 def _version_path(resolution: Resolution, origin: Origin) -> str:
@@ -309,52 +331,62 @@ def _check_flow_defaults(ctx: CheckContext) -> None:
     flow = ctx.flow
     key = flow.defaults_key
     found = flow.top(key) if key else None
-    if found is None or _is_null(found[1]):
+    if found is None or is_null(found[1]):
         return
     if not isinstance(found[1], SequenceNode):
-        ctx.report("FL007", found[1], f"`{key}` must be a list of defaults, not {kind_name(found[1])}",
-                   yaml_path=key or "")  # fmt: skip
+        ctx.report(
+            "FL007", found[1], f"`{key}` must be a list of defaults, not {kind_name(found[1])}", yaml_path=key or ""
+        )
         return
     for default in flow.defaults:
         _check_flow_default(ctx, default)
 
 
-def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag.endswith(":null")
-
-
 def _check_flow_default(ctx: CheckContext, default: FlowDefault) -> None:
     path = default.yaml_path
     if not isinstance(default.node, MappingNode):
-        ctx.report("FL110", default.node, f"a plugin default must be a mapping, not {kind_name(default.node)}",
-                   yaml_path=path)  # fmt: skip
+        ctx.report(
+            "FL110", default.node, f"a plugin default must be a mapping, not {kind_name(default.node)}", yaml_path=path
+        )
         return
     if default.type_node is None:
         ctx.report("FL110", default.node, "this plugin default has no `type`", yaml_path=path)
     elif not is_str(default.type_node):
-        ctx.report("FL110", default.type_node,
-                   f"`type` of a plugin default must be a string, not {kind_name(default.type_node)}",
-                   yaml_path=f"{path}.type")  # fmt: skip
+        ctx.report(
+            "FL110",
+            default.type_node,
+            f"`type` of a plugin default must be a string, not {kind_name(default.type_node)}",
+            yaml_path=f"{path}.type",
+        )
     if default.values_node is None:
         ctx.report("FL110", default.node, "this plugin default has no `values`", yaml_path=path)
     elif not isinstance(default.values_node, MappingNode):
-        ctx.report("FL110", default.values_node,
-                   f"`values` must be a mapping, not {kind_name(default.values_node)}",
-                   yaml_path=f"{path}.values")  # fmt: skip
+        ctx.report(
+            "FL110",
+            default.values_node,
+            f"`values` must be a mapping, not {kind_name(default.values_node)}",
+            yaml_path=f"{path}.values",
+        )
     if default.forced_node is not None:
         kestra2 = ctx.settings.kestra2
         ctx.report(
-            "FL110", default.forced_node,
-            "`forced` in a flow's pluginDefaults no longer parses in Kestra 2.0" if kestra2
+            "FL110",
+            default.forced_node,
+            "`forced` in a flow's pluginDefaults no longer parses in Kestra 2.0"
+            if kestra2
             else "`forced` is ignored in a flow's pluginDefaults: only namespace and global defaults can force",
-            yaml_path=f"{path}.forced", severity=None if kestra2 else Severity.WARNING,
-        )  # fmt: skip
+            yaml_path=f"{path}.forced",
+            severity=None if kestra2 else Severity.WARNING,
+        )
     if default.version_node is not None:
         version_path = f"{path}.values.version"
         value = read_version(default.version_node, ctx.settings)
         if value.problem is not None:
-            ctx.report("FL110", default.version_node, f"invalid version in plugin default: {value.problem}",
-                       yaml_path=version_path)  # fmt: skip
+            ctx.report(
+                "FL110",
+                default.version_node,
+                f"invalid version in plugin default: {value.problem}",
+                yaml_path=version_path,
+            )
         if value.numeric and value.text != value.written:
             _report_unquoted(ctx, default.version_node, value, version_path)
-

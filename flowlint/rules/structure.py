@@ -10,7 +10,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Severity, Span
 from flowlint.flow import PLUGIN_TYPE, SlotItem
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.source import get, is_str, kestra_text, kind_name, span_of
+from flowlint.source import get, is_null, is_str, kestra_text, kind_name, span_of
 
 FLOW_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]*")
 NAMESPACE = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -20,12 +20,32 @@ RESERVED_FLOW_IDS = frozenset(
 )
 FLOW_KEYS = frozenset(
     {
-        "id", "namespace", "revision", "description", "labels", "inputs", "outputs", "variables",
-        "tasks", "errors", "finally", "afterExecution", "listeners", "triggers", "pluginDefaults",
-        "taskDefaults", "concurrency", "retry", "sla", "checks", "disabled", "deleted", "tenantId",
+        "id",
+        "namespace",
+        "revision",
+        "description",
+        "labels",
+        "inputs",
+        "outputs",
+        "variables",
+        "tasks",
+        "errors",
+        "finally",
+        "afterExecution",
+        "listeners",
+        "triggers",
+        "pluginDefaults",
+        "taskDefaults",
+        "concurrency",
+        "retry",
+        "sla",
+        "checks",
+        "disabled",
+        "deleted",
+        "tenantId",
         "workerSelector",
     }
-)  # fmt: skip
+)
 
 RULES = [
     Rule(
@@ -118,24 +138,28 @@ def check(ctx: CheckContext) -> None:
     flow = ctx.flow
     if flow.alias_overflow is not None:
         ctx.report(
-            "FL001", flow.alias_overflow,
+            "FL001",
+            flow.alias_overflow,
             "more than 50 aliases to collections: Kestra's YAML parser refuses this document (a YAML bomb?)",
-        )  # fmt: skip
+        )
     for duplicate in flow.duplicate_keys:
         ctx.report(
-            "FL002", duplicate.again,
+            "FL002",
+            duplicate.again,
             f"duplicate key '{duplicate.again.value}' (first at line {duplicate.first.start_mark.line + 1})",
             yaml_path=duplicate.yaml_path,
             related=[(duplicate.first, "first written here")],
-        )  # fmt: skip
+        )
     _check_flow_keys(ctx)
     _check_slots(ctx)
     _check_duplicate_ids(ctx)
     for shape in flow.shape_errors:
         ctx.report(
-            "FL007", shape.node, f"`{shape.yaml_path}` must be {shape.expected}, not {kind_name(shape.node)}",
+            "FL007",
+            shape.node,
+            f"`{shape.yaml_path}` must be {shape.expected}, not {kind_name(shape.node)}",
             yaml_path=shape.yaml_path,
-        )  # fmt: skip
+        )
     _check_removed(ctx)
 
 
@@ -156,9 +180,13 @@ def _check_flow_keys(ctx: CheckContext) -> None:
     tasks = flow.top("tasks")
     if tasks is None:
         ctx.report("FL003", _anchor(ctx), "the flow has no `tasks`: a flow needs at least one task")
-    elif isinstance(tasks[1], SequenceNode) and not tasks[1].value or _is_null(tasks[1]):
-        ctx.report("FL003", tasks[1] if not _is_null(tasks[1]) else tasks[0],
-                   "`tasks` is empty: a flow needs at least one task", yaml_path="tasks")  # fmt: skip
+    elif (isinstance(tasks[1], SequenceNode) and not tasks[1].value) or is_null(tasks[1]):
+        ctx.report(
+            "FL003",
+            tasks[1] if not is_null(tasks[1]) else tasks[0],
+            "`tasks` is empty: a flow needs at least one task",
+            yaml_path="tasks",
+        )
     _check_flow_id(ctx)
     for key, _ in flow.root.value:
         if not isinstance(key, ScalarNode):
@@ -168,13 +196,12 @@ def _check_flow_keys(ctx: CheckContext) -> None:
             continue
         close = difflib.get_close_matches(key.value, sorted(FLOW_KEYS), n=1, cutoff=0.6)
         ctx.report(
-            "FL006", key, f"unknown top-level key '{key.value}': Kestra's Flow has no such property",
-            yaml_path=key.value, help=f"did you mean '{close[0]}'?" if close else None,
-        )  # fmt: skip
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag.endswith(":null")
+            "FL006",
+            key,
+            f"unknown top-level key '{key.value}': Kestra's Flow has no such property",
+            yaml_path=key.value,
+            help=f"did you mean '{close[0]}'?" if close else None,
+        )
 
 
 def _check_flow_id(ctx: CheckContext) -> None:
@@ -202,28 +229,35 @@ def _check_slots(ctx: CheckContext) -> None:
             continue  # conditions and task runners are checked where they resolve
         node = item.node
         if not isinstance(node, MappingNode):
-            if not _is_null(node):
-                ctx.report("FL007", node, f"a {item.slot} must be a mapping, not {kind_name(node)}",
-                           yaml_path=item.yaml_path)  # fmt: skip
+            if not is_null(node):
+                ctx.report(
+                    "FL007", node, f"a {item.slot} must be a mapping, not {kind_name(node)}", yaml_path=item.yaml_path
+                )
             continue
         type_entry = get(node, "type")
         id_entry = get(node, "id")
         if type_entry is None and id_entry is None:
-            ctx.report("FL003", _first_key(node), f"this {item.slot} has no `id` and no `type`",
-                       yaml_path=item.yaml_path)  # fmt: skip
+            ctx.report(
+                "FL003", _first_key(node), f"this {item.slot} has no `id` and no `type`", yaml_path=item.yaml_path
+            )
             continue
         if type_entry is None:
             ctx.report("FL003", _first_key(node), f"this {item.slot} has no `type`", yaml_path=item.yaml_path)
         elif not is_str(type_entry[1]):
-            ctx.report("FL007", type_entry[1], f"`type` must be a string, not {kind_name(type_entry[1])}",
-                       yaml_path=f"{item.yaml_path}.type")  # fmt: skip
+            ctx.report(
+                "FL007",
+                type_entry[1],
+                f"`type` must be a string, not {kind_name(type_entry[1])}",
+                yaml_path=f"{item.yaml_path}.type",
+            )
         elif not PLUGIN_TYPE.fullmatch(type_entry[1].value):
             ctx.report(
-                "FL101", type_entry[1],
+                "FL101",
+                type_entry[1],
                 f"'{type_entry[1].value}' is not a plugin type: it must be a Java class name such as "
                 "io.kestra.plugin.core.log.Log",
                 yaml_path=f"{item.yaml_path}.type",
-            )  # fmt: skip
+            )
         _check_item_id(ctx, item, node)
 
 
@@ -263,9 +297,12 @@ def _check_duplicate_ids(ctx: CheckContext) -> None:
             if earlier is not value:
                 line = span_of(earlier).line
                 ctx.report(
-                    "FL005", value, f"duplicate {slot} id '{text}' (first used at line {line})",
-                    yaml_path=f"{item.yaml_path}.id", related=[(earlier, f"first {slot} with this id")],
-                )  # fmt: skip
+                    "FL005",
+                    value,
+                    f"duplicate {slot} id '{text}' (first used at line {line})",
+                    yaml_path=f"{item.yaml_path}.id",
+                    related=[(earlier, f"first {slot} with this id")],
+                )
 
 
 def _check_removed(ctx: CheckContext) -> None:
@@ -276,22 +313,30 @@ def _check_removed(ctx: CheckContext) -> None:
             continue
         if key.value == "pluginDefaults" and kestra2:
             ctx.report(
-                "FL008", key,
+                "FL008",
+                key,
                 "flow-level `pluginDefaults` are removed in Kestra 2.0: a flow containing them does not parse",
-                yaml_path=key.value, severity=Severity.ERROR,
+                yaml_path=key.value,
+                severity=Severity.ERROR,
                 help="set the version on each plugin, or move the defaults to namespace-level policies",
-            )  # fmt: skip
+            )
         elif key.value == "taskDefaults":
             ctx.report(
-                "FL008", key,
-                "`taskDefaults` is removed in Kestra 2.0" if kestra2
+                "FL008",
+                key,
+                "`taskDefaults` is removed in Kestra 2.0"
+                if kestra2
                 else "`taskDefaults` is deprecated since Kestra 0.17: rename it `pluginDefaults`",
-                yaml_path=key.value, severity=level,
-            )  # fmt: skip
+                yaml_path=key.value,
+                severity=level,
+            )
         elif key.value == "listeners":
             ctx.report(
-                "FL008", key,
-                "`listeners` are removed in Kestra 2.0" if kestra2
+                "FL008",
+                key,
+                "`listeners` are removed in Kestra 2.0"
+                if kestra2
                 else "`listeners` are deprecated since Kestra 0.12: use a flow trigger instead",
-                yaml_path=key.value, severity=level,
-            )  # fmt: skip
+                yaml_path=key.value,
+                severity=level,
+            )

@@ -1,0 +1,169 @@
+"""Shared helpers: build manifests and settings, lint text in-process, run the CLI as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flowlint.config import ConfiguredDefault, Settings
+from flowlint.diagnostics import Diagnostic
+from flowlint.lint import Linter
+from flowlint.manifest import Manifest, manifest_from_data
+from flowlint.rules import enabled_codes
+from flowlint.versions import parse_version
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+# The plugins most tests run against: the example instance of examples/manifest.yaml.
+STANDARD_MANIFEST: dict[str, Any] = {
+    "manifestVersion": 1,
+    "source": "test instance",
+    "plugins": [
+        {
+            "groupId": "io.kestra",
+            "artifactId": "core",
+            "core": True,
+            "versions": [
+                {
+                    "version": "1.3.0",
+                    "tasks": [
+                        "io.kestra.plugin.core.log.Log",
+                        "io.kestra.plugin.core.flow.Parallel",
+                        "io.kestra.plugin.core.flow.If",
+                        "io.kestra.plugin.core.flow.Switch",
+                        "io.kestra.plugin.core.flow.Dag",
+                        "io.kestra.plugin.core.flow.ForEach",
+                    ],
+                    "triggers": ["io.kestra.plugin.core.trigger.Schedule", "io.kestra.plugin.core.trigger.Flow"],
+                    "conditions": [
+                        "io.kestra.plugin.core.condition.ExecutionStatus",
+                        "io.kestra.plugin.core.condition.Weekend",
+                        "io.kestra.plugin.core.condition.Or",
+                    ],
+                    "aliases": {"io.kestra.core.tasks.log.Log": "io.kestra.plugin.core.log.Log"},
+                }
+            ],
+        },
+        {
+            "groupId": "io.kestra.plugin",
+            "artifactId": "plugin-script-shell",
+            "versions": [
+                {"version": "0.20.0", "tasks": ["io.kestra.plugin.scripts.shell.Script"]},
+                {"version": "0.21.0", "tasks": ["io.kestra.plugin.scripts.shell.Script"]},
+            ],
+        },
+        {
+            "groupId": "io.kestra.plugin",
+            "artifactId": "plugin-jdbc-postgres",
+            "versions": [
+                {"version": "0.19.0", "tasks": ["io.kestra.plugin.jdbc.postgresql.Query"]},
+                {
+                    "version": "1.2.1",
+                    "tasks": ["io.kestra.plugin.jdbc.postgresql.Query", "io.kestra.plugin.jdbc.postgresql.CopyIn"],
+                },
+                {
+                    "version": "1.2.3",
+                    "tasks": ["io.kestra.plugin.jdbc.postgresql.Query", "io.kestra.plugin.jdbc.postgresql.CopyIn"],
+                },
+            ],
+        },
+        {
+            "groupId": "io.kestra.plugin",
+            "artifactId": "plugin-docker",
+            "versions": [
+                {"version": "1.0.0", "taskRunners": ["io.kestra.plugin.scripts.runner.docker.Docker"]},
+                {"version": "1.1.0-rc1", "taskRunners": ["io.kestra.plugin.scripts.runner.docker.Docker"]},
+                {"version": "1.1.0", "taskRunners": ["io.kestra.plugin.scripts.runner.docker.Docker"]},
+            ],
+        },
+    ],
+}
+
+
+def manifest(data: Mapping[str, Any] | None = None) -> Manifest:
+    """A Manifest from native manifest data (default: STANDARD_MANIFEST)."""
+    return manifest_from_data(dict(data or STANDARD_MANIFEST))
+
+
+def settings(
+    *,
+    target: str = "1.3",
+    default_version: str = "LATEST",
+    global_defaults: Sequence[tuple[str, str, bool]] = (),
+    namespaces: Mapping[str, Sequence[tuple[str, str, bool]]] | None = None,
+) -> Settings:
+    """Settings as a config would give them; defaults are (type, version, forced) triples."""
+    parsed = parse_version(target)
+    assert parsed is not None
+    return Settings(
+        target=parsed,
+        default_version=default_version,
+        default_version_origin="test config",
+        global_defaults=tuple(
+            ConfiguredDefault(t, v, f, "global", "global", "test config") for t, v, f in global_defaults
+        ),
+        namespace_defaults={
+            ns: tuple(ConfiguredDefault(t, v, f, "namespace", ns, "test config") for t, v, f in entries)
+            for ns, entries in (namespaces or {}).items()
+        },
+    )
+
+
+def lint(
+    text: str,
+    *,
+    manifest_data: Mapping[str, Any] | None = None,
+    config: Settings | None = None,
+    select: Sequence[str] = (),
+    path: str = "flow.yml",
+    dedent: bool = True,
+) -> list[Diagnostic]:
+    """Lint ``text`` (dedented) in-process and return its findings in display order."""
+    linter = Linter(config or settings(), manifest(manifest_data), enabled_codes(select))
+    body = textwrap.dedent(text) if dedent else text
+    return list(linter.lint_text(body, path).diagnostics)
+
+
+def codes(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """The codes of ``diagnostics``, in order."""
+    return [d.code for d in diagnostics]
+
+
+def run_cli(
+    args: Sequence[str], cwd: Path, stdin: bytes | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m flowlint ARGS`` in ``cwd`` as a real subprocess (no colour, no CI detection)."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "FORCE_COLOR")}
+    environment["NO_COLOR"] = "1"
+    environment.update(env or {})
+    done = subprocess.run(
+        [sys.executable, "-m", "flowlint", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+    )
+
+
+@pytest.fixture
+def manifest_file(tmp_path: Path) -> Path:
+    """STANDARD_MANIFEST written as a JSON manifest file."""
+    import json
+
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(STANDARD_MANIFEST), "utf-8")
+    return path
