@@ -154,11 +154,12 @@ def _report_unquoted(ctx: CheckContext, node: Node, value: VersionValue, path: s
 
 
 def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
-    canonical = next((e.canonical for e in resolution.entries if e.canonical), None)
+    entries = (resolution.entry,) if resolution.entry is not None else resolution.entries
+    canonical = next((e.canonical for e in entries if e.canonical), None)
     if canonical is None:
         return
     use = resolution.use
-    core = any(e.plugin.core for e in resolution.entries)
+    core = any(e.plugin.core for e in entries)
     removed = core and ctx.settings.kestra2
     quote = use.type_node.style if use.type_node.style in ('"', "'") else ""
     ctx.report(
@@ -193,12 +194,14 @@ def _report_status(ctx: CheckContext, resolution: Resolution) -> None:
             yaml_path=f"{use.yaml_path}.type",
         )
     elif status is Status.NO_VERSION:
+        label = "the version NONE" if origin.level == "plugin" else "the default that sets NONE"
+        decided = [(origin.node, label)] if origin.node is not None else []
         ctx.report(
             "FL103",
-            at,
+            use.type_node,
             f"{use.type_name} has no version: {origin.description} is NONE and nothing more specific sets one",
             yaml_path=f"{use.yaml_path}.type",
-            related=related,
+            related=decided,
             help='pin a version on the plugin, e.g. version: "' + _newest_text(resolution) + '"',
         )
     elif status is Status.NOT_INSTALLED:
@@ -263,8 +266,11 @@ def _report_not_installed(
     request = origin.value.request
     available = [v.version for v in entry.versions]
     verb = "is not installed" if request.parts == 3 else "matches no installed version"
+    asked = origin.value.text or ""
+    if asked.upper() == "CURRENT":
+        asked = f"CURRENT ({request.text}.x, the target Kestra version)"
     message = (
-        f"version {origin.value.text} of {entry.plugin.coordinates} {verb} "
+        f"version {asked} of {entry.plugin.coordinates} {verb} "
         f"(installed: {describe_versions(entry.plugin, request)}){suffix}"
     )
     suggestion = closest(request, available)
