@@ -35,7 +35,9 @@ def display_name(path: Path, cwd: Path) -> str:
     """``path`` relative to ``cwd`` when it is below it, else as an absolute path; always with ``/``."""
     absolute = path if path.is_absolute() else cwd / path
     try:
-        return absolute.resolve().relative_to(cwd.resolve()).as_posix()
+        # the folders resolved, not the file: a symlink is named as itself (and a looping or dangling
+        # one does not fail here; reading it reports why)
+        return (absolute.parent.resolve() / absolute.name).relative_to(cwd.resolve()).as_posix()
     except ValueError:
         return absolute.as_posix()
 
@@ -70,16 +72,38 @@ def _is_excluded(path: Path, root: Path, excluded: GitIgnoreSpec) -> bool:
     return excluded.match_file(relative)
 
 
+def _gitignore(folder: Path) -> GitIgnoreSpec | None:
+    gitignore = folder / ".gitignore"
+    if gitignore.is_file():
+        with contextlib.suppress(OSError):
+            return _spec(gitignore.read_text("utf-8", errors="replace").splitlines())
+    return None
+
+
+def _outer_ignores(top: Path, root: Path) -> list[tuple[Path, GitIgnoreSpec]]:
+    """The ``.gitignore`` files of the folders above ``top``: up to the repository's root (the folder
+    holding ``.git``), or, outside a repository, up to ``root``."""
+    above: list[Path] = []
+    if not (top / ".git").exists():
+        for folder in top.parents:
+            above.append(folder)
+            if (folder / ".git").exists():
+                break
+        else:
+            above = [folder for folder in above if folder == root or root in folder.parents]
+    found = ((folder, _gitignore(folder)) for folder in reversed(above))
+    return [(folder, spec) for folder, spec in found if spec is not None]
+
+
 def _walk(top: Path, root: Path, excluded: GitIgnoreSpec) -> Iterator[Path]:
     resolved_root = root.resolve()
-    stack: list[tuple[Path, list[tuple[Path, GitIgnoreSpec]]]] = [(top.resolve(), [])]
+    start = top.resolve()
+    stack: list[tuple[Path, list[tuple[Path, GitIgnoreSpec]]]] = [(start, _outer_ignores(start, resolved_root))]
     while stack:
         folder, ignores = stack.pop()
-        gitignore = folder / ".gitignore"
-        if gitignore.is_file():
-            with contextlib.suppress(OSError):
-                lines = gitignore.read_text("utf-8", errors="replace").splitlines()
-                ignores = [*ignores, (folder, _spec(lines))]
+        spec = _gitignore(folder)
+        if spec is not None:
+            ignores = [*ignores, (folder, spec)]
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -94,7 +118,7 @@ def _walk(top: Path, root: Path, excluded: GitIgnoreSpec) -> Iterator[Path]:
                 continue
             if is_dir:
                 subfolders.append((path, ignores))
-            elif entry.name.endswith(YAML_SUFFIXES) and (entry.is_file() or entry.is_symlink()):
+            elif entry.name.endswith(YAML_SUFFIXES) and (entry.is_symlink() or entry.is_file()):
                 yield path
         stack.extend(reversed(subfolders))
 

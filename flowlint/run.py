@@ -81,7 +81,7 @@ def run_check(options: CheckOptions) -> CheckResult:
                 raise UsageError(f"{path}: no such file or folder")
         own_files = {p.resolve() for p in (*manifest_paths, *((config,) if config else ()))}
         candidates = collect(paths, cwd, settings.root, settings.exclude, options.force_exclude)
-        results = [linter.lint_path(c.path, c.display) for c in candidates if c.path.resolve() not in own_files]
+        results = [linter.lint_path(c.path, c.display) for c in candidates if _real(c.path) not in own_files]
     results.sort(key=lambda r: r.path)
     report = Report(
         files=results,
@@ -90,3 +90,11 @@ def run_check(options: CheckOptions) -> CheckResult:
         manifest_summary=manifest.summary(),
     )
     return CheckResult(report, options.fail_on or settings.fail_on)
+
+
+def _real(path: Path) -> Path:
+    """``path`` with its symlinks resolved; as given when they loop (reading it then says so)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path

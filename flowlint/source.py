@@ -16,6 +16,7 @@ from typing import TypeGuard
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, StreamEndEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
@@ -29,6 +30,7 @@ MAX_COLLECTION_ALIASES = 50
 """SnakeYAML's default ``maxAliasesForCollections``: Kestra rejects more (YAML bombs)."""
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_BLOCK_PREFIX = re.compile(r"(?:\A|(?<=[\r\n\x85\u2028\u2029]))[ \t?:-]*")
 
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
@@ -163,26 +165,37 @@ def _reader_error(text: str, exc: YAMLError) -> SourceError:
 
 
 def _nesting_error(text: str) -> SourceError | None:
-    """Refuse flow collections nested deeper than Jackson allows, before libyaml recurses into them."""
-    if text.count("[") + text.count("{") <= MAX_NESTING:
+    """Refuse collections nested deeper than Jackson allows, before libyaml's composer recurses into them
+    (it recurses in C: tens of thousands of levels, block or flow, overflow the stack).
+
+    A cheap bound first: a block collection starts within the indentation and indicators (``- ? :``)
+    that open its line, at most two per column; a flow collection needs a bracket, at most two levels
+    each (``[a: [b: ...]]``). Only when that bound passes the limit are the collections of libyaml's
+    event stream counted (parsing events does not recurse; brackets in strings do not count).
+    """
+    prefix = max(map(len, _BLOCK_PREFIX.findall(text)), default=0)
+    if 2 * (prefix + 1) + 2 * (text.count("[") + text.count("{")) <= MAX_NESTING:
         return None
+    parser = CParser(text)
     depth = 0
-    line = 1
-    line_start = 0
-    for index, char in enumerate(text):
-        if char in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                column = index - line_start + 1
-                return SourceError(
-                    f"collections nested deeper than {MAX_NESTING} levels: Kestra's parser refuses them",
-                    Span(line, column, line, column + 1, index, index + 1),
-                )
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-        elif char == "\n":
-            line += 1
-            line_start = index + 1
+    try:
+        while not parser.check_event(StreamEndEvent):
+            event = parser.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    mark = event.start_mark
+                    line, column, index = mark.line + 1, mark.column + 1, mark.index
+                    return SourceError(
+                        f"collections nested deeper than {MAX_NESTING} levels: Kestra's parser refuses them",
+                        Span(line, column, line, column + 1, index, index + 1),
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return None  # composing stops at the same error and reports it
+    finally:
+        parser.dispose()
     return None
 
 

@@ -69,7 +69,8 @@ def find_directives(text: str, lines: Sequence[str], documents: Iterable[Node]) 
     line_offsets = []
     for line in lines:
         line_offsets.append(offset)
-        offset += len(line) + 1
+        offset += len(line)
+        offset += 2 if text.startswith("\r\n", offset) else 1  # the line break: CRLF is two characters
     for number, line in enumerate(lines, start=1):
         if "flowlint:" not in line:
             continue
