@@ -131,7 +131,7 @@ def _run_check(options: dict[str, Any]) -> int:
         except OSError as error:
             raise UsageError(f"cannot write {output_file}: {error.strerror or error}") from None
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)  # click strips ANSI codes off a pipe unless told
     if options["exit_zero"]:
         return EXIT_OK
     return EXIT_FINDINGS if result.report.failed(result.fail_on) else EXIT_OK

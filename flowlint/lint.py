@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+from pathspec import GitIgnoreSpec
 from ruamel.yaml.nodes import MappingNode
 
 from flowlint import suppress
@@ -102,15 +104,24 @@ class Linter:
         )
 
     def _enabled_for(self, display: str) -> frozenset[str]:
-        ignored = {
-            code
-            for pattern, codes in self.settings.per_file_ignores.items()
-            if fnmatch.fnmatch(display, pattern)
-            for code in codes
-        }
+        """The enabled codes minus those ``perFileIgnores`` switches off for this file.
+
+        Patterns are gitignore-style, like ``exclude``, and match the path relative to the config's
+        folder (or, failing that, the name findings use).
+        """
+        if not self._per_file_specs:
+            return self.enabled
+        names = {display}
+        with contextlib.suppress(ValueError, OSError, RuntimeError):
+            names.add(Path(display).resolve().relative_to(self.settings.root.resolve()).as_posix())
+        ignored = {code for spec, codes in self._per_file_specs if any(map(spec.match_file, names)) for code in codes}
         if not ignored:
             return self.enabled
         return frozenset(c for c in self.enabled if not any(c.startswith(i) or i == "ALL" for i in ignored))
+
+    @cached_property
+    def _per_file_specs(self) -> list[tuple[GitIgnoreSpec, tuple[str, ...]]]:
+        return [(GitIgnoreSpec.from_lines([p]), codes) for p, codes in self.settings.per_file_ignores.items()]
 
     def _source_error(self, display: str, error: SourceError) -> FileResult:
         if "FL001" not in self._enabled_for(display):

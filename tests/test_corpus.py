@@ -55,7 +55,7 @@ def _independent_parse(path: Path) -> list[Any] | None:
     yaml.allow_duplicate_keys = True
     try:
         return list(yaml.load_all(path.read_text("utf-8-sig")))
-    except Exception:  # noqa: BLE001 - any parser error means "not valid YAML"
+    except Exception:  # any parser error means "not valid YAML"
         return None
 
 
@@ -87,7 +87,9 @@ def test_no_version_finding_on_flows_that_set_no_version(results: dict[Path, Any
         if documents is None or any(_sets_a_version(d) for d in documents):
             continue
         checked += 1
-        wrong = [f"{d.code} {d.span.line}:{d.span.column} {d.message}" for d in result.diagnostics if d.code in VERSION_CODES]
+        wrong = [
+            f"{d.code} {d.span.line}:{d.span.column} {d.message}" for d in result.diagnostics if d.code in VERSION_CODES
+        ]
         assert not wrong, f"{path}: {wrong}"
     assert checked > 700
 

@@ -704,8 +704,11 @@ def assert_fl103_at_type(diagnostics: Sequence[Diagnostic], source: str) -> Diag
 @pytest.mark.parametrize("none", ["NONE", "none"])
 def test_instance_none(none: str) -> None:
     config = settings(default_version=none)
-    diagnostic = assert_fl103_at_type(
-        lint(task(QUERY), config=config), f"the instance default version {none} (test config)"
+    diagnostics = lint(task(QUERY), config=config)
+    assert codes(diagnostics) == ["FL103"]
+    diagnostic = diagnostics[0]
+    assert diagnostic.message == (
+        f"{QUERY} has no version: the instance default version is NONE (test config) and nothing more specific sets one"
     )
     assert at(diagnostic) == (5, 11, 5, 49)
     assert diagnostic.help == 'pin a version on the plugin, e.g. version: "1.2.3"'

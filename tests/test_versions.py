@@ -161,9 +161,7 @@ def test_kestra_oldest_case() -> None:
 
 
 def test_qualifier_ranks_in_order() -> None:
-    shuffled = vs(
-        "1.0.0-RC", "1.0.0", "1.0.0-alpha", "1.0.0-RELEASE", "1.0.0-custom", "1.0.0-SNAPSHOT", "1.0.0-Beta"
-    )
+    shuffled = vs("1.0.0-RC", "1.0.0", "1.0.0-alpha", "1.0.0-RELEASE", "1.0.0-custom", "1.0.0-SNAPSHOT", "1.0.0-Beta")
     assert [x.text for x in sort_versions(shuffled)] == [
         "1.0.0-custom",
         "1.0.0-alpha",

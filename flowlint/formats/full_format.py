@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 from flowlint.diagnostics import Diagnostic
@@ -16,16 +17,17 @@ def render(report: Report, *, color: bool, quiet: bool) -> str:
     out: list[str] = []
     for diagnostic in report.diagnostics:
         out.append(style.headline(diagnostic))
+        pad = " " * (len(str(diagnostic.span.line)) + 2)  # under the gutter's bar
         snippet = _snippet(diagnostic, lines_of, style)
         out.extend(snippet)
         for related in diagnostic.related:
             where = f"{related.path}:{related.span.line}:{related.span.column}"
-            out.append(f"   {style.paint('=', '34')} note: {related.message} at {where}")
+            out.append(f"{pad}{style.paint('=', '34')} note: {related.message} at {where}")
         if diagnostic.help:
-            out.append(f"   {style.paint('=', '34')} help: {diagnostic.help}")
+            out.append(f"{pad}{style.paint('=', '34')} help: {diagnostic.help}")
         if diagnostic.fix is not None:
             kind = "fix" if diagnostic.fix.safe else "unsafe fix"
-            out.append(f"   {style.paint('=', '34')} {kind} available: {diagnostic.fix.description}")
+            out.append(f"{pad}{style.paint('=', '34')} {kind} available: {diagnostic.fix.description}")
         out.append("")
     if not quiet:
         out.append(style.summary(report))
@@ -41,8 +43,19 @@ def _snippet(diagnostic: Diagnostic, lines_of: dict[str, Mapping[int, str]], sty
     number = str(span.line)
     gutter = " " * len(number)
     start = span.column - 1
-    end = span.end_column - 1 if span.end_line == span.line else len(text)
-    width = max(1, min(end, len(text)) - start)
-    marker = " " * start + style.paint("^" * width, "31")
+    end = min(span.end_column - 1 if span.end_line == span.line else len(text), len(text))
+    width = max(1, _cells(text[start:end]))
+    marker = " " * _cells(text[:start]) + style.paint("^" * width, "31")
     bar = style.paint("|", "34")
     return [f" {gutter} {bar}", f" {style.paint(number, '34')} {bar} {text}", f" {gutter} {bar} {marker}"]
+
+
+def _cells(text: str) -> int:
+    """Terminal cells ``text`` takes: wide characters (emoji, CJK) two, combining marks none."""
+    return sum(_char_cells(ch) for ch in text)
+
+
+def _char_cells(ch: str) -> int:
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1

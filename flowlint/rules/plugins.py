@@ -199,7 +199,7 @@ def _report_status(ctx: CheckContext, resolution: Resolution) -> None:
         ctx.report(
             "FL103",
             use.type_node,
-            f"{use.type_name} has no version: {origin.description} is NONE and nothing more specific sets one",
+            f"{use.type_name} has no version: {_none_source(ctx, origin)} and nothing more specific sets one",
             yaml_path=f"{use.yaml_path}.type",
             related=decided,
             help='pin a version on the plugin, e.g. version: "' + _newest_text(resolution) + '"',
@@ -216,6 +216,12 @@ def _report_status(ctx: CheckContext, resolution: Resolution) -> None:
             f"{use.type_name} is provided by several plugins: {names}",
             yaml_path=f"{use.yaml_path}.type",
         )
+
+
+def _none_source(ctx: CheckContext, origin: Origin) -> str:
+    if origin.level == "instance":
+        return f"the instance default version is NONE ({ctx.settings.default_version_origin})"
+    return f"{origin.description} is NONE"
 
 
 def _locate(resolution: Resolution, origin: Origin) -> tuple[Node, list[tuple[Node, str]], str]:
