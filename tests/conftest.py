@@ -133,6 +133,23 @@ def lint(
     return list(linter.lint_text(body, path).diagnostics)
 
 
+def of(diagnostics: Sequence[Diagnostic], code: str) -> list[Diagnostic]:
+    """The findings of one code."""
+    return [d for d in diagnostics if d.code == code]
+
+
+def only(diagnostics: Sequence[Diagnostic], code: str) -> Diagnostic:
+    """The single finding of ``code`` (fails when there are none or several)."""
+    found = of(diagnostics, code)
+    assert len(found) == 1, [(d.code, d.message) for d in diagnostics]
+    return found[0]
+
+
+def where(d: Diagnostic) -> tuple[int, int, int, int]:
+    """(line, column, end line, end column) of a finding."""
+    return (d.span.line, d.span.column, d.span.end_line, d.span.end_column)
+
+
 def codes(diagnostics: Sequence[Diagnostic]) -> list[str]:
     """The codes of ``diagnostics``, in order."""
     return [d.code for d in diagnostics]

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import copy
 import textwrap
-from collections.abc import Sequence
 from typing import Any
 
 from flowlint.diagnostics import Diagnostic, Severity
-from tests.conftest import STANDARD_MANIFEST, codes, lint, settings
+from tests.conftest import STANDARD_MANIFEST, codes, lint, of, only, settings, where
 
 HEAD = "id: hello\nnamespace: company.team\n"
 SCRIPT = "io.kestra.plugin.scripts.shell.Script"
@@ -20,23 +19,6 @@ QUERY = "io.kestra.plugin.jdbc.postgresql.Query"
 COPY_IN = "io.kestra.plugin.jdbc.postgresql.CopyIn"
 POSTGRES = "io.kestra.plugin:plugin-jdbc-postgres"
 SHELL = "io.kestra.plugin:plugin-script-shell"
-
-
-def of(diagnostics: Sequence[Diagnostic], code: str) -> list[Diagnostic]:
-    """The findings of one code."""
-    return [d for d in diagnostics if d.code == code]
-
-
-def only(diagnostics: Sequence[Diagnostic], code: str) -> Diagnostic:
-    """The single finding of ``code`` (fails when there are none or several)."""
-    found = of(diagnostics, code)
-    assert len(found) == 1, [(d.code, d.message) for d in diagnostics]
-    return found[0]
-
-
-def where(d: Diagnostic) -> tuple[int, int, int, int]:
-    """(line, column, end line, end column) of a finding."""
-    return (d.span.line, d.span.column, d.span.end_line, d.span.end_column)
 
 
 def task(type_: str, version: str | None = None, task_id: str = "a") -> str:

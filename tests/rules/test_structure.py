@@ -10,37 +10,19 @@ from __future__ import annotations
 import copy
 import re
 import textwrap
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flowlint.config import Settings
-from flowlint.diagnostics import Diagnostic, Severity
+from flowlint.diagnostics import Severity
 from flowlint.lint import Linter
 from flowlint.rules import RULES, RULES_BY_CODE, enabled_codes
-from tests.conftest import STANDARD_MANIFEST, codes, lint, manifest, run_cli, settings
+from tests.conftest import STANDARD_MANIFEST, codes, lint, manifest, of, only, run_cli, settings, where
 
 HEAD = "id: hello\nnamespace: company.team\n"
 LOG_TASKS = "tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"
-
-
-def of(diagnostics: Sequence[Diagnostic], code: str) -> list[Diagnostic]:
-    """The findings of one code."""
-    return [d for d in diagnostics if d.code == code]
-
-
-def only(diagnostics: Sequence[Diagnostic], code: str) -> Diagnostic:
-    """The single finding of ``code`` (fails when there are none or several)."""
-    found = of(diagnostics, code)
-    assert len(found) == 1, [(d.code, d.message) for d in diagnostics]
-    return found[0]
-
-
-def where(d: Diagnostic) -> tuple[int, int, int, int]:
-    """(line, column, end line, end column) of a finding."""
-    return (d.span.line, d.span.column, d.span.end_line, d.span.end_column)
 
 
 # FL001 yaml-syntax -------------------------------------------------------------------------------
