@@ -176,3 +176,95 @@ def rule_command(code: str) -> None:
         f"Good:\n{indent}{rule.good.rstrip().replace(chr(10), chr(10) + indent)}\n\n"
         f"More: {rule.url}"
     )
+
+
+@main.group("manifest")
+def manifest_group() -> None:
+    """Make and inspect manifests of installed plugins."""
+
+
+_OUTPUT = click.option(
+    "--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout)."
+)
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "json"]), help="Output format (default: by suffix, else yaml)."
+)
+
+
+def _emit(data: dict[str, Any], output: Path | None, fmt: str | None) -> None:
+    from flowlint.manifest.writer import write
+
+    text = write(data, output, fmt)
+    if text is not None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"flowlint: wrote {output}", err=True)
+
+
+@manifest_group.command("build")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@_OUTPUT
+@_FORMAT
+@click.option("--source", "source_text", help="The manifest's `source` (default: the folder and today's date).")
+@click.option("--verbose", "-v", is_flag=True, help="Print tracebacks of internal errors.")
+def manifest_build(folder: Path, output: Path | None, fmt: str | None, source_text: str | None, verbose: bool) -> None:
+    """Build a manifest from a folder of plugin JARs (as Kestra reads them)."""
+
+    def action() -> int:
+        from flowlint.manifest.jars import build_from_jars
+
+        result = build_from_jars(folder, source_text)
+        for warning in result.warnings:
+            click.echo(f"flowlint: warning: {warning}", err=True)
+        _emit(result.data, output, fmt)
+        return EXIT_OK
+
+    _guarded(verbose, action)
+
+
+@manifest_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@_OUTPUT
+@_FORMAT
+@click.option("--source", "source_text", help="The manifest's `source` (default: the files and today's date).")
+@click.option("--verbose", "-v", is_flag=True, help="Print tracebacks of internal errors.")
+def manifest_import(
+    files: tuple[Path, ...], output: Path | None, fmt: str | None, source_text: str | None, verbose: bool
+) -> None:
+    """Merge saved Kestra API responses (/api/v1/plugins, versioned-plugins) into one manifest."""
+
+    def action() -> int:
+        from flowlint.manifest.api import import_responses
+
+        result = import_responses(files, source_text)
+        for warning in result.warnings:
+            click.echo(f"flowlint: warning: {warning}", err=True)
+        _emit(result.data, output, fmt)
+        return EXIT_OK
+
+    _guarded(verbose, action)
+
+
+@manifest_group.command("pull")
+@click.argument("url")
+@_OUTPUT
+@_FORMAT
+@click.option("--tenant", help="Tenant id, for multi-tenant instances.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each answer.")
+@click.option("--verbose", "-v", is_flag=True, help="Print tracebacks of internal errors.")
+def manifest_pull(
+    url: str, output: Path | None, fmt: str | None, tenant: str | None, timeout: float, verbose: bool
+) -> None:
+    """Read the installed plugins from a running Kestra (token: KESTRA_API_TOKEN; basic auth:
+    KESTRA_USERNAME / KESTRA_PASSWORD)."""
+
+    def action() -> int:
+        from flowlint.manifest.api import pull
+
+        result = pull(url, tenant=tenant, timeout=timeout, progress=lambda m: click.echo(m, err=True))
+        for warning in result.warnings:
+            click.echo(f"flowlint: warning: {warning}", err=True)
+        _emit(result.data, output, fmt)
+        return EXIT_OK
+
+    _guarded(verbose, action)

@@ -185,7 +185,7 @@ class Resolver:
             chosen = match(request, [v.version for v in entry.versions], self.rules)
             if chosen is not None:
                 matches.append((entry, _by_version(entry.versions, chosen)))
-        direct = [m for m in matches if m[0].canonical is None]
+        direct = [(entry, version) for entry, version in matches if entry.canonical_in(version) is None]
         if len(matches) > 1 and direct:
             matches = direct  # a plugin that has the class wins over one that only aliases it
         if len(matches) == 1:
@@ -225,7 +225,7 @@ class Resolver:
         """A default for a type applies to it, to every type it prefixes, and (alias) to its canonical type."""
         if type_name.startswith(default_type):
             return True
-        return any(e.canonical == type_name for e in self.manifest.lookup(default_type))
+        return any(e.canonical_in(v) == type_name for e in self.manifest.lookup(default_type) for v in e.versions)
 
     def _configured_origin(self, configured: ConfiguredDefault) -> Origin:
         value = check_version_text(VersionValue(configured.version, configured.version), self.settings)

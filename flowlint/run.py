@@ -11,6 +11,7 @@ from flowlint.diagnostics import Severity
 from flowlint.errors import UsageError
 from flowlint.files import collect, display_name
 from flowlint.lint import FileResult, Linter
+from flowlint.manifest.catalog import load_catalog
 from flowlint.manifest.loader import load_manifests
 from flowlint.report import Report
 from flowlint.rules import enabled_codes
@@ -62,9 +63,7 @@ def run_check(options: CheckOptions) -> CheckResult:
             raise UsageError(f"--target-kestra-version: {options.target!r} is not a Kestra version")
         settings = settings.with_overrides(target=target)
     manifest_paths = tuple(cwd / m for m in options.manifests) or settings.manifests
-    if not manifest_paths:
-        raise UsageError("no manifest of installed plugins: pass --manifest FILE, or set `manifest:` in .flowlint.yaml")
-    manifest = load_manifests(manifest_paths)
+    manifest = load_manifests(manifest_paths) if manifest_paths else load_catalog()
     linter = Linter(
         settings,
         manifest,

@@ -1,17 +1,23 @@
-"""Convert ``kestra-plugins.json`` (the shared catalog of Kestra's official plugins) to a manifest.
+"""Build flowlint's bundled catalog of Kestra's official plugins from ``kestra-plugins.json``.
 
-Each released version of each artifact lists the types it contains, from each type's ``since`` and
-``until`` (the first and last release that has it); aliases are attached to the versions that contain
-their canonical type. Artifacts of the kestra-io/kestra repository (core, script, storage-local) are
-bundled with Kestra: they are marked ``core``. Artifacts with no released version are left out.
+The input (``../shared/data/kestra-plugins.json``) lists, per artifact, its released versions and its
+types with ``since``/``until`` (the first and last release that has each type) and aliases. The output
+(``flowlint/data/catalog.json``) is flowlint's compact catalog: per plugin, its versions oldest first and
+each type once, as ``[type, kind, first index, last index]`` into that list; aliases apply wherever
+their canonical type does. "Installed" means "released" with the catalog.
 
-Types whose ``since`` is not a release (unreleased, test fixtures) are in no version.
+- Artifacts of the kestra-io/kestra repository (core, script, storage-local) ship with Kestra: ``core``.
+- Types whose ``since`` is not a release ("unreleased", "n/a (test fixture)") are left out.
+- The core types seen after the data's kestra-io/kestra snapshot (``typesSeenAfterSnapshot``) are
+  added to the newest core version: core types are never versioned, only their existence matters.
+- Artifacts with no released version are left out.
 
-Usage: python scripts/build_catalog.py [SOURCE_JSON] [OUTPUT_JSON]
+Usage: python scripts/build_catalog.py [SOURCE_JSON [OUTPUT_JSON [AS_OF_DATE]]]
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -19,9 +25,11 @@ from typing import Any
 
 from flowlint.versions import parse_version
 
-DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "kestra-plugins.json"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "kestra-plugins.json"
+DEFAULT_OUTPUT = ROOT / "flowlint" / "data" / "catalog.json"
 BUNDLED_WITH_KESTRA = {("io.kestra", "core"), ("io.kestra", "script"), ("io.kestra", "storage-local")}
-KIND_KEYS = {"task": "tasks", "trigger": "triggers", "condition": "conditions", "taskRunner": "taskRunners"}
+KINDS = {"task", "trigger", "condition", "taskRunner"}
 
 
 def _key(text: str) -> tuple[int, ...]:
@@ -30,54 +38,53 @@ def _key(text: str) -> tuple[int, ...]:
     return parsed.sort_key
 
 
-def convert(data: dict[str, Any], source: str) -> dict[str, Any]:
-    """The native manifest for the catalog ``data``."""
+def compact(data: dict[str, Any], as_of: str) -> dict[str, Any]:
+    """The compact catalog for ``data``."""
     plugins = []
     for artifact in data["plugins"]:
-        released = [v for v in artifact["versions"] if parse_version(v) is not None]
+        released = sorted((v for v in artifact["versions"] if parse_version(v) is not None), key=_key)
         if not released:
             continue
-        versions = []
-        for text in released:
-            key = _key(text)
-            lists: dict[str, list[str]] = {}
-            present = set()
-            for type_name, info in sorted(artifact["types"].items()):
-                since, until = info.get("since"), info.get("until")
-                if since is not None and parse_version(since) is None:
-                    continue  # "unreleased (present at HEAD only)", "n/a (test fixture)"
-                if since is not None and key < _key(since):
-                    continue
-                if until is not None and key > _key(until):
-                    continue
-                lists.setdefault(KIND_KEYS.get(info.get("kind", "other"), "others"), []).append(type_name)
-                present.add(type_name)
-            aliases = {a: c for a, c in sorted(artifact.get("aliases", {}).items()) if c in present}
-            entry: dict[str, Any] = {"version": text, **lists}
-            if aliases:
-                entry["aliases"] = aliases
-            versions.append(entry)
+        keys = [_key(v) for v in released]
+        types = []
+        for type_name, info in sorted(artifact["types"].items()):
+            since, until = info.get("since"), info.get("until")
+            if since is None or parse_version(since) is None:
+                continue
+            first = next((i for i, k in enumerate(keys) if k >= _key(since)), None)
+            last = max((i for i, k in enumerate(keys) if until is None or k <= _key(until)), default=None)
+            if first is None or last is None or first > last:
+                continue
+            kind = info.get("kind", "other")
+            types.append([type_name, kind if kind in KINDS else "other", first, last])
+        known = {t[0] for t in types}
+        for type_name, info in sorted(artifact.get("typesSeenAfterSnapshot", {}).items()):
+            if type_name not in known:
+                kind = info.get("kind", "other")
+                types.append([type_name, kind if kind in KINDS else "other", len(released) - 1, len(released) - 1])
+        aliases = [[a, c] for a, c in sorted(artifact.get("aliases", {}).items())]
         plugins.append(
             {
-                "groupId": artifact["group"],
-                "artifactId": artifact["artifact"],
-                "core": (artifact["group"], artifact["artifact"]) in BUNDLED_WITH_KESTRA,
-                "versions": versions,
+                "g": artifact["group"],
+                "a": artifact["artifact"],
+                "c": (artifact["group"], artifact["artifact"]) in BUNDLED_WITH_KESTRA,
+                "v": released,
+                "t": types,
+                "al": aliases,
             }
         )
-    return {"manifestVersion": 1, "source": source, "plugins": plugins}
+    return {"format": "flowlint-catalog", "formatVersion": 1, "asOf": as_of, "plugins": plugins}
 
 
 def main(argv: list[str]) -> int:
-    """Write the manifest built from ``argv[0]`` (default: shared data) to ``argv[1]`` (default: stdout)."""
+    """Write the catalog built from ``argv[0]`` to ``argv[1]``, dated ``argv[2]`` (default: today)."""
     source = Path(argv[0]) if argv else DEFAULT_SOURCE
-    data = json.loads(source.read_text("utf-8"))
-    manifest = convert(data, "catalog of official plugins (kestra-plugins.json)")
-    text = json.dumps(manifest, separators=(",", ":"))
-    if len(argv) > 1:
-        Path(argv[1]).write_text(text, "utf-8")
-    else:
-        sys.stdout.write(text)
+    output = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUTPUT
+    as_of = argv[2] if len(argv) > 2 else datetime.date.today().isoformat()
+    catalog = compact(json.loads(source.read_text("utf-8")), as_of)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(catalog, separators=(",", ":")) + "\n", "utf-8")
+    print(f"wrote {output}: {len(catalog['plugins'])} artifacts, as of {as_of}")
     return 0
 
 

@@ -1,9 +1,8 @@
-"""flowlint over ~900 real public Kestra flows (../shared/corpus), with the catalog built from the
-shared plugin data. Skipped when the corpus or the data is absent."""
+"""flowlint over ~900 real public Kestra flows (../shared/corpus), with the bundled catalog.
+Skipped when the corpus is absent."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -13,37 +12,18 @@ from ruamel.yaml import YAML
 
 from flowlint.config import Settings
 from flowlint.lint import Linter
-from flowlint.manifest import manifest_from_data
+from flowlint.manifest.catalog import load_catalog
 from flowlint.rules import enabled_codes
-from tests.conftest import CORPUS, SHARED, run_cli
+from tests.conftest import CORPUS, run_cli
 
-DATA = SHARED / "data" / "kestra-plugins.json"
 VERSION_CODES = {"FL102", "FL104", "FL105", "FL107", "FL109"}
 
-pytestmark = pytest.mark.skipif(
-    not (CORPUS / "flows").is_dir() or not DATA.is_file(), reason="shared corpus or plugin data absent"
-)
-
-
-def _catalog() -> dict[str, Any]:
-    script = Path(__file__).resolve().parents[1] / "scripts" / "build_catalog.py"
-    spec = importlib.util.spec_from_file_location("build_catalog", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    data = json.loads(DATA.read_text("utf-8"))
-    catalog: dict[str, Any] = module.convert(data, "test catalog")
-    return catalog
+pytestmark = pytest.mark.skipif(not (CORPUS / "flows").is_dir(), reason="shared corpus absent")
 
 
 @pytest.fixture(scope="module")
-def catalog() -> dict[str, Any]:
-    return _catalog()
-
-
-@pytest.fixture(scope="module")
-def results(catalog: dict[str, Any]) -> dict[Path, Any]:
-    linter = Linter(Settings(), manifest_from_data(catalog), enabled_codes())
+def results() -> dict[Path, Any]:
+    linter = Linter(Settings(), load_catalog(), enabled_codes())
     files = sorted(CORPUS.glob("flows*/**/*.yml"))
     assert len(files) > 800
     return {path: linter.lint_path(path, str(path)) for path in files}
@@ -100,11 +80,10 @@ def test_every_flow_is_read(results: dict[Path, Any]) -> None:
     assert all(result.flows or result.diagnostics or result.documents == 0 for result in results.values())
 
 
-def test_cli_over_the_corpus_exits_cleanly(catalog: dict[str, Any], tmp_path: Path) -> None:
-    manifest = tmp_path / "catalog.json"
-    manifest.write_text(json.dumps(catalog), "utf-8")
-    done = run_cli(["check", "flows", "flows-invalid", "--manifest", str(manifest), "--format", "json"], cwd=CORPUS)
+def test_cli_over_the_corpus_exits_cleanly_with_the_bundled_catalog() -> None:
+    done = run_cli(["check", "flows", "flows-invalid", "--format", "json"], cwd=CORPUS)
     assert done.returncode in (0, 1), done.stderr
     assert "Traceback" not in done.stderr
     report = json.loads(done.stdout)
     assert report["summary"]["files"] == len(list(CORPUS.glob("flows*/**/*.yml")))
+    assert report["manifest"]["source"].startswith("catalog of official plugins, ")

@@ -63,12 +63,21 @@ class Plugin:
 class TypeEntry:
     """What the index knows of one type name in one plugin."""
 
+    name: str
     plugin: Plugin
     versions: tuple[PluginVersion, ...]
-    """The versions of ``plugin`` that contain the type (or declare it as an alias)."""
-    canonical: str | None
-    """The canonical type when the name is an alias, else None."""
+    """The versions of ``plugin`` that have the name, as a class or as an alias, oldest first."""
     kind: str
+
+    def canonical_in(self, version: PluginVersion) -> str | None:
+        """The canonical type when the name is an alias in ``version``, else None."""
+        return version.aliases.get(self.name)
+
+    @property
+    def canonical(self) -> str | None:
+        """The canonical type when the name is an alias in the newest version that has it."""
+        newest = max(self.versions, key=lambda v: v.version.sort_key, default=None)
+        return self.canonical_in(newest) if newest is not None else None
 
 
 @dataclass(frozen=True)
@@ -86,19 +95,17 @@ class Manifest:
         index: dict[str, list[TypeEntry]] = {}
         for plugin in self.plugins:
             per_type: dict[str, list[PluginVersion]] = {}
-            canonical: dict[str, str] = {}
             kinds: dict[str, str] = {}
-            for version in plugin.versions:
+            for version in sorted(plugin.versions, key=lambda v: v.version.sort_key):
                 for type_name, kind in version.types.items():
                     per_type.setdefault(type_name, []).append(version)
                     kinds.setdefault(type_name, kind)
                 for alias, target in version.aliases.items():
                     per_type.setdefault(alias, []).append(version)
-                    canonical[alias] = target
                     kinds.setdefault(alias, version.types.get(target, "other"))
             for type_name, versions in per_type.items():
                 index.setdefault(type_name, []).append(
-                    TypeEntry(plugin, tuple(versions), canonical.get(type_name), kinds[type_name])
+                    TypeEntry(type_name, plugin, tuple({id(v): v for v in versions}.values()), kinds[type_name])
                 )
         return index
 

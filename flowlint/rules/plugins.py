@@ -154,8 +154,12 @@ def _report_unquoted(ctx: CheckContext, node: Node, value: VersionValue, path: s
 
 
 def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
-    entries = (resolution.entry,) if resolution.entry is not None else resolution.entries
-    canonical = next((e.canonical for e in entries if e.canonical), None)
+    entry, version = resolution.entry, resolution.version
+    entries = (entry,) if entry is not None else resolution.entries
+    if entry is not None and version is not None and resolution.status is Status.RESOLVED:
+        canonical = entry.canonical_in(version)
+    else:
+        canonical = next((e.canonical for e in entries if e.canonical), None)
     if canonical is None:
         return
     use = resolution.use

@@ -310,14 +310,12 @@ def test_a_manifest_that_is_not_json_or_yaml_is_exit_2_at_file_line_column(
     assert re.fullmatch(rf"flowlint: error: manifest \S*/{re.escape(name)}{message}\n", stderr), stderr
 
 
-def test_no_manifest_at_all_is_exit_2_with_a_clear_message(tmp_path: Path) -> None:
+def test_no_manifest_at_all_falls_back_to_the_bundled_catalog(tmp_path: Path) -> None:
     (tmp_path / "hello.yml").write_text(LOG_FLOW, "utf-8")
     old_mtime(tmp_path / "hello.yml")
-    _, stderr = check(tmp_path, "check", "hello.yml", expect=2)
-    assert stderr == (
-        "flowlint: error: no manifest of installed plugins: pass --manifest FILE, "
-        "or set `manifest:` in .flowlint.yaml\n"
-    )
+    stdout, stderr = check(tmp_path, "check", "hello.yml", expect=0)
+    assert stderr == ""
+    assert "; manifest: catalog of official plugins, " in stdout
 
 
 def test_manifest_option_without_a_value_is_exit_2(tmp_path: Path) -> None:

@@ -129,14 +129,24 @@ def test_exit_2_missing_manifest_file(tmp_path: Path) -> None:
     assert done.stdout == ""
 
 
-def test_exit_2_no_manifest_at_all(tmp_path: Path) -> None:
-    write(tmp_path, {"flow.yml": CLEAN})
-    done = run_cli(["check", "flow.yml"], tmp_path)
-    assert done.returncode == 2
-    assert done.stderr == (
-        "flowlint: error: no manifest of installed plugins: pass --manifest FILE, "
-        "or set `manifest:` in .flowlint.yaml\n"
+def test_no_manifest_uses_the_bundled_catalog(tmp_path: Path) -> None:
+    released = CLEAN.replace("io.kestra.plugin.core.log.Log", "io.kestra.plugin.scripts.shell.Script")
+    write(tmp_path, {"flow.yml": released + '    version: "0.21.0"\n', "never.yml": NEVER_RELEASED})
+    done = run_cli(["check", "flow.yml", "--format", "concise"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "manifest: catalog of official plugins, 100 artifacts, as of " in done.stdout
+    done = run_cli(["check", "never.yml", "--format", "concise"], tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0].startswith(
+        "never.yml:5:14: FL102 [error] version 0.99.0 of io.kestra.plugin:plugin-script-shell is not installed "
+        "(installed: "
     )
+
+
+NEVER_RELEASED = (
+    "id: never\nnamespace: company.team\ntasks:\n  - id: a\n    version: \"0.99.0\"\n"
+    "    type: io.kestra.plugin.scripts.shell.Script\n"
+)
 
 
 def test_exit_2_manifest_failing_its_schema(tmp_path: Path) -> None:
