@@ -268,3 +268,55 @@ def manifest_pull(
         return EXIT_OK
 
     _guarded(verbose, action)
+
+
+def _manifest_for(path: Path | None, config_path: Path | None) -> Any:
+    """The manifest at ``path``, else the configured one, else the bundled catalog."""
+    from flowlint.config import find_config, load_settings
+    from flowlint.manifest.catalog import load_catalog
+    from flowlint.manifest.loader import load_manifests
+
+    if path is not None:
+        return load_manifests([path])
+    cwd = Path.cwd()
+    config = config_path if config_path is not None else find_config(cwd)
+    settings = load_settings(config, cwd)
+    return load_manifests(settings.manifests) if settings.manifests else load_catalog()
+
+
+@manifest_group.command("show")
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--type", "type_name", help="Say which plugin versions provide this type (or alias).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config naming the manifest.")
+def manifest_show(path: Path | None, type_name: str | None, config_path: Path | None) -> None:
+    """Show a manifest (default: the configured one, else the bundled catalog): plugins, versions, types."""
+
+    def action() -> int:
+        from flowlint.manifest.inspect import show, show_type
+
+        manifest = _manifest_for(path, config_path)
+        if type_name is None:
+            click.echo(show(manifest), nl=False)
+            return EXIT_OK
+        text, found = show_type(manifest, type_name)
+        click.echo(text, nl=False)
+        return EXIT_OK if found else EXIT_FINDINGS
+
+    _guarded(False, action)
+
+
+@manifest_group.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
+def manifest_diff(old: Path, new: Path) -> None:
+    """Versions and types added and removed per plugin between two manifests (exit 1 when they differ)."""
+
+    def action() -> int:
+        from flowlint.manifest.inspect import diff
+        from flowlint.manifest.loader import load_manifests
+
+        text, changed = diff(load_manifests([old]), load_manifests([new]))
+        click.echo(text, nl=False)
+        return EXIT_FINDINGS if changed else EXIT_OK
+
+    _guarded(False, action)

@@ -53,6 +53,7 @@ class Settings:
     global_defaults: tuple[ConfiguredDefault, ...] = ()
     namespace_defaults: Mapping[str, tuple[ConfiguredDefault, ...]] = field(default_factory=dict)
     manifests: tuple[Path, ...] = ()
+    manifest_max_age_days: int = 90
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
@@ -134,6 +135,7 @@ def load_settings(config: Path | None, cwd: Path) -> Settings:
         global_defaults=global_defaults,
         namespace_defaults=namespaces,
         manifests=tuple(root / m for m in _as_list(data.get("manifest"))),
+        manifest_max_age_days=data.get("manifestMaxAgeDays", 90),
         include=tuple(data.get("include", ())),
         exclude=tuple(data.get("exclude", ())),
         select=tuple(data.get("select", ())),

@@ -12,6 +12,7 @@ from flowlint.errors import UsageError
 from flowlint.files import collect, display_name
 from flowlint.lint import FileResult, Linter
 from flowlint.manifest.catalog import load_catalog
+from flowlint.manifest.inspect import staleness_note
 from flowlint.manifest.loader import load_manifests
 from flowlint.report import Report
 from flowlint.rules import enabled_codes
@@ -87,6 +88,9 @@ def run_check(options: CheckOptions) -> CheckResult:
         manifest_source=manifest.source,
         manifest_plugins=len(manifest.plugins),
         manifest_summary=manifest.summary(),
+        notes=tuple(
+            note for note in [staleness_note(manifest, settings.manifest_max_age_days)] if note and manifest_paths
+        ),
     )
     return CheckResult(report, options.fail_on or settings.fail_on)
 

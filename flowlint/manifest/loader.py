@@ -42,6 +42,7 @@ def manifest_from_data(data: Any, what: str = "manifest", origin: str | None = N
         source=data.get("source") or (origin or "manifest"),
         kestra_version=data.get("kestraVersion"),
         origin=origin,
+        generated_at=data.get("generatedAt"),
     )
 
 

@@ -89,6 +89,8 @@ class Manifest:
     kestra_version: str | None = None
     origin: str | None = None
     """The file it was read from, when it was read from one."""
+    generated_at: str | None = None
+    """When it was made (``generatedAt``), as written."""
 
     @cached_property
     def _index(self) -> dict[str, list[TypeEntry]]:

@@ -1,0 +1,137 @@
+"""The bundled catalog, `manifest show`, `manifest diff` and the staleness note."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from flowlint.manifest.catalog import load_catalog
+from flowlint.resolve import Resolver, Status
+from tests.conftest import STANDARD_MANIFEST, run_cli
+
+SCRIPT = "io.kestra.plugin.scripts.shell.Script"
+
+
+def flow(type_name: str, version: str | None = None) -> str:
+    pinned = f'    version: "{version}"\n' if version is not None else ""
+    return f"id: f\nnamespace: company.team\ntasks:\n  - id: a\n    type: {type_name}\n{pinned}"
+
+
+def test_catalog_loads_fast_and_describes_itself() -> None:
+    started = time.perf_counter()
+    catalog = load_catalog()
+    elapsed = time.perf_counter() - started
+    assert catalog.source.startswith("catalog of official plugins, 100 artifacts, as of ")
+    assert len(catalog.plugins) == 100
+    assert elapsed < 1.0  # generous: the benchmark measures it properly
+    core = [p for p in catalog.plugins if p.core]
+    assert {p.artifact_id for p in core} == {"core", "script", "storage-local"}
+
+
+def test_released_versions_resolve_and_never_released_ones_are_fl102(tmp_path: Path) -> None:
+    (tmp_path / "ok.yml").write_text(flow(SCRIPT, "0.21.0"), "utf-8")
+    (tmp_path / "never.yml").write_text(flow(SCRIPT, "0.21.99"), "utf-8")
+    done = run_cli(["check", "ok.yml", "--format", "concise"], tmp_path)
+    assert done.returncode == 0, done.stdout
+    done = run_cli(["check", "never.yml", "--format", "concise"], tmp_path)
+    assert done.returncode == 1
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("never.yml:6:14: FL102 [error] version 0.21.99 of io.kestra.plugin:plugin-script-shell")
+    assert "0.21.0" in first
+
+
+def test_a_type_that_became_an_alias_is_judged_in_the_version_that_runs() -> None:
+    catalog = load_catalog()
+    (entry,) = catalog.lookup("io.kestra.plugin.serdes.csv.CsvWriter")
+    assert entry.canonical == "io.kestra.plugin.serdes.csv.IonToCsv"
+    old, new = entry.versions[0], entry.versions[-1]
+    assert entry.canonical_in(old) is None  # a class up to 0.16.0
+    assert entry.canonical_in(new) == "io.kestra.plugin.serdes.csv.IonToCsv"
+
+
+def test_latest_of_a_renamed_type_is_the_newest_version_and_an_alias() -> None:
+    from flowlint.config import Settings
+    from flowlint.flow import read_flow
+    from flowlint.source import parse
+
+    text = flow("io.kestra.plugin.serdes.csv.CsvWriter")
+    document = parse("f.yml", text).documents[0]
+    (resolution,) = Resolver(read_flow(document, 0), Settings(), load_catalog()).resolve_all()
+    assert resolution.status is Status.RESOLVED
+    assert resolution.version is not None
+    assert resolution.version.text == "1.10.2"
+
+
+def test_manifest_show_type(tmp_path: Path) -> None:
+    done = run_cli(["manifest", "show", "--type", SCRIPT], tmp_path)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{SCRIPT}:"
+    assert lines[1] == "  io.kestra.plugin:plugin-script-shell, task"
+    assert lines[2].startswith("    in ")
+    done = run_cli(["manifest", "show", "--type", "io.kestra.plugin.scripts.shell.script"], tmp_path)
+    assert done.returncode == 1
+    assert done.stdout == (
+        "no plugin in " + load_catalog().source + " provides io.kestra.plugin.scripts.shell.script "
+        f"(did you mean {SCRIPT}?)\n"
+    )
+
+
+def test_manifest_show_of_the_catalog_says_its_date(tmp_path: Path) -> None:
+    done = run_cli(["manifest", "show"], tmp_path)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"source: {load_catalog().source}"
+    assert lines[1] == f"date: {load_catalog().as_of}"
+    assert "io.kestra:core  [core: never versioned]" in lines
+
+
+def test_manifest_show_of_a_file(tmp_path: Path, manifest_file: Path) -> None:
+    done = run_cli(["manifest", "show", str(manifest_file)], tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[:2] == ["source: test instance", "4 plugins, 9 versions"]
+    assert (
+        "io.kestra.plugin:plugin-jdbc-postgres\n    versions: 0.19.0, 1.2.1, 1.2.3\n    types: 2 tasks\n" in done.stdout
+    )
+
+
+def test_manifest_diff(tmp_path: Path, manifest_file: Path) -> None:
+    data = json.loads(json.dumps(STANDARD_MANIFEST))
+    data["source"] = "next"
+    postgres = next(p for p in data["plugins"] if p["artifactId"] == "plugin-jdbc-postgres")
+    postgres["versions"] = postgres["versions"][1:] + [
+        {
+            "version": "1.3.0",
+            "tasks": ["io.kestra.plugin.jdbc.postgresql.Query", "io.kestra.plugin.jdbc.postgresql.Trigger"],
+        }
+    ]
+    data["plugins"] = [p for p in data["plugins"] if p["artifactId"] != "plugin-docker"]
+    (tmp_path / "new.json").write_text(json.dumps(data), "utf-8")
+    done = run_cli(["manifest", "diff", str(manifest_file), "new.json"], tmp_path)
+    assert done.returncode == 1
+    assert done.stdout == (
+        "--- test instance\n+++ next\n"
+        "- io.kestra.plugin:plugin-docker (plugin removed: 1.0.0, 1.1.0-rc1, 1.1.0)\n"
+        "  io.kestra.plugin:plugin-jdbc-postgres\n"
+        "    + version 1.3.0\n    - version 0.19.0\n"
+        "    + type io.kestra.plugin.jdbc.postgresql.Trigger\n"
+    )
+    same = run_cli(["manifest", "diff", str(manifest_file), str(manifest_file)], tmp_path)
+    assert same.returncode == 0
+    assert same.stdout.endswith("no differences\n")
+
+
+def test_an_old_manifest_gets_one_note_in_the_summary(tmp_path: Path) -> None:
+    data = dict(STANDARD_MANIFEST, source="prod instance, exported 2020-01-31")
+    (tmp_path / "old.json").write_text(json.dumps(data), "utf-8")
+    (tmp_path / "f.yml").write_text(flow("io.kestra.plugin.core.log.Log"), "utf-8")
+    done = run_cli(["check", "f.yml", "--manifest", "old.json", "--format", "concise"], tmp_path)
+    assert done.returncode == 0
+    notes = [line for line in done.stdout.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1
+    assert notes[0].startswith("note: the manifest is ")
+    assert "days old (prod instance, exported 2020-01-31)" in notes[0]
+    (tmp_path / ".flowlint.yaml").write_text("manifestMaxAgeDays: 100000\n", "utf-8")
+    done = run_cli(["check", "f.yml", "--manifest", "old.json", "--format", "concise"], tmp_path)
+    assert "note: " not in done.stdout
