@@ -100,12 +100,8 @@ def test_manifest_diff(tmp_path: Path, manifest_file: Path) -> None:
     data = json.loads(json.dumps(STANDARD_MANIFEST))
     data["source"] = "next"
     postgres = next(p for p in data["plugins"] if p["artifactId"] == "plugin-jdbc-postgres")
-    postgres["versions"] = postgres["versions"][1:] + [
-        {
-            "version": "1.3.0",
-            "tasks": ["io.kestra.plugin.jdbc.postgresql.Query", "io.kestra.plugin.jdbc.postgresql.Trigger"],
-        }
-    ]
+    tasks = ["io.kestra.plugin.jdbc.postgresql.Query", "io.kestra.plugin.jdbc.postgresql.Trigger"]
+    postgres["versions"] = [*postgres["versions"][1:], {"version": "1.3.0", "tasks": tasks}]
     data["plugins"] = [p for p in data["plugins"] if p["artifactId"] != "plugin-docker"]
     (tmp_path / "new.json").write_text(json.dumps(data), "utf-8")
     done = run_cli(["manifest", "diff", str(manifest_file), "new.json"], tmp_path)
