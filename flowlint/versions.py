@@ -78,6 +78,12 @@ def _qualifier_number(qualifier: str) -> int:
 
 def parse_version(text: str) -> Version | None:
     """Parse ``MAJOR[.MINOR[.PATCH]][-QUALIFIER]`` with an optional leading ``v``; None if invalid."""
+    parts = text.split(".")
+    if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts):  # the common case, fast
+        major, minor, patch = map(int, parts)
+        if max(major, minor, patch) <= _INT_MAX:
+            return Version(major, minor, patch, None, 3, text)
+        return None
     match = _VERSION_RE.fullmatch(text)
     if match is None:
         return None
