@@ -76,12 +76,18 @@ def _codes(values: Sequence[str]) -> tuple[str, ...]:
     help="Config file (.flowlint.yaml or pyproject.toml); default: found from the working folder up.",
 )
 @click.option(
-    "--format", "output_format", type=click.Choice(["full", "concise", "json"]), help="Output format (default: full)."
+    "--format",
+    "output_formats",
+    multiple=True,
+    metavar="FORMAT[:PATH]",
+    help="Output format: full, concise, json, sarif, github, gitlab or junit. Repeatable: FORMAT:PATH writes "
+    "that format to PATH, e.g. `--format full --format sarif:flowlint.sarif`; at most one goes to standard "
+    "output (default: full; github when GITHUB_ACTIONS=true).",
 )
 @click.option(
     "--output-file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report to this file instead of standard output.",
+    help="Write the standard-output format to this file instead.",
 )
 @click.option("--select", multiple=True, help="Codes or prefixes to check (FL1, FL102, ALL); comma-separated.")
 @click.option("--ignore", multiple=True, help="Codes or prefixes not to check; comma-separated.")
@@ -106,6 +112,7 @@ def _run_check(options: dict[str, Any]) -> int:
     from flowlint.run import CheckOptions, run_check
 
     fail_on = options["fail_on"]
+    outputs = _outputs(options["output_formats"], options["output_file"])
     result = run_check(
         CheckOptions(
             paths=tuple(options["paths"]),
@@ -122,19 +129,89 @@ def _run_check(options: dict[str, Any]) -> int:
     )
     from flowlint.formats import render
 
-    output_file: Path | None = options["output_file"]
-    color = _use_color(options["color"]) and output_file is None
-    text = render(options["output_format"] or "full", result.report, color=color, quiet=bool(options["quiet"]))
-    if output_file is not None:
-        try:
-            output_file.write_text(text, "utf-8")
-        except OSError as error:
-            raise UsageError(f"cannot write {output_file}: {error.strerror or error}") from None
-    else:
-        click.echo(text, nl=False, color=color)  # click strips ANSI codes off a pipe unless told
+    quiet = bool(options["quiet"])
+    printed: str | None = None
+    color = False
+    for name, path in outputs:
+        color = path is None and _use_color(options["color"])
+        text = render(name, result.report, color=color, quiet=quiet, fail_on=result.fail_on)
+        if path is None:
+            printed = text
+        else:
+            _write_atomically(path, text)
+    if printed is not None:
+        click.echo(printed, nl=False, color=color)  # click strips ANSI codes off a pipe unless told
     if options["exit_zero"]:
         return EXIT_OK
     return EXIT_FINDINGS if result.report.failed(result.fail_on) else EXIT_OK
+
+
+def _outputs(values: Sequence[str], output_file: Path | None) -> list[tuple[str, Path | None]]:
+    """Each ``--format FORMAT[:PATH]`` as (format, file or None for standard output), standard output last.
+
+    With no format for standard output it prints the default: full, or github under GitHub Actions
+    (``GITHUB_ACTIONS=true``) unless ``--output-file`` takes it. ``--output-file`` receives the
+    standard-output format instead of standard output.
+    """
+    from flowlint.formats import FORMATS
+
+    files: list[tuple[str, Path | None]] = []
+    to_stdout: list[str] = []
+    for value in values:
+        name, colon, where = value.partition(":")
+        name = name.strip().lower()
+        if name not in FORMATS:
+            _fail_usage(f"--format: unknown format {name or value!r} (choose from {', '.join(FORMATS)})")
+        if colon and not where:
+            _fail_usage(f"--format {value}: no file after ':' (use {name}:PATH, or {name} for standard output)")
+        if where and where != "-":
+            files.append((name, Path(where)))
+        else:
+            to_stdout.append(name)
+    if len(to_stdout) > 1:
+        _fail_usage(
+            f"--format: only one format can go to standard output, not {' and '.join(to_stdout)}; "
+            f"write the others to files with FORMAT:PATH (e.g. {to_stdout[-1]}:report.{to_stdout[-1]})"
+        )
+    if to_stdout:
+        stdout_format = to_stdout[0]
+    elif os.environ.get("GITHUB_ACTIONS") == "true" and output_file is None:
+        stdout_format = "github"
+    else:
+        stdout_format = "full"
+    outputs: list[tuple[str, Path | None]] = [*files, (stdout_format, output_file)]
+    seen: dict[Path, str] = {}
+    for index, (name, path) in enumerate(outputs):
+        if path is None:
+            continue
+        given = f"--output-file {path}" if index == len(files) else f"--format {name}:{path}"
+        key = Path(os.path.abspath(path))
+        if key in seen:
+            _fail_usage(f"{seen[key]} and {given} would write the same file")
+        seen[key] = given
+    return outputs
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it, so readers never see half a report."""
+    import tempfile
+
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "Is a directory")
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(temporary, 0o666 & ~mask)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _use_color(choice: str) -> bool:
@@ -320,3 +397,16 @@ def manifest_diff(old: Path, new: Path) -> None:
         return EXIT_FINDINGS if changed else EXIT_OK
 
     _guarded(False, action)
+
+
+@main.command("lsp")
+@click.option("--stdio", is_flag=True, help="Speak LSP over standard input and output (the only transport).")
+def lsp(stdio: bool) -> None:
+    """Run the language server for editors (LSP over stdio); needs the [lsp] extra."""
+    import importlib.util
+
+    if any(importlib.util.find_spec(name) is None for name in ("pygls", "lsprotocol")):
+        _fail_usage("flowlint lsp needs the [lsp] extra: pip install 'flowlint[lsp]'")
+    from flowlint.lsp.server import serve
+
+    serve()

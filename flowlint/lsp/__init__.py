@@ -1,0 +1,5 @@
+"""flowlint's language server (``flowlint lsp``): findings, quick fixes, hover and completion in editors.
+
+Needs the optional ``[lsp]`` extra (pygls). Only :mod:`flowlint.lsp.server` imports it; the other
+modules of the package hold the editor-independent logic and import flowlint and lsprotocol only.
+"""

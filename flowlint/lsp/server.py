@@ -1,0 +1,277 @@
+"""``flowlint lsp``: the language server, over stdio, built on pygls.
+
+Findings are published on open and save at once, and on change after a pause (``debounceMs`` in the
+client's ``initializationOptions``, 150 ms by default, 0 to lint on every change); a change that comes
+during the pause restarts it, so only the latest text is linted. Linting runs in-process with one cached
+Linter per config. Config and manifest files are checked before every lint and every
+``reloadIntervalSeconds`` (2 s by default, 0 never) and on ``workspace/didChangeWatchedFiles``: when one
+changed, it is reloaded and every open document linted again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+
+from flowlint import __version__
+from flowlint.files import YAML_SUFFIXES
+from flowlint.lsp.features import (
+    FIX_ALL,
+    Snapshot,
+    code_actions,
+    completion,
+    error_diagnostic,
+    hover,
+    looks_like_flow,
+    lsp_diagnostic,
+    shown,
+)
+from flowlint.lsp.positions import LineIndex
+from flowlint.lsp.projects import Projects
+
+DEFAULT_DEBOUNCE_MS = 150
+DEFAULT_RELOAD_SECONDS = 2.0
+YAML_LANGUAGES = frozenset({"yaml", "yml", "kestra"})
+WATCHED = ("**/.flowlint.yaml", "**/.flowlint.yml", "**/pyproject.toml")
+
+logger = logging.getLogger("flowlint.lsp")
+
+
+class FlowlintServer(LanguageServer):
+    """flowlint's language server: state and handlers."""
+
+    def __init__(self) -> None:
+        super().__init__("flowlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.debounce = DEFAULT_DEBOUNCE_MS / 1000
+        self.reload_interval = DEFAULT_RELOAD_SECONDS
+        self.projects = Projects()
+        self.snapshots: dict[str, Snapshot] = {}
+        self.linted: set[str] = set()
+        """The open documents the server publishes findings for."""
+        self.root = Path.cwd()
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._poller: asyncio.Task[None] | None = None
+        self._register()
+
+    def _register(self) -> None:
+        def feature(name: str, options: Any = None) -> Callable[[Callable[[Any], Any]], None]:
+            # pygls marks what it registers: a bound method cannot be marked, a plain function can
+            def register(method: Callable[[Any], Any]) -> None:
+                def handler(params: Any) -> Any:
+                    return method(params)
+
+                self.feature(name, options)(handler)
+
+            return register
+
+        feature(types.INITIALIZE)(self.on_initialize)
+        feature(types.INITIALIZED)(self.on_initialized)
+        feature(types.SHUTDOWN)(self.on_shutdown)
+        feature(types.TEXT_DOCUMENT_DID_OPEN)(self.on_open)
+        feature(types.TEXT_DOCUMENT_DID_CHANGE)(self.on_change)
+        feature(types.TEXT_DOCUMENT_DID_SAVE)(self.on_save)
+        feature(types.TEXT_DOCUMENT_DID_CLOSE)(self.on_close)
+        feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(self.on_watched_files)
+        feature(
+            types.TEXT_DOCUMENT_CODE_ACTION,
+            types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
+        )(self.on_code_action)
+        feature(types.TEXT_DOCUMENT_HOVER)(self.on_hover)
+        feature(
+            types.TEXT_DOCUMENT_COMPLETION,
+            types.CompletionOptions(trigger_characters=[".", '"', "'", " "]),
+        )(self.on_completion)
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def on_initialize(self, params: types.InitializeParams) -> None:
+        """Read ``initializationOptions`` (``debounceMs``, ``reloadIntervalSeconds``) and the root."""
+        options = params.initialization_options
+        if isinstance(options, dict):
+            self.debounce = _number(options.get("debounceMs"), DEFAULT_DEBOUNCE_MS) / 1000
+            self.reload_interval = _number(options.get("reloadIntervalSeconds"), DEFAULT_RELOAD_SECONDS)
+        root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
+        path = to_fs_path(root) if root else params.root_path
+        if path:
+            self.root = Path(path)
+
+    def on_initialized(self, params: types.InitializedParams) -> None:
+        """Start watching config and manifest files."""
+        if self.reload_interval > 0:
+            self._poller = asyncio.get_running_loop().create_task(self._poll())
+        capabilities = self.client_capabilities.workspace
+        watched = capabilities.did_change_watched_files if capabilities else None
+        if watched is not None and watched.dynamic_registration:
+            options = types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED]
+            )
+            registration = types.Registration("flowlint-config", types.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)
+            self.client_register_capability(types.RegistrationParams([registration]))
+
+    def on_shutdown(self, params: None) -> None:
+        """Stop timers and the poller."""
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        if self._poller is not None:
+            self._poller.cancel()
+
+    # --- documents ------------------------------------------------------------------------------
+
+    def on_open(self, params: types.DidOpenTextDocumentParams) -> None:
+        """Lint at once."""
+        self.lint(params.text_document.uri)
+
+    def on_change(self, params: types.DidChangeTextDocumentParams) -> None:
+        """Lint after the pause (restarted by every change), or at once without one."""
+        uri = params.text_document.uri
+        if self.debounce <= 0:
+            self.lint(uri)
+            return
+        self._cancel(uri)
+        self._timers[uri] = asyncio.get_running_loop().call_later(self.debounce, self._lint_later, uri)
+
+    def on_save(self, params: types.DidSaveTextDocumentParams) -> None:
+        """Lint at once."""
+        self.lint(params.text_document.uri)
+
+    def on_close(self, params: types.DidCloseTextDocumentParams) -> None:
+        """Forget the document and clear its findings."""
+        uri = params.text_document.uri
+        self._cancel(uri)
+        self.snapshots.pop(uri, None)
+        if uri in self.linted:
+            self.linted.discard(uri)
+            self._publish(uri, [], None)
+
+    def on_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
+        """A config (or a watched manifest) changed: reload and lint every open document again."""
+        del params
+        self.projects.clear()
+        self.relint_all()
+
+    # --- requests -------------------------------------------------------------------------------
+
+    def on_code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        """Quick fixes for the findings that have a fix."""
+        snapshot = self.fresh(params.text_document.uri)
+        return code_actions(snapshot, params) if snapshot is not None else None
+
+    def on_hover(self, params: types.HoverParams) -> types.Hover | None:
+        """The plugin and version of a ``type`` or ``version``, and why."""
+        snapshot = self.fresh(params.text_document.uri)
+        return hover(snapshot, params.position) if snapshot is not None else None
+
+    def on_completion(self, params: types.CompletionParams) -> types.CompletionList | None:
+        """Versions and keywords on ``version:``, type names on ``type:``."""
+        snapshot = self.fresh(params.text_document.uri)
+        if snapshot is None or not (snapshot.result.flows or looks_like_flow(snapshot.text)):
+            return None
+        return completion(snapshot.text, snapshot.index, params.position, snapshot.linter.manifest, snapshot.display)
+
+    # --- linting --------------------------------------------------------------------------------
+
+    def lint(self, uri: str) -> Snapshot | None:
+        """Lint the document's current text and publish what an editor shows."""
+        self._cancel(uri)
+        document = self.workspace.get_text_document(uri)
+        if not _is_yaml(document):
+            return None
+        self.linted.add(uri)
+        path = _path(uri)
+        project = self.projects.for_folder(path.parent if path else self.root, self._root_for(path))
+        text = document.source
+        linter = project.linter
+        if linter is None or (path is not None and (project.excluded(path) or project.owns(path))):
+            self.snapshots.pop(uri, None)
+            problems = [error_diagnostic(project.error)] if project.error and looks_like_flow(text) else []
+            self._publish(uri, problems, document.version)
+            return None
+        display = str(path) if path is not None else uri
+        try:
+            result = linter.lint_text(text, display)
+        except Exception as error:  # a bug in a rule must not take the editor's server down
+            logger.exception("linting %s failed", uri)
+            self._publish(uri, [error_diagnostic(f"internal error: {type(error).__name__}: {error}")], None)
+            return None
+        index = LineIndex(text, str(self.workspace.position_encoding or "utf-16"))
+        snapshot = Snapshot(uri, display, text, document.version, index, result, linter)
+        self.snapshots[uri] = snapshot
+        diagnostics = [lsp_diagnostic(d, index, uri) for d in shown(result, text)]
+        self._publish(uri, diagnostics, document.version)
+        return snapshot
+
+    def fresh(self, uri: str) -> Snapshot | None:
+        """The document linted at its current text (linting now when a change is pending)."""
+        snapshot = self.snapshots.get(uri)
+        document = self.workspace.get_text_document(uri)
+        if uri in self._timers or snapshot is None or snapshot.text != document.source:
+            return self.lint(uri)
+        return snapshot
+
+    def relint_all(self) -> None:
+        """Lint every open document again."""
+        for uri in list(self.linted):
+            self.lint(uri)
+
+    def _lint_later(self, uri: str) -> None:
+        self._timers.pop(uri, None)
+        self.lint(uri)
+
+    def _cancel(self, uri: str) -> None:
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics, version))
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(self.reload_interval)
+            if self.projects.stale():
+                self.relint_all()
+
+    def _root_for(self, path: Path | None) -> Path:
+        """The folder a document without config is checked from: its workspace folder, else its own."""
+        if path is None:
+            return self.root
+        for folder in self.workspace.folders.values():
+            folder_path = _path(folder.uri)
+            if folder_path is not None and folder_path in path.parents:
+                return folder_path
+        if self.root in path.parents:
+            return self.root
+        return path.parent
+
+
+def _is_yaml(document: TextDocument) -> bool:
+    language = (document.language_id or "").lower()
+    return language in YAML_LANGUAGES or document.uri.lower().endswith(YAML_SUFFIXES)
+
+
+def _path(uri: str) -> Path | None:
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    return Path(path) if path else None
+
+
+def _number(value: Any, default: float) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 else default
+
+
+def serve() -> None:
+    """Run the server over stdin and stdout until the client says ``exit``."""
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="flowlint lsp: %(levelname)s %(message)s")
+    server = FlowlintServer()
+    with contextlib.suppress(KeyboardInterrupt):
+        server.start_io()
