@@ -100,6 +100,13 @@ def _codes(values: Sequence[str]) -> tuple[str, ...]:
 @click.option("--stdin-filename", help="With '-': the file name to report and to find the config from.")
 @click.option("--target-kestra-version", help="Kestra version whose rules apply (default: config, else 1.3).")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to files named on the command line too.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Cache folder (default: .flowlint_cache beside the config, else in the working folder).",
+)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for large runs (default: the CPUs).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Say more; print tracebacks of internal errors.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
@@ -125,6 +132,9 @@ def _run_check(options: dict[str, Any]) -> int:
             target=options["target_kestra_version"],
             force_exclude=bool(options["force_exclude"]),
             cwd=Path.cwd(),
+            cache=not options["no_cache"],
+            cache_dir=options["cache_dir"],
+            jobs=options["jobs"],
         )
     )
     from flowlint.formats import render

@@ -10,12 +10,15 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowlint.datafile import load_data, validate
 from flowlint.diagnostics import Severity
 from flowlint.errors import UsageError
 from flowlint.versions import Version, parse_keyword, parse_version
+
+if TYPE_CHECKING:
+    from flowlint.cache import Stamps
 
 CONFIG_NAMES = (".flowlint.yaml", ".flowlint.yml")
 DEFAULT_TARGET = "1.3"
@@ -107,13 +110,17 @@ def _has_tool_table(pyproject: Path) -> bool:
     return "[tool.flowlint" in text
 
 
-def load_settings(config: Path | None, cwd: Path) -> Settings:
+def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) -> Settings:
     """Settings from ``config`` (None: flowlint's defaults, relative to ``cwd``)."""
     if config is None:
         return Settings(root=cwd)
     data = _read_config(config)
     what = f"config {config}"
-    validate(data, "config", what)
+    try:
+        content: bytes | None = config.read_bytes()
+    except OSError:
+        content = None
+    validate(data, "config", what, stamps, content)
     root = config.parent.resolve()
     default_version = data.get("defaultVersion")
     origin = str(config)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowlint.errors import UsageError
+
+if TYPE_CHECKING:
+    from flowlint.cache import Stamps
 
 
 def load_data(path: Path, what: str) -> Any:
@@ -53,8 +56,15 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
-def validate(data: Any, name: str, what: str) -> None:
-    """Check ``data`` against schema ``name``; a UsageError with the JSON path and reason otherwise."""
+def validate(data: Any, name: str, what: str, stamps: Stamps | None = None, content: bytes | None = None) -> None:
+    """Check ``data`` against schema ``name``; a UsageError with the JSON path and reason otherwise.
+
+    With ``stamps`` and the file's ``content``, a file that passed before is not validated again (and
+    jsonschema is not even imported).
+    """
+    stamp = stamps.key(name, content) if stamps is not None and content is not None else None
+    if stamp is not None and stamps is not None and stamp in stamps:
+        return
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schema(name))
@@ -64,6 +74,8 @@ def validate(data: Any, name: str, what: str) -> None:
         location = json_path(error.absolute_path)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise UsageError(f"{what}: {location}: {error.message}{more}")
+    if stamp is not None and stamps is not None:
+        stamps.add(stamp)
 
 
 def json_path(parts: Any) -> str:

@@ -12,8 +12,11 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
 
 YAML_SUFFIXES = (".yml", ".yaml")
 _ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".flowlint_cache", "node_modules", "__pycache__"})
@@ -28,6 +31,8 @@ class Candidate:
 
 
 def _spec(patterns: Sequence[str]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec  # imported only when patterns are matched (it is slow to import)
+
     return GitIgnoreSpec.from_lines(patterns)
 
 
@@ -46,17 +51,20 @@ def collect(
     paths: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str], force_exclude: bool = False
 ) -> Iterator[Candidate]:
     """Every file to check under ``paths``, each once, folders in sorted order."""
-    excluded = _spec(exclude)
+    excluded: GitIgnoreSpec | None = None
     seen: set[Path] = set()
     for given in paths:
         absolute = given if given.is_absolute() else cwd / given
+        if absolute.is_dir() or force_exclude:
+            excluded = excluded or _spec(exclude)
         if absolute.is_dir():
+            assert excluded is not None
             for found in _walk(absolute, root, excluded):
                 if found not in seen:
                     seen.add(found)
                     yield Candidate(found, display_name(found, cwd))
         else:
-            if force_exclude and _is_excluded(absolute, root, excluded):
+            if force_exclude and excluded is not None and _is_excluded(absolute, root, excluded):
                 continue
             key = absolute.resolve() if absolute.exists() else absolute
             if key not in seen:

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
 from ruamel.yaml.nodes import MappingNode
 
 from flowlint import suppress
@@ -18,6 +18,9 @@ from flowlint.flow import is_flow_document, read_flow
 from flowlint.manifest.model import Manifest
 from flowlint.rules import ALL_CODES, CHECKS, RULES_BY_CODE, CheckContext
 from flowlint.source import Source, SourceError, decode, parse
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class Linter:
         Patterns are gitignore-style, like ``exclude``, and match the path relative to the config's
         folder (or, failing that, the name findings use).
         """
-        if not self._per_file_specs:
+        if not self.settings.per_file_ignores:
             return self.enabled
         names = {display}
         with contextlib.suppress(ValueError, OSError, RuntimeError):
@@ -121,6 +124,8 @@ class Linter:
 
     @cached_property
     def _per_file_specs(self) -> list[tuple[GitIgnoreSpec, tuple[str, ...]]]:
+        from pathspec import GitIgnoreSpec
+
         return [(GitIgnoreSpec.from_lines([p]), codes) for p, codes in self.settings.per_file_ignores.items()]
 
     def _source_error(self, display: str, error: SourceError) -> FileResult:

@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from flowlint.batch import default_jobs, lint_files
+from flowlint.cache import CACHE_DIR_NAME, ResultCache, Stamps, run_key
 from flowlint.config import find_config, load_settings
 from flowlint.diagnostics import Severity
 from flowlint.errors import UsageError
@@ -33,6 +35,9 @@ class CheckOptions:
     target: str | None = None
     force_exclude: bool = False
     cwd: Path = Path()
+    cache: bool = True
+    cache_dir: Path | None = None
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,19 +62,20 @@ def run_check(options: CheckOptions) -> CheckResult:
     config = options.config if options.config is not None else find_config(start)
     if config is not None and not config.is_file():
         raise UsageError(f"config file {config} does not exist")
-    settings = load_settings(config, cwd)
+    use_cache = options.cache and not reads_stdin
+    cache_dir = options.cache_dir or ((config.parent if config is not None else cwd) / CACHE_DIR_NAME)
+    stamps = Stamps(cache_dir if use_cache else None)
+    settings = load_settings(config, cwd, stamps)
     if options.target is not None:
         target = parse_version(options.target)
         if target is None:
             raise UsageError(f"--target-kestra-version: {options.target!r} is not a Kestra version")
         settings = settings.with_overrides(target=target)
     manifest_paths = tuple(cwd / m for m in options.manifests) or settings.manifests
-    manifest = load_manifests(manifest_paths) if manifest_paths else load_catalog()
-    linter = Linter(
-        settings,
-        manifest,
-        enabled_codes(options.select or settings.select, options.ignore or settings.ignore),
-    )
+    manifest = load_manifests(manifest_paths, stamps) if manifest_paths else load_catalog()
+    stamps.save()
+    enabled = enabled_codes(options.select or settings.select, options.ignore or settings.ignore)
+    linter = Linter(settings, manifest, enabled)
     if reads_stdin:
         display = display_name(Path(options.stdin_filename), cwd) if options.stdin_filename else "-"
         results: list[FileResult] = [linter.lint_bytes(sys.stdin.buffer.read(), display)]
@@ -80,8 +86,18 @@ def run_check(options: CheckOptions) -> CheckResult:
             if not absolute.exists() and not absolute.is_symlink():
                 raise UsageError(f"{path}: no such file or folder")
         own_files = {p.resolve() for p in (*manifest_paths, *((config,) if config else ()))}
-        candidates = collect(paths, cwd, settings.root, settings.exclude, options.force_exclude)
-        results = [linter.lint_path(c.path, c.display) for c in candidates if _real(c.path) not in own_files]
+        candidates = [
+            c
+            for c in collect(paths, cwd, settings.root, settings.exclude, options.force_exclude)
+            if _real(c.path) not in own_files
+        ]
+        cache = None
+        if use_cache:
+            key = run_key([repr(settings).encode(), " ".join(sorted(enabled)).encode(), *map(_bytes, manifest_paths)])
+            cache = ResultCache(cache_dir, key)
+        results = lint_files(linter, candidates, cache, options.jobs or default_jobs())
+        if cache is not None:
+            cache.save()
     results.sort(key=lambda r: r.path)
     report = Report(
         files=results,
@@ -93,6 +109,13 @@ def run_check(options: CheckOptions) -> CheckResult:
         ),
     )
     return CheckResult(report, options.fail_on or settings.fail_on)
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _real(path: Path) -> Path:

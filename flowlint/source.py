@@ -12,13 +12,14 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TypeGuard
+from typing import Any, ClassVar, TypeGuard
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, StreamEndEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 from flowlint.diagnostics import Span
 from flowlint.versions import java_number_text
@@ -40,11 +41,29 @@ NULL_TAG = "tag:yaml.org,2002:null"
 
 
 class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
-    """libyaml's reader, scanner, parser and composer, with ruamel's YAML 1.2 tag resolution."""
+    """libyaml's reader, scanner, parser and composer, with ruamel's YAML 1.2 tag resolution.
+
+    ``resolve`` is ruamel's, minus its per-scalar look-up of the YAML version: flows are YAML 1.2 (no
+    ``%YAML`` directive changes that for Kestra), so the implicit-tag table is taken once per process.
+    """
+
+    _implicit: ClassVar[dict[Any, list[tuple[Any, Any]]] | None] = None
 
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
         VersionedResolver.__init__(self, loadumper=self)
+        if _Composer._implicit is None:
+            _Composer._implicit = {k: list(v) for k, v in self.versioned_resolver.items()}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            if implicit[0]:
+                table = _Composer._implicit or {}
+                for tag, regexp in table.get(value[0] if value else "", ()):
+                    if regexp.match(value):
+                        return Tag(suffix=tag)
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
 
 @dataclass(frozen=True)

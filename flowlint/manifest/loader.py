@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowlint.datafile import load_data, validate
 from flowlint.errors import UsageError
 from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin, PluginVersion, plugin_version
 
+if TYPE_CHECKING:
+    from flowlint.cache import Stamps
 
-def manifest_from_data(data: Any, what: str = "manifest", origin: str | None = None) -> Manifest:
+
+def manifest_from_data(
+    data: Any,
+    what: str = "manifest",
+    origin: str | None = None,
+    stamps: Stamps | None = None,
+    content: bytes | None = None,
+) -> Manifest:
     """Validate manifest data against ``schemas/manifest.schema.json`` and build the model."""
-    validate(data, "manifest", what)
+    validate(data, "manifest", what, stamps, content)
     plugins = []
     for index, entry in enumerate(data["plugins"]):
         versions = []
@@ -46,12 +55,21 @@ def manifest_from_data(data: Any, what: str = "manifest", origin: str | None = N
     )
 
 
-def load_manifests(paths: Sequence[Path]) -> Manifest:
+def load_manifests(paths: Sequence[Path], stamps: Stamps | None = None) -> Manifest:
     """Load and merge the manifests at ``paths``; later files add versions to earlier plugins."""
     if not paths:
         raise UsageError("no manifest given")
-    manifests = [manifest_from_data(load_data(p, "manifest"), f"manifest {p}", str(p)) for p in paths]
+    manifests = [
+        manifest_from_data(load_data(p, "manifest"), f"manifest {p}", str(p), stamps, _content(p)) for p in paths
+    ]
     return manifests[0] if len(manifests) == 1 else merge(manifests)
+
+
+def _content(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def merge(manifests: Sequence[Manifest]) -> Manifest:

@@ -66,7 +66,7 @@ class TypeEntry:
     name: str
     plugin: Plugin
     versions: tuple[PluginVersion, ...]
-    """The versions of ``plugin`` that have the name, as a class or as an alias, oldest first."""
+    """The versions of ``plugin`` that have the name, as a class or as an alias, oldest first (sorted)."""
     kind: str
 
     def canonical_in(self, version: PluginVersion) -> str | None:
@@ -76,8 +76,7 @@ class TypeEntry:
     @property
     def canonical(self) -> str | None:
         """The canonical type when the name is an alias in the newest version that has it."""
-        newest = max(self.versions, key=lambda v: v.version.sort_key, default=None)
-        return self.canonical_in(newest) if newest is not None else None
+        return self.canonical_in(self.versions[-1]) if self.versions else None
 
 
 @dataclass(frozen=True)
@@ -118,6 +117,39 @@ class Manifest:
     def lookup(self, type_name: str) -> list[TypeEntry]:
         """Every plugin that provides ``type_name`` (exactly, case-sensitively) or declares it as alias."""
         return self._index.get(type_name, [])
+
+    @cached_property
+    def _packages(self) -> dict[str, list[str]]:
+        packages: dict[str, list[str]] = {}
+        for name in self._index:
+            parts = name.split(".")
+            for depth in range(1, len(parts)):
+                packages.setdefault(".".join(parts[:depth]), []).append(name)
+        return packages
+
+    @cached_property
+    def _suggestions(self) -> dict[str, list[str]]:
+        return {}
+
+    def suggest(self, type_name: str) -> list[str]:
+        """Up to three known types close to ``type_name``: looked for in its package, else in the
+        nearest package that exists, else among types of the same class name (memoised)."""
+        memo = self._suggestions
+        if type_name not in memo:
+            import difflib
+
+            parts = type_name.split(".")
+            pool: list[str] = []
+            for depth in range(len(parts) - 1, 0, -1):
+                pool = self._packages.get(".".join(parts[:depth]), [])
+                if pool:
+                    break
+            if len(pool) > 400:
+                pool = []
+            simple = parts[-1]
+            pool = [*pool, *(n for n in self._index if n.rsplit(".", 1)[-1] == simple and n not in pool)]
+            memo[type_name] = difflib.get_close_matches(type_name, pool, n=3, cutoff=0.75)
+        return memo[type_name]
 
     def case_insensitive(self, type_name: str) -> str | None:
         """The known type that equals ``type_name`` but for case, if there is one."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from flowlint.diagnostics import Edit, Fix, Severity
@@ -247,12 +245,7 @@ def _report_unknown(ctx: CheckContext, resolution: Resolution) -> None:
     if case is not None:
         help_text = f"types are case-sensitive: did you mean {case}?"
     else:
-        package = use.type_name.rsplit(".", 1)[0]
-        names = manifest.type_names
-        nearby = [n for n in names if n.startswith(package)] or names
-        close = difflib.get_close_matches(use.type_name, nearby, n=3, cutoff=0.75)
-        if not close and nearby is not names:
-            close = difflib.get_close_matches(use.type_name, names, n=3, cutoff=0.8)
+        close = manifest.suggest(use.type_name)
         help_text = f"did you mean {' or '.join(close)}?" if close else None
     ctx.report(
         "FL101",

@@ -23,7 +23,8 @@ LOG_FLOW = (
 
 
 def snapshot(folder: Path) -> dict[str, tuple[Any, ...]]:
-    """Every entry under ``folder``: kind, size, mtime (ns), permission bits, and content or link target."""
+    """Every entry under ``folder`` (but the cache): kind, size, mtime (ns), permission bits, and content or link
+    target."""
     state: dict[str, tuple[Any, ...]] = {}
     for entry in sorted(_entries(folder)):
         info = entry.lstat()
@@ -44,7 +45,9 @@ def snapshot(folder: Path) -> dict[str, tuple[Any, ...]]:
 
 
 def _entries(folder: Path) -> Iterator[Path]:
+    """Every entry but flowlint's own cache folder (created on purpose, like ruff's .ruff_cache)."""
     for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != ".flowlint_cache"]
         for name in dirs + files:
             yield Path(root) / name
 
