@@ -59,10 +59,13 @@ def collect(
             excluded = excluded or _spec(exclude)
         if absolute.is_dir():
             assert excluded is not None
+            prefix = str(cwd.resolve()) + os.sep
             for found in _walk(absolute, root, excluded):
                 if found not in seen:
                     seen.add(found)
-                    yield Candidate(found, display_name(found, cwd))
+                    text = str(found)  # walked paths are canonical: no resolve() per file
+                    display = text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else found.as_posix()
+                    yield Candidate(found, display)
         else:
             if force_exclude and excluded is not None and _is_excluded(absolute, root, excluded):
                 continue

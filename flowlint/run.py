@@ -86,10 +86,11 @@ def run_check(options: CheckOptions) -> CheckResult:
             if not absolute.exists() and not absolute.is_symlink():
                 raise UsageError(f"{path}: no such file or folder")
         own_files = {p.resolve() for p in (*manifest_paths, *((config,) if config else ()))}
+        own_names = {p.name for p in own_files}
         candidates = [
             c
             for c in collect(paths, cwd, settings.root, settings.exclude, options.force_exclude)
-            if _real(c.path) not in own_files
+            if c.path.name not in own_names or _real(c.path) not in own_files
         ]
         cache = None
         if use_cache:

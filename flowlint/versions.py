@@ -46,15 +46,18 @@ class Version:
     parts: int
     text: str = field(compare=False)
 
-    @property
-    def sort_key(self) -> tuple[int, int, int, int, int, int]:
-        """A key under which a greater value is a newer version."""
+    sort_key: tuple[int, int, int, int, int, int] = field(init=False, repr=False, compare=False)
+    """A key under which a greater value is a newer version (computed once)."""
+
+    def __post_init__(self) -> None:
         if self.qualifier is None:
-            return (self.major, self.minor, self.patch, 1, 0, 0)
-        label = _qualifier_label(self.qualifier)
-        rank = _QUALIFIER_RANKS.index(label) if label in _QUALIFIER_RANKS else -1
-        number = _qualifier_number(self.qualifier) if len(label) < len(self.qualifier) else 0
-        return (self.major, self.minor, self.patch, 0, rank, number)
+            key = (self.major, self.minor, self.patch, 1, 0, 0)
+        else:
+            label = _qualifier_label(self.qualifier)
+            rank = _QUALIFIER_RANKS.index(label) if label in _QUALIFIER_RANKS else -1
+            number = _qualifier_number(self.qualifier) if len(label) < len(self.qualifier) else 0
+            key = (self.major, self.minor, self.patch, 0, rank, number)
+        object.__setattr__(self, "sort_key", key)
 
     def same_release(self, other: Version) -> bool:
         """True when both name the same version (qualifier compared case-insensitively)."""
