@@ -1,0 +1,98 @@
+"""Smoke test of the benchmark tools (bench/): the generator and a --quick run. No timing assertions."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_generator_is_deterministic_and_about_5_percent_broken(tmp_path: Path) -> None:
+    generate = _generator()
+    first, second, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    broken = generate.generate(first, 30, seed=7)
+    assert generate.generate(second, 30, seed=7) == broken
+    assert _digest(first) == _digest(second)
+    generate.generate(other, 30, seed=8)
+    assert _digest(other) != _digest(first)
+
+    flows = sorted(p for p in first.rglob("*") if p.suffix in (".yml", ".yaml"))
+    assert len(flows) == 30
+    assert len({p.parent for p in flows}) >= 3  # namespace folders
+    assert all(30 <= len(p.read_text(encoding="utf-8").splitlines()) <= 300 for p in flows)
+    assert 1 <= len(broken) <= 3  # ~5% of 30
+    assert json.loads((first / generate.MANIFEST_NAME).read_text(encoding="utf-8"))["broken"] == broken
+
+    done = subprocess.run(
+        [sys.executable, "-m", "flowlint", "check", str(first), "--format", "json", "--no-cache", "--exit-zero"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    codes: dict[str, set[str]] = {}
+    for diagnostic in report["diagnostics"]:
+        rel = (tmp_path / diagnostic["path"]).resolve().relative_to(first.resolve()).as_posix()
+        codes.setdefault(rel, set()).add(diagnostic["code"])
+    breaking = {"FL001", "FL005", "FL101"}
+    for rel, kind in broken.items():
+        assert generate.EXPECTED_CODE[kind] in codes.get(rel, set()), (rel, kind, codes.get(rel))
+    for path in flows:
+        rel = path.relative_to(first).as_posix()
+        if rel not in broken:
+            assert not codes.get(rel, set()) & breaking, (rel, codes[rel])
+
+
+def test_quick_run_writes_json(tmp_path: Path) -> None:
+    folder = tmp_path / "flows"
+    _generator().generate(folder, 30, seed=1)
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), str(folder), "--quick", "--json", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "floor: C compose, files/s" in done.stdout
+    assert "PASS" in done.stdout or "FAIL" in done.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["meta"]["quick"] is True
+    (result,) = data["results"]
+    assert result["files"] == 30
+    for key in ("floor", "cold_1", "cold_all", "warm", "single_file", "import_ruamel"):
+        assert result[key]["seconds"] > 0, key
+    for key in ("floor", "cold_1", "cold_all", "warm"):
+        assert result[key]["files_per_s"] > 0, key
+    assert result["floor"]["compose_errors"] >= 1  # the YAML syntax errors
+    assert result["yamllint"] is None and result["check_jsonschema"] is None  # skipped in --quick
+    assert result["peak_rss_mb"] > 0
+    assert set(result["ratios"]) == {"cold_1_vs_floor", "cold_all_vs_yamllint", "single_vs_import"}
+    assert set(result["targets"]) == set(data["targets"])
+    assert result["targets"]["cold_all_vs_yamllint"]["pass"] is None
+    assert not list(tmp_path.rglob(".flowlint_cache"))  # the warm run used its own cache folder
