@@ -288,6 +288,14 @@ def _emit(data: dict[str, Any], output: Path | None, fmt: str | None) -> None:
         click.echo(f"flowlint: wrote {output}", err=True)
 
 
+def _emit_build(result: Any, output: Path | None, fmt: str | None) -> int:
+    """Print a built manifest's warnings on stderr, then write it."""
+    for warning in result.warnings:
+        click.echo(f"flowlint: warning: {warning}", err=True)
+    _emit(result.data, output, fmt)
+    return EXIT_OK
+
+
 @manifest_group.command("build")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @_OUTPUT
@@ -301,10 +309,7 @@ def manifest_build(folder: Path, output: Path | None, fmt: str | None, source_te
         from flowlint.manifest.jars import build_from_jars
 
         result = build_from_jars(folder, source_text)
-        for warning in result.warnings:
-            click.echo(f"flowlint: warning: {warning}", err=True)
-        _emit(result.data, output, fmt)
-        return EXIT_OK
+        return _emit_build(result, output, fmt)
 
     _guarded(verbose, action)
 
@@ -324,10 +329,7 @@ def manifest_import(
         from flowlint.manifest.api import import_responses
 
         result = import_responses(files, source_text)
-        for warning in result.warnings:
-            click.echo(f"flowlint: warning: {warning}", err=True)
-        _emit(result.data, output, fmt)
-        return EXIT_OK
+        return _emit_build(result, output, fmt)
 
     _guarded(verbose, action)
 
@@ -349,10 +351,7 @@ def manifest_pull(
         from flowlint.manifest.api import pull
 
         result = pull(url, tenant=tenant, timeout=timeout, progress=lambda m: click.echo(m, err=True))
-        for warning in result.warnings:
-            click.echo(f"flowlint: warning: {warning}", err=True)
-        _emit(result.data, output, fmt)
-        return EXIT_OK
+        return _emit_build(result, output, fmt)
 
     _guarded(verbose, action)
 

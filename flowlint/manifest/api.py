@@ -53,7 +53,7 @@ from typing import Any, TypeGuard
 
 from flowlint import __version__
 from flowlint.errors import UsageError
-from flowlint.manifest.writer import BuildResult, new_manifest_data
+from flowlint.manifest.writer import BuildResult, new_manifest_data, plugin_data
 from flowlint.versions import parse_version
 
 CORE_GROUP_ID, CORE_ARTIFACT_ID = "io.kestra", "core"
@@ -300,13 +300,7 @@ class _Collector:
                 if not version.described:
                     undescribed.append(f"{plugin.coordinates} {version.text}")
                 versions.append(self._version_data(plugin, version))
-            item: dict[str, Any] = {"groupId": plugin.group_id, "artifactId": plugin.artifact_id}
-            if plugin.title:
-                item["title"] = plugin.title
-            if plugin.core:
-                item["core"] = True
-            item["versions"] = versions
-            plugins.append(item)
+            plugins.append(plugin_data(plugin.group_id, plugin.artifact_id, versions, plugin.title, plugin.core))
         if undescribed:
             shown = ", ".join(sorted(undescribed)[:5]) + (
                 f" and {len(undescribed) - 5} more" if len(undescribed) > 5 else ""

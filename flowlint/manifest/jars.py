@@ -68,7 +68,7 @@ from pathlib import Path
 from typing import Any
 
 from flowlint.errors import UsageError
-from flowlint.manifest.writer import BuildResult, new_manifest_data
+from flowlint.manifest.writer import BuildResult, new_manifest_data, plugin_data
 from flowlint.versions import parse_version
 
 SERVICES_FILE = "META-INF/services/io.kestra.core.models.Plugin"
@@ -694,12 +694,9 @@ def build_from_jars(folder: Path, source: str | None) -> BuildResult:
         raise UsageError(f"no Kestra plugin in the {len(jars)} JAR file(s) of {folder}: {shown}")
     data_plugins = []
     for coordinates, versions in plugins.items():
-        item: dict[str, Any] = {"groupId": coordinates[0], "artifactId": coordinates[1]}
         title = _newest_title(titles.get(coordinates, []))
-        if title:
-            item["title"] = title
-        item["versions"] = [_finish(entry) for _, entry in versions.values()]
-        data_plugins.append(item)
+        finished = [_finish(entry) for _, entry in versions.values()]
+        data_plugins.append(plugin_data(coordinates[0], coordinates[1], finished, title))
     text = source if source is not None else f"plugin JARs in {folder}, built {date.today().isoformat()}"
     generated = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return BuildResult(new_manifest_data(text, data_plugins, generated_at=generated), warnings)

@@ -38,18 +38,25 @@ def manifest_to_data(manifest: Manifest) -> dict[str, Any]:
             if version.aliases:
                 entry["aliases"] = dict(sorted(version.aliases.items()))
             versions.append(entry)
-        item: dict[str, Any] = {"groupId": plugin.group_id, "artifactId": plugin.artifact_id}
-        if plugin.title:
-            item["title"] = plugin.title
-        if plugin.core:
-            item["core"] = True
-        item["versions"] = versions
-        plugins.append(item)
+        plugins.append(plugin_data(plugin.group_id, plugin.artifact_id, versions, plugin.title, plugin.core))
     data: dict[str, Any] = {"manifestVersion": 1, "source": manifest.source}
     if manifest.kestra_version:
         data["kestraVersion"] = manifest.kestra_version
     data["plugins"] = plugins
     return data
+
+
+def plugin_data(
+    group_id: str, artifact_id: str, versions: list[dict[str, Any]], title: str | None = None, core: bool = False
+) -> dict[str, Any]:
+    """One plugin entry of native manifest data (``title`` and ``core`` only when set)."""
+    item: dict[str, Any] = {"groupId": group_id, "artifactId": artifact_id}
+    if title:
+        item["title"] = title
+    if core:
+        item["core"] = True
+    item["versions"] = versions
+    return item
 
 
 def new_manifest_data(
