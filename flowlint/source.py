@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeGuard
 
@@ -238,14 +237,6 @@ def is_null(node: Node | None) -> bool:
     return isinstance(node, ScalarNode) and node.tag == NULL_TAG
 
 
-def scalar_text(node: Node | None) -> str | None:
-    """The text of a scalar node, None for anything else."""
-    return node.value if isinstance(node, ScalarNode) else None
-
-
-def mapping_items(node: MappingNode) -> Iterator[tuple[Node, Node]]:
-    """The (key, value) pairs of a mapping, in document order."""
-    yield from node.value
 
 
 def get(node: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
