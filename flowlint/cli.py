@@ -419,3 +419,274 @@ def lsp(stdio: bool) -> None:
     from flowlint.lsp.server import serve
 
     serve()
+
+
+# fix, inventory, impact ------------------------------------------------------------------------------
+
+_MANIFEST_OPTION = click.option(
+    "--manifest",
+    "manifests",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Manifest of installed plugins (repeatable, merged). Replaces the configured one.",
+)
+_CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file (.flowlint.yaml or pyproject.toml); default: found from the working folder up.",
+)
+_TARGET_OPTION = click.option(
+    "--target-kestra-version", help="Kestra version whose rules apply (default: config, else 1.3)."
+)
+_EXCLUDE_OPTION = click.option(
+    "--force-exclude", is_flag=True, help="Apply `exclude` to files named on the command line too."
+)
+_VERBOSE_OPTION = click.option("--verbose", "-v", is_flag=True, help="Print tracebacks of internal errors.")
+
+
+def _setup(options: dict[str, Any], **extra: Any) -> Any:
+    """The config, settings, manifest and files of a run, found the way `check` finds them."""
+    from flowlint.run import CheckOptions, candidates, prepare
+
+    paths = tuple(options["paths"])
+    if Path("-") in paths:
+        raise UsageError("this command reads files, not standard input ('-')")
+    check_options = CheckOptions(
+        paths=paths,
+        manifests=tuple(options["manifests"]),
+        config=options["config_path"],
+        target=options["target_kestra_version"],
+        force_exclude=bool(options["force_exclude"]),
+        cwd=Path.cwd(),
+        cache=False,
+        **extra,
+    )
+    setup = prepare(check_options)
+    return setup, candidates(check_options, setup)
+
+
+@main.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_MANIFEST_OPTION
+@_CONFIG_OPTION
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the fixes and write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (FL202: bump pins).")
+@click.option(
+    "--pin",
+    is_flag=True,
+    help="Only pin: add `version:` (the version it resolves to now) to every unpinned versioned plugin.",
+)
+@click.option(
+    "--upgrade",
+    "upgrades",
+    multiple=True,
+    metavar="PLUGIN=VERSION",
+    help="Only upgrade: rewrite the pins of PLUGIN (groupId:artifactId or a type prefix) to VERSION. Repeatable.",
+)
+@click.option(
+    "--namespace",
+    "namespaces",
+    multiple=True,
+    metavar="PATTERN",
+    help="With --upgrade: only flows in these namespaces (`*` one segment, `**` any number). Repeatable.",
+)
+@click.option("--select", multiple=True, help="Codes or prefixes whose fixes apply (FL1, FL107, ALL); comma-separated.")
+@click.option("--ignore", multiple=True, help="Codes or prefixes not to check nor fix; comma-separated.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Lowest severity of the remaining findings that makes the exit code 1 (default: error).",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["full", "concise", "json"]),
+    default="full",
+    show_default=True,
+    help="How to print the findings that remain.",
+)
+@_TARGET_OPTION
+@_EXCLUDE_OPTION
+@click.option("--quiet", "-q", is_flag=True, help="Print the remaining findings only.")
+@_VERBOSE_OPTION
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+def fix_command(**options: Any) -> None:
+    """Apply safe fixes in place, preserving everything else byte for byte (--diff: show them instead)."""
+    _guarded(bool(options["verbose"]), lambda: _run_fix(options))
+
+
+def _run_fix(options: dict[str, Any]) -> int:
+    from flowlint.fix import FixOptions, Upgrade, fix_file, unified_diff, write_atomically
+    from flowlint.lint import Linter
+    from flowlint.report import Report
+
+    upgrades = tuple(Upgrade.parse(text) for text in options["upgrades"])
+    if options["pin"] and upgrades:
+        raise UsageError("--pin and --upgrade are separate runs: give one of them")
+    if options["namespaces"] and not upgrades:
+        raise UsageError("--namespace goes with --upgrade")
+    setup, found = _setup(options, select=_codes(options["select"]), ignore=_codes(options["ignore"]))
+    for upgrade in upgrades:
+        _check_upgrade(upgrade, setup.manifest)
+    linter = Linter(setup.settings, setup.manifest, setup.enabled)
+    fix_options = FixOptions(
+        bool(options["unsafe_fixes"]), bool(options["pin"]), upgrades, tuple(options["namespaces"])
+    )
+    fixes = [fix_file(c.path, c.display, linter, fix_options) for c in found]
+    refused = [f for f in fixes if f.refused is not None]
+    changed = [f for f in fixes if f.changed and f.refused is None]
+    quiet = bool(options["quiet"])
+    machine = options["output_format"] == "json"
+    for fixed in fixes:
+        for note in fixed.notes:
+            click.echo(f"flowlint: note: {note}", err=True)
+    if options["show_diff"]:
+        click.echo("".join(unified_diff(f) for f in changed), nl=False)
+        _report_refused(refused)
+        if refused:
+            return EXIT_INTERNAL
+        return EXIT_FINDINGS if changed else EXIT_OK
+    for fixed in changed:
+        write_atomically(fixed.path, fixed.fixed)
+    lines = [f"{c.path}:{c.line}:{c.column}: fixed {c.code}: {c.description}" for f in changed for c in f.changes]
+    if lines and not quiet:
+        click.echo("\n".join(lines), err=machine)
+    report = Report(
+        files=sorted((f.result for f in fixes), key=lambda r: r.path),
+        manifest_source=setup.manifest.source,
+        manifest_plugins=len(setup.manifest.plugins),
+        manifest_summary=setup.manifest.summary(),
+    )
+    from flowlint.formats import render
+
+    fail_on = Severity(options["fail_on"]) if options["fail_on"] else setup.settings.fail_on
+    color = _use_color(options["color"])
+    click.echo(
+        render(options["output_format"], report, color=color, quiet=quiet, fail_on=fail_on), nl=False, color=color
+    )
+    if not quiet:
+        count = sum(len(f.changes) for f in changed)
+        click.echo(
+            f"fixed {count} {'issue' if count == 1 else 'issues'} in {len(changed)} "
+            f"{'file' if len(changed) == 1 else 'files'}; {len(report.diagnostics)} remaining",
+            err=machine,
+        )
+    _report_refused(refused)
+    if refused:
+        return EXIT_INTERNAL
+    if options["exit_zero"]:
+        return EXIT_OK
+    return EXIT_FINDINGS if report.failed(fail_on) else EXIT_OK
+
+
+def _check_upgrade(upgrade: Any, manifest: Any) -> None:
+    """A PLUGIN that no installed plugin matches is a usage error; a VERSION not installed, a warning."""
+    if ":" in upgrade.plugin:
+        plugins = [p for p in manifest.plugins if p.coordinates == upgrade.plugin]
+    else:
+        prefix = upgrade.plugin.rstrip(".")
+        plugins = [
+            e.plugin
+            for name in manifest.type_names
+            if name == prefix or name.startswith(prefix + ".")
+            for e in manifest.lookup(name)
+        ]
+    if not plugins:
+        raise UsageError(f"--upgrade {upgrade.plugin}={upgrade.version}: no installed plugin is {upgrade.plugin}")
+    if not any(v.text.lower() == upgrade.version.lower() for p in plugins for v in p.versions):
+        click.echo(
+            f"flowlint: warning: {upgrade.version} of {upgrade.plugin} is not installed: the upgraded flows will "
+            "not resolve until it is",
+            err=True,
+        )
+
+
+def _report_refused(refused: Sequence[Any]) -> None:
+    for fixed in refused:
+        click.echo(
+            f"flowlint: internal error: {fixed.display}: fix refused, nothing written: {fixed.refused}", err=True
+        )
+    if refused:
+        click.echo(
+            f"This is a bug in flowlint {__version__}. Please report it at {REPORT_URL} with the command you ran "
+            "and the file it ran on.",
+            err=True,
+        )
+
+
+@main.command("inventory")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_MANIFEST_OPTION
+@_CONFIG_OPTION
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@click.option("--by", type=click.Choice(["plugin"]), help="Group the uses by plugin and resolved version.")
+@click.option("--plugin", "plugin_filter", help="Only uses of this plugin (groupId:artifactId or a type prefix).")
+@click.option(
+    "--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of standard output."
+)
+@_TARGET_OPTION
+@_EXCLUDE_OPTION
+@_VERBOSE_OPTION
+def inventory_command(**options: Any) -> None:
+    """Every plugin use with the version it resolves to, as a table, CSV or JSON."""
+    _guarded(bool(options["verbose"]), lambda: _run_inventory(options))
+
+
+def _run_inventory(options: dict[str, Any]) -> int:
+    from flowlint.inventory import collect_uses, render
+
+    setup, found = _setup(options)
+    warnings: list[str] = []
+    rows = collect_uses(found, setup.settings, setup.manifest, warnings)
+    wanted = options["plugin_filter"]
+    if wanted:
+        prefix = wanted.rstrip(".")
+        rows = [
+            r
+            for r in rows
+            if (r.plugin == wanted if ":" in wanted else (r.type == prefix or r.type.startswith(prefix + ".")))
+        ]
+    for warning in warnings:
+        click.echo(f"flowlint: warning: {warning}", err=True)
+    text = render(rows, options["output_format"], options["by"])
+    if options["output_file"] is not None:
+        _write_atomically(options["output_file"], text)
+    else:
+        click.echo(text, nl=False)
+    return EXIT_OK
+
+
+@main.command("impact")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "new_manifests",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The manifest of the plugins the instance would have (repeatable, merged).",
+)
+@_MANIFEST_OPTION
+@_CONFIG_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_TARGET_OPTION
+@_EXCLUDE_OPTION
+@_VERBOSE_OPTION
+def impact_command(**options: Any) -> None:
+    """What breaks or moves if the installed plugins become NEW_MANIFEST (exit 1 when something breaks)."""
+    _guarded(bool(options["verbose"]), lambda: _run_impact(options))
+
+
+def _run_impact(options: dict[str, Any]) -> int:
+    from flowlint.impact import compute, render_json, render_text
+    from flowlint.manifest.loader import load_manifests
+
+    setup, found = _setup(options)
+    new = load_manifests([Path.cwd() / p for p in options["new_manifests"]])
+    result = compute(found, setup.settings, setup.manifest, new, setup.enabled)
+    click.echo(render_json(result) if options["output_format"] == "json" else render_text(result), nl=False)
+    return EXIT_FINDINGS if result.breaking else EXIT_OK

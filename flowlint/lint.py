@@ -68,6 +68,7 @@ class Linter:
         """Check the YAML ``text`` of a file named ``display``."""
         source = parse(display, text)
         diagnostics: list[Diagnostic] = []
+        redactions: list[Span] = []
         if source.error is not None:
             diagnostics.extend(self._source_error(display, source.error).diagnostics)
         flows = 0
@@ -87,9 +88,10 @@ class Linter:
             for check in CHECKS:
                 check(context)
             diagnostics.extend(context.diagnostics)
+            redactions.extend(context.redactions)
         diagnostics = self._suppress(source, diagnostics) if flows else diagnostics
         diagnostics.sort(key=lambda d: d.sort_key)
-        excerpts = {d.span.line: source.line_text(d.span.line) for d in diagnostics}
+        excerpts = {d.span.line: _redacted(source.line_text(d.span.line), d.span.line, redactions) for d in diagnostics}
         return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts)
 
     def _suppress(self, source: Source, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -135,3 +137,15 @@ class Linter:
         level = self.settings.severity.get("FL001", rule.severity)
         diagnostic = Diagnostic("FL001", rule.name, level, error.message, display, error.span)
         return FileResult(display, (diagnostic,))
+
+
+def _redacted(text: str, line: int, spans: list[Span]) -> str:
+    """``text`` (line ``line``) with every character inside ``spans`` replaced by ``*``."""
+    for span in spans:
+        if not span.line <= line <= span.end_line:
+            continue
+        start = span.column - 1 if line == span.line else len(text) - len(text.lstrip())
+        end = span.end_column - 1 if line == span.end_line else len(text)
+        if start < end:
+            text = text[:start] + "*" * (end - start) + text[end:]
+    return text

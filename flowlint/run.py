@@ -8,14 +8,15 @@ from pathlib import Path
 
 from flowlint.batch import default_jobs, lint_files
 from flowlint.cache import CACHE_DIR_NAME, ResultCache, Stamps, run_key
-from flowlint.config import find_config, load_settings
+from flowlint.config import Settings, find_config, load_settings
 from flowlint.diagnostics import Severity
 from flowlint.errors import UsageError
-from flowlint.files import collect, display_name
+from flowlint.files import Candidate, collect, display_name
 from flowlint.lint import FileResult, Linter
 from flowlint.manifest.catalog import load_catalog
 from flowlint.manifest.inspect import staleness_note
 from flowlint.manifest.loader import load_manifests
+from flowlint.manifest.model import Manifest
 from flowlint.report import Report
 from flowlint.rules import enabled_codes
 from flowlint.versions import parse_version
@@ -48,8 +49,24 @@ class CheckResult:
     fail_on: Severity
 
 
-def run_check(options: CheckOptions) -> CheckResult:
-    """Check the files ``options`` names; raises UsageError for bad options, config or manifest."""
+@dataclass(frozen=True)
+class RunSetup:
+    """What every command that reads flows needs: config, settings, manifest, enabled rules."""
+
+    cwd: Path
+    config: Path | None
+    settings: Settings
+    manifest: Manifest
+    manifest_paths: tuple[Path, ...]
+    enabled: frozenset[str]
+    reads_stdin: bool
+    use_cache: bool
+    cache_dir: Path
+
+
+def prepare(options: CheckOptions, manifest: Manifest | None = None) -> RunSetup:
+    """Find and load the config and the manifest (``manifest`` given: use it instead) the way ``check`` does;
+    raises UsageError for bad options, config or manifest."""
     cwd = options.cwd.resolve()
     reads_stdin = Path("-") in options.paths
     if reads_stdin and len(options.paths) > 1:
@@ -72,31 +89,48 @@ def run_check(options: CheckOptions) -> CheckResult:
             raise UsageError(f"--target-kestra-version: {options.target!r} is not a Kestra version")
         settings = settings.with_overrides(target=target)
     manifest_paths = tuple(cwd / m for m in options.manifests) or settings.manifests
-    manifest = load_manifests(manifest_paths, stamps) if manifest_paths else load_catalog()
+    if manifest is None:
+        manifest = load_manifests(manifest_paths, stamps) if manifest_paths else load_catalog()
     stamps.save()
     enabled = enabled_codes(options.select or settings.select, options.ignore or settings.ignore)
+    return RunSetup(cwd, config, settings, manifest, manifest_paths, enabled, reads_stdin, use_cache, cache_dir)
+
+
+def candidates(options: CheckOptions, setup: RunSetup) -> list[Candidate]:
+    """The files the paths of ``options`` name (the configured ``include``, else the working folder),
+    without the run's own config and manifest files."""
+    cwd, settings = setup.cwd, setup.settings
+    paths = options.paths or tuple(settings.root / p for p in settings.include) or (cwd,)
+    for path in paths:
+        absolute = path if path.is_absolute() else cwd / path
+        if not absolute.exists() and not absolute.is_symlink():
+            raise UsageError(f"{path}: no such file or folder")
+    config = setup.config
+    own_files = {p.resolve() for p in (*setup.manifest_paths, *((config,) if config else ()))}
+    own_names = {p.name for p in own_files}
+    return [
+        c
+        for c in collect(paths, cwd, settings.root, settings.exclude, options.force_exclude)
+        if c.path.name not in own_names or _real(c.path) not in own_files
+    ]
+
+
+def run_check(options: CheckOptions) -> CheckResult:
+    """Check the files ``options`` names; raises UsageError for bad options, config or manifest."""
+    setup = prepare(options)
+    cwd, settings, manifest, enabled = setup.cwd, setup.settings, setup.manifest, setup.enabled
+    manifest_paths = setup.manifest_paths
     linter = Linter(settings, manifest, enabled)
-    if reads_stdin:
+    if setup.reads_stdin:
         display = display_name(Path(options.stdin_filename), cwd) if options.stdin_filename else "-"
         results: list[FileResult] = [linter.lint_bytes(sys.stdin.buffer.read(), display)]
     else:
-        paths = options.paths or tuple(settings.root / p for p in settings.include) or (cwd,)
-        for path in paths:
-            absolute = path if path.is_absolute() else cwd / path
-            if not absolute.exists() and not absolute.is_symlink():
-                raise UsageError(f"{path}: no such file or folder")
-        own_files = {p.resolve() for p in (*manifest_paths, *((config,) if config else ()))}
-        own_names = {p.name for p in own_files}
-        candidates = [
-            c
-            for c in collect(paths, cwd, settings.root, settings.exclude, options.force_exclude)
-            if c.path.name not in own_names or _real(c.path) not in own_files
-        ]
+        found = candidates(options, setup)
         cache = None
-        if use_cache:
+        if setup.use_cache:
             key = run_key([repr(settings).encode(), " ".join(sorted(enabled)).encode(), *map(_bytes, manifest_paths)])
-            cache = ResultCache(cache_dir, key)
-        results = lint_files(linter, candidates, cache, options.jobs or default_jobs())
+            cache = ResultCache(setup.cache_dir, key)
+        results = lint_files(linter, found, cache, options.jobs or default_jobs())
         if cache is not None:
             cache.save()
     results.sort(key=lambda r: r.path)

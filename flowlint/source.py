@@ -237,8 +237,6 @@ def is_null(node: Node | None) -> bool:
     return isinstance(node, ScalarNode) and node.tag == NULL_TAG
 
 
-
-
 def get(node: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
     """The last (key node, value node) of ``key`` in a mapping, None when absent or not a mapping."""
     if not isinstance(node, MappingNode):

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flowlint.rules import plugins, structure, suppressions
+from flowlint.rules import outputs, plugins, policy, secrets, structure, suppressions
 from flowlint.rules.base import Check, CheckContext, Rule
 
-RULES: list[Rule] = [*structure.RULES, *plugins.RULES, *suppressions.RULES]
+RULES: list[Rule] = [
+    *structure.RULES,
+    *plugins.RULES,
+    *policy.RULES,
+    *outputs.RULES,
+    *secrets.RULES,
+    *suppressions.RULES,
+]
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
-CHECKS: list[Check] = [structure.check, plugins.check]
+CHECKS: list[Check] = [structure.check, plugins.check, policy.check, outputs.check, secrets.check]
 ALL_CODES = frozenset(RULES_BY_CODE)
 
 

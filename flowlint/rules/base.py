@@ -49,11 +49,17 @@ class CheckContext:
     rules: dict[str, Rule]
     enabled: frozenset[str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    redactions: list[Span] = field(default_factory=list)
+    """Ranges whose text no output may show (literal secrets): masked in source excerpts."""
 
     @cached_property
     def resolutions(self) -> list[Resolution]:
         """The resolution of every plugin use, computed once."""
         return Resolver(self.flow, self.settings, self.manifest).resolve_all()
+
+    def redact(self, span: Span) -> None:
+        """Keep the text at ``span`` out of every output (snippets show ``*`` instead)."""
+        self.redactions.append(span)
 
     def on(self, code: str) -> bool:
         """Whether ``code`` is enabled in this run."""

@@ -394,6 +394,10 @@ def test_fl008_severity_override_from_config_applies() -> None:
 EXPECTED_CODES = [
     *(f"FL00{n}" for n in range(1, 9)),
     *(f"FL1{n:02d}" for n in range(1, 11)),
+    *(f"FL20{n}" for n in range(1, 5)),
+    "FL301",
+    "FL302",
+    "FL401",
     "FL900",
     "FL901",
 ]
@@ -481,6 +485,7 @@ _EXAMPLE_CONTEXT: dict[str, dict[str, Any]] = {
     "FL103": {"config": settings(default_version="NONE")},
     "FL105": {"manifest_data": MANIFEST_EXAMPLE},
     "FL106": {"manifest_data": MANIFEST_EXAMPLE},
+    **{code: {"select": [code]} for code in ("FL201", "FL202", "FL203")},  # off by default
 }
 
 

@@ -1,0 +1,242 @@
+"""What changes for a set of flows when the installed plugins change from one manifest to another.
+
+Every plugin use is resolved against both: the uses that would stop resolving (with the finding they
+would get), the uses whose resolved version would move (LATEST, OLDEST, partial versions, defaults),
+and the uses that would start resolving, each grouped by plugin. A CI job guards an instance change
+with the exit code: 1 when something would break.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flowlint.config import Settings
+from flowlint.diagnostics import Diagnostic, Span
+from flowlint.files import Candidate
+from flowlint.inventory import Use, read_text, resolutions_of_text, use_of
+from flowlint.lint import Linter
+from flowlint.manifest.model import Manifest
+from flowlint.resolve import Resolution, Status
+from flowlint.source import span_of
+
+_OK = (Status.RESOLVED, Status.CORE, Status.NOT_A_PLUGIN)
+_FINDING_OF = {
+    Status.UNKNOWN_TYPE: "FL101",
+    Status.NOT_INSTALLED: "FL102",
+    Status.NO_VERSION: "FL103",
+    Status.INVALID: "FL104",
+    Status.NOT_IN_VERSION: "FL105",
+    Status.AMBIGUOUS: "FL106",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One use whose outcome differs between the two manifests."""
+
+    before: Use
+    after: Use
+    code: str | None = None
+    """The finding the use would get (breaks) or has now (starts resolving)."""
+    message: str | None = None
+
+    @property
+    def plugin(self) -> str:
+        """The plugin it belongs to (as known before, else after, else its type)."""
+        return self.before.plugin or self.after.plugin or self.before.type
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The outcome of comparing every use against both manifests."""
+
+    old_source: str
+    new_source: str
+    breaks: tuple[Change, ...]
+    moves: tuple[Change, ...]
+    fixes: tuple[Change, ...]
+    uses: int
+    flows: int
+
+    @property
+    def unchanged(self) -> int:
+        """Uses with the same outcome under both manifests."""
+        return self.uses - len(self.breaks) - len(self.moves) - len(self.fixes)
+
+    @property
+    def breaking(self) -> bool:
+        """Whether some use would stop resolving."""
+        return bool(self.breaks)
+
+
+def compute(
+    candidates: Iterable[Candidate],
+    settings: Settings,
+    old: Manifest,
+    new: Manifest,
+    enabled: frozenset[str],
+) -> Impact:
+    """Resolve every use of the candidate files against ``old`` and ``new`` and compare."""
+    breaks: list[Change] = []
+    moves: list[Change] = []
+    fixes: list[Change] = []
+    uses = 0
+    flows: set[tuple[str, str | None, str | None]] = set()
+    for candidate in candidates:
+        text = read_text(candidate)
+        if text is None:
+            continue
+        display = candidate.display
+        before = resolutions_of_text(text, display, settings, old)
+        after = resolutions_of_text(text, display, settings, new)
+        findings: dict[str, list[Diagnostic]] = {}
+        for (was, namespace, flow_id), (now, _, _) in zip(before, after, strict=True):
+            if was.status is Status.NOT_A_PLUGIN and now.status is Status.NOT_A_PLUGIN:
+                continue
+            uses += 1
+            flows.add((display, namespace, flow_id))
+            old_use, new_use = use_of(was, display, namespace, flow_id), use_of(now, display, namespace, flow_id)
+            if was.status in _OK and now.status not in _OK:
+                code, message = _finding(now, _lint(findings, "new", text, display, settings, new, enabled))
+                breaks.append(Change(old_use, new_use, code, message))
+            elif was.status not in _OK and now.status in _OK:
+                code, message = _finding(was, _lint(findings, "old", text, display, settings, old, enabled))
+                fixes.append(Change(old_use, new_use, code, message))
+            elif was.status is Status.RESOLVED and now.status is Status.RESOLVED and _moved(old_use, new_use):
+                moves.append(Change(old_use, new_use))
+    return Impact(old.source, new.source, tuple(breaks), tuple(moves), tuple(fixes), uses, len(flows))
+
+
+def _moved(before: Use, after: Use) -> bool:
+    return (before.plugin, (before.resolved or "").lower()) != (after.plugin, (after.resolved or "").lower())
+
+
+def _lint(
+    cache: dict[str, list[Diagnostic]],
+    key: str,
+    text: str,
+    display: str,
+    settings: Settings,
+    manifest: Manifest,
+    enabled: frozenset[str],
+) -> list[Diagnostic]:
+    if key not in cache:
+        cache[key] = list(Linter(settings, manifest, enabled).lint_text(text, display).diagnostics)
+    return cache[key]
+
+
+def _finding(resolution: Resolution, diagnostics: Sequence[Diagnostic]) -> tuple[str, str]:
+    """The finding a failing use gets: the diagnostic at its type or version (or at the flow default that
+    names it); a description of its status when that finding is not reported."""
+    code = _FINDING_OF.get(resolution.status, "FL1")
+    use, origin = resolution.use, resolution.origin
+    type_span = span_of(use.type_node)
+    spans: list[Span] = [type_span]
+    if use.version_node is not None:
+        spans.append(span_of(use.version_node))
+    candidates = [d for d in diagnostics if d.code == code]
+    found = next((d for d in candidates if d.span in spans), None)
+    if found is None:
+        found = next((d for d in candidates if any(r.span == type_span for r in d.related)), None)
+    if found is None and origin is not None and origin.node is not None:
+        found = next((d for d in candidates if d.span == span_of(origin.node)), None)
+    if found is not None:
+        return found.code, found.message
+    return code, f"{use.type_name} would not resolve ({resolution.status.value})"
+
+
+def _by_plugin(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
+    groups: dict[str, list[Change]] = {}
+    for change in changes:
+        groups.setdefault(change.plugin, []).append(change)
+    return sorted(groups.items())
+
+
+def _where(use: Use) -> str:
+    task = f"{use.kind} '{use.task_id}'" if use.task_id else use.kind
+    return f"{use.file}:{use.line}:{use.column}  {use.flow}  {task}"
+
+
+def _how(use: Use) -> str:
+    return f"requested {use.requested}: {use.origin}" if use.origin else f"requested {use.requested}"
+
+
+def render_text(impact: Impact) -> str:
+    """The impact in words, grouped by plugin."""
+    lines = [f"impact of moving the installed plugins from {impact.old_source} to {impact.new_source}"]
+    sections = (
+        ("breaks", "would stop resolving", impact.breaks),
+        ("moves", "would change version", impact.moves),
+        ("fixes", "would start resolving", impact.fixes),
+    )
+    for kind, title, changes in sections:
+        if not changes:
+            continue
+        lines.append("")
+        lines.append(f"{title}: {len(changes)} {_plural('use', len(changes))}")
+        for plugin, group in _by_plugin(changes):
+            lines.append(f"  {plugin}")
+            for change in group:
+                before, after = change.before, change.after
+                if kind == "moves":
+                    detail = f"{before.resolved} -> {after.resolved}  ({_how(after)})"
+                elif kind == "breaks":
+                    detail = f"{before.resolved} -> {change.code} {change.message}"
+                else:
+                    detail = f"{change.code} -> {after.resolved}"
+                lines.append(f"    {_where(before)}  {before.type}: {detail}")
+    lines.append("")
+    lines.append(
+        f"{impact.uses} plugin {_plural('use', impact.uses)} in {impact.flows} {_plural('flow', impact.flows)}: "
+        f"{len(impact.breaks)} would stop resolving, {len(impact.moves)} would change version, "
+        f"{len(impact.fixes)} would start resolving, {impact.unchanged} unchanged"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _row(change: Change) -> dict[str, Any]:
+    row = {k: v for k, v in change.before.as_row().items() if k not in ("resolved", "status")}
+    row.update(
+        {
+            "from": change.before.resolved,
+            "to": change.after.resolved,
+            "statusBefore": change.before.status,
+            "statusAfter": change.after.status,
+            "requestedFromAfter": change.after.requested_from,
+        }
+    )
+    if change.code is not None:
+        row["finding"] = {"code": change.code, "message": change.message}
+    return row
+
+
+def render_json(impact: Impact) -> str:
+    """The impact as JSON: each kind of change as a list of plugins with their uses."""
+
+    def groups(changes: Sequence[Change]) -> list[dict[str, Any]]:
+        return [{"plugin": plugin, "uses": [_row(c) for c in group]} for plugin, group in _by_plugin(changes)]
+
+    data = {
+        "version": 1,
+        "from": impact.old_source,
+        "to": impact.new_source,
+        "breaks": groups(impact.breaks),
+        "moves": groups(impact.moves),
+        "fixes": groups(impact.fixes),
+        "summary": {
+            "uses": impact.uses,
+            "flows": impact.flows,
+            "breaks": len(impact.breaks),
+            "moves": len(impact.moves),
+            "fixes": len(impact.fixes),
+            "unchanged": impact.unchanged,
+        },
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+def _plural(word: str, count: int) -> str:
+    return word if count == 1 else word + "s"

@@ -1,0 +1,422 @@
+"""A reader for the Pebble expressions inside YAML string scalars: where each `outputs.<id>` reference
+is, to the character. Nothing is evaluated.
+
+Two layers, tested apart:
+
+* **text** — :func:`expressions` finds the ``{{ … }}`` and ``{% … %}`` blocks of a string (``{# … #}``
+  comments and ``{% raw %}``/``{% verbatim %}`` sections are skipped, as Pebble skips them) and
+  :func:`output_refs` finds in them every path that starts at the bare identifier ``outputs``:
+  ``outputs.task.value``, ``outputs['task-id'].uri``, ``outputs["x"]``, ``outputs.x[taskrun.value].value``.
+  ``trigger.outputs.x``, ``execution.outputs``, ``parents[0].outputs`` are member accesses, not
+  references to this flow's tasks, and are not returned.
+* **YAML** — :func:`scalar_text` turns a scalar node back into the characters of its value *as written*,
+  each with the range of the source text it came from (quotes, escapes such as ``\\"`` and ``''``, and
+  block headers are accounted for), and :class:`Locator` turns those source offsets into 1-based
+  spans, so a finding points at the real columns of the file, for plain, quoted and block scalars,
+  on one line or many.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from ruamel.yaml.nodes import ScalarNode
+
+from flowlint.diagnostics import Span
+
+_IDENT_START = re.compile(r"[A-Za-z_]")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_VERBATIM = re.compile(r"\{%-?\s*(raw|verbatim)\s*-?%\}")
+_GUARD_TESTS = frozenset({"defined", "null", "empty"})
+
+
+@dataclass(frozen=True)
+class Expression:
+    """One ``{{ … }}`` (``print``) or ``{% … %}`` (``tag``) block: offsets of the whole block and of
+    the text between its delimiters."""
+
+    kind: str
+    start: int
+    end: int
+    body_start: int
+    body_end: int
+
+
+@dataclass(frozen=True)
+class Token:
+    """A lexical token of an expression: ``ident``, ``string`` (value unescaped), ``number``, ``op``."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One accessor of a reference: ``.name`` or ``['name']`` (``name`` set), or a computed subscript
+    such as ``[taskrun.value]`` (``name`` None). ``start``/``end`` cover the name itself (inside the
+    quotes for a subscript string) or the whole computed subscript."""
+
+    name: str | None
+    start: int
+    end: int
+    bracket: bool
+
+
+@dataclass(frozen=True)
+class OutputRef:
+    """``outputs`` followed by its accessors. ``segments[0]`` names the task (when written literally).
+
+    ``guarded`` is true when the expression tolerates a missing value right there: ``?? fallback``
+    after it or before it, ``is [not] defined|null|empty``, or ``| default(...)``.
+    ``dashed`` is set when a dotted task id runs straight into ``-more``: ``outputs.my-task.uri`` is read
+    by Pebble as ``outputs.my`` minus ``task.uri``; ``dashed`` is then ``my-task`` and ``dashed_end``
+    where it ends.
+    """
+
+    start: int
+    end: int
+    segments: tuple[Segment, ...]
+    guarded: bool = False
+    dashed: str | None = None
+    dashed_end: int = 0
+
+    @property
+    def task_id(self) -> str | None:
+        """The task id, when the first accessor names it literally."""
+        return self.segments[0].name if self.segments else None
+
+
+def expressions(text: str) -> list[Expression]:
+    """The Pebble blocks of ``text``, in order. An unclosed block runs to the end of the text."""
+    found: list[Expression] = []
+    i = 0
+    n = len(text)
+    while True:
+        i = text.find("{", i)
+        if i < 0 or i + 1 >= n:
+            return found
+        opener = text[i + 1]
+        if opener == "#":
+            close = text.find("#}", i + 2)
+            i = n if close < 0 else close + 2
+            continue
+        if opener not in "{%":
+            i += 1
+            continue
+        kind, closer = ("print", "}}") if opener == "{" else ("tag", "%}")
+        body_start = i + 2
+        body_end = _find_close(text, body_start, closer)
+        end = min(n, body_end + 2)
+        found.append(Expression(kind, i, end, body_start, body_end))
+        if kind == "tag":
+            verbatim = _VERBATIM.fullmatch(text, i, end)
+            if verbatim is not None:
+                end = _skip_verbatim(text, end, verbatim.group(1))
+        i = end
+
+
+def _find_close(text: str, start: int, closer: str) -> int:
+    """The offset of ``closer`` ending the block whose body starts at ``start`` (strings skipped)."""
+    i = start
+    n = len(text)
+    while i < n:
+        if text.startswith(closer, i):
+            return i
+        ch = text[i]
+        if ch in "'\"":
+            i = _string_end(text, i)
+            continue
+        i += 1
+    return n
+
+
+def _skip_verbatim(text: str, start: int, name: str) -> int:
+    end_tag = re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}")
+    match = end_tag.search(text, start)
+    return len(text) if match is None else match.end()
+
+
+def _string_end(text: str, start: int) -> int:
+    """The offset just past the string literal opening at ``start`` (backslash escapes honoured)."""
+    quote = text[start]
+    i = start + 1
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == quote:
+            return i + 1
+        i += 1
+    return n
+
+
+def tokens(text: str, start: int, end: int) -> list[Token]:
+    """The tokens of the expression text ``text[start:end]`` (whitespace dropped)."""
+    found: list[Token] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "'\"":
+            stop = min(_string_end(text, i), end)
+            found.append(Token("string", _unescape(text[i + 1 : max(i + 1, stop - 1)]), i, stop))
+            i = stop
+        elif _IDENT_START.match(ch):
+            match = _IDENT.match(text, i, end)
+            assert match is not None
+            found.append(Token("ident", match.group(), i, match.end()))
+            i = match.end()
+        elif ch.isdigit():
+            match = _NUMBER.match(text, i, end)
+            assert match is not None
+            found.append(Token("number", match.group(), i, match.end()))
+            i = match.end()
+        elif text.startswith("??", i):
+            found.append(Token("op", "??", i, i + 2))
+            i += 2
+        else:
+            found.append(Token("op", ch, i, i + 1))
+            i += 1
+    return found
+
+
+def _unescape(body: str) -> str:
+    return re.sub(r"\\(.)", r"\1", body)
+
+
+def output_refs(text: str) -> list[OutputRef]:
+    """Every ``outputs…`` reference in the Pebble blocks of ``text``, in order."""
+    found: list[OutputRef] = []
+    for expression in expressions(text):
+        found.extend(_refs_in(text, tokens(text, expression.body_start, expression.body_end)))
+    return found
+
+
+def _refs_in(text: str, toks: list[Token]) -> list[OutputRef]:
+    found: list[OutputRef] = []
+    for index, tok in enumerate(toks):
+        if tok.kind != "ident" or tok.value != "outputs":
+            continue
+        before = toks[index - 1] if index else None
+        if before is not None and before.kind == "op" and before.value == ".":
+            continue  # trigger.outputs, execution.outputs, parents[0].outputs, ...
+        segments, after = _segments(toks, index + 1)
+        dashed, dashed_end = _dashed(text, toks, index + 1, segments)
+        guarded = (before is not None and before.kind == "op" and before.value == "??") or _guard_follows(toks, after)
+        end = segments[-1].end if segments else tok.end
+        if segments and segments[-1].bracket:
+            end = toks[after - 1].end
+        found.append(OutputRef(tok.start, end, tuple(segments), guarded, dashed, dashed_end))
+    return found
+
+
+def _segments(toks: list[Token], index: int) -> tuple[list[Segment], int]:
+    """The accessors starting at token ``index``, and the index of the first token after them."""
+    segments: list[Segment] = []
+    n = len(toks)
+    while index < n:
+        tok = toks[index]
+        if tok.kind == "op" and tok.value == "." and index + 1 < n and toks[index + 1].kind in ("ident", "number"):
+            name = toks[index + 1]
+            segments.append(Segment(name.value, name.start, name.end, bracket=False))
+            index += 2
+        elif tok.kind == "op" and tok.value == "[":
+            close = _matching_bracket(toks, index)
+            if close is None:
+                break
+            inner = toks[index + 1 : close]
+            if len(inner) == 1 and inner[0].kind in ("string", "number"):
+                item = inner[0]
+                quoted = item.kind == "string"
+                start, end = (item.start + 1, item.end - 1) if quoted else (item.start, item.end)
+                segments.append(Segment(item.value, start, end, bracket=True))
+            else:
+                segments.append(Segment(None, tok.start, toks[close].end, bracket=True))
+            index = close + 1
+        else:
+            break
+    return segments, index
+
+
+def _matching_bracket(toks: list[Token], index: int) -> int | None:
+    depth = 0
+    for position in range(index, len(toks)):
+        tok = toks[position]
+        if tok.kind != "op":
+            continue
+        if tok.value == "[":
+            depth += 1
+        elif tok.value == "]":
+            depth -= 1
+            if depth == 0:
+                return position
+    return None
+
+
+def _dashed(text: str, toks: list[Token], index: int, segments: list[Segment]) -> tuple[str | None, int]:
+    """``my-task`` for ``outputs.my-task…`` (no spaces around the minus signs), else None."""
+    if not segments or segments[0].bracket or segments[0].name is None:
+        return None, 0
+    # the first segment is toks[index + 1]; look at what follows it directly
+    position = index + 2
+    name = segments[0].name
+    end = segments[0].end
+    while position + 1 < len(toks):
+        minus, part = toks[position], toks[position + 1]
+        if not (minus.kind == "op" and minus.value == "-" and minus.start == end):
+            break
+        if part.kind not in ("ident", "number") or part.start != minus.end:
+            break
+        name = f"{name}-{part.value}"
+        end = part.end
+        position += 2
+    if end == segments[0].end:
+        return None, 0
+    return name, end
+
+
+def _guard_follows(toks: list[Token], index: int) -> bool:
+    if index >= len(toks):
+        return False
+    tok = toks[index]
+    if tok.kind == "op" and tok.value == "??":
+        return True
+    if tok.kind == "op" and tok.value == "|":
+        return index + 1 < len(toks) and toks[index + 1].kind == "ident" and toks[index + 1].value == "default"
+    if tok.kind == "ident" and tok.value == "is":
+        rest = [t.value for t in toks[index + 1 : index + 3] if t.kind == "ident"]
+        if rest and rest[0] == "not":
+            rest = rest[1:]
+        return bool(rest) and rest[0] in _GUARD_TESTS
+    return False
+
+
+# --- YAML scalars ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScalarText:
+    """The value of a scalar as written, char by char, each with the source range it was read from.
+
+    Line folding is not applied (a line break and the indentation after it stay as they are: Pebble
+    treats them as the blank they fold to), so this is the value Pebble sees, up to whitespace.
+    ``starts[k]``/``ends[k]`` are the source offsets of character ``k``.
+    """
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def source_range(self, start: int, end: int) -> tuple[int, int]:
+        """The source offsets covering the characters ``start:end`` of ``text``."""
+        if not self.text:
+            return (0, 0)
+        start = min(max(start, 0), len(self.text) - 1)
+        end = max(min(end, len(self.text)), start + 1)
+        return self.starts[start], self.ends[end - 1]
+
+
+def scalar_text(source: str, node: ScalarNode) -> ScalarText:
+    """The characters of ``node``'s value as written in ``source``, with their source offsets."""
+    start, end = node.start_mark.index, node.end_mark.index
+    style = node.style
+    if style == "'":
+        return _single_quoted(source, start + 1, max(start + 1, end - 1))
+    if style == '"':
+        return _double_quoted(source, start + 1, max(start + 1, end - 1))
+    if style in ("|", ">"):
+        header = _LINE_BREAK.search(source, start, end)
+        start = header.end() if header else end
+    return _verbatim(source, start, end)
+
+
+def _verbatim(source: str, start: int, end: int) -> ScalarText:
+    return ScalarText(source[start:end], tuple(range(start, end)), tuple(range(start + 1, end + 1)))
+
+
+def _single_quoted(source: str, start: int, end: int) -> ScalarText:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = start
+    while i < end:
+        width = 2 if source.startswith("''", i) and i + 1 < end else 1
+        chars.append(source[i])
+        starts.append(i)
+        ends.append(i + width)
+        i += width
+    return ScalarText("".join(chars), tuple(starts), tuple(ends))
+
+
+_SIMPLE_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
+    "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
+    "P": "\u2029",
+}  # fmt: skip
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def _double_quoted(source: str, start: int, end: int) -> ScalarText:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = start
+    while i < end:
+        ch = source[i]
+        if ch != "\\" or i + 1 >= end:
+            chars.append(ch)
+            starts.append(i)
+            ends.append(i + 1)
+            i += 1
+            continue
+        code = source[i + 1]
+        width = 2
+        if code in _SIMPLE_ESCAPES:
+            value = _SIMPLE_ESCAPES[code]
+        elif code in _HEX_ESCAPES:
+            digits = source[i + 2 : i + 2 + _HEX_ESCAPES[code]]
+            try:
+                value = chr(int(digits, 16))
+                width += len(digits)
+            except ValueError:
+                value = code
+        elif _LINE_BREAK.match(source, i + 1):
+            # an escaped line break joins the lines: nothing of it is in the value
+            match = _LINE_BREAK.match(source, i + 1)
+            assert match is not None
+            i = match.end()
+            continue
+        else:
+            value = code
+        chars.append(value)
+        starts.append(i)
+        ends.append(i + width)
+        i += width
+    return ScalarText("".join(chars), tuple(starts), tuple(ends))
+
+
+class Locator:
+    """Source offsets to 1-based spans, counting lines and characters as YAML marks do."""
+
+    def __init__(self, text: str) -> None:
+        self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) of the character at ``offset``."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        """The span of the source characters ``start:end``."""
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line, column, end_line, end_column, start, end)

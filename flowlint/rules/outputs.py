@@ -1,0 +1,537 @@
+"""Output rules FL301-FL302: do the flow's ``{{ outputs.… }}`` expressions read something that exists?
+
+Every string scalar of the flow is read with :mod:`flowlint.pebble` (nothing is evaluated). FL301 checks
+that ``outputs.<id>`` names a task of the flow; FL302 that a task whose result mode is known (by its
+``fetchType``/``store`` property, a flow-level plugin default, or the family default) is read through
+the attribute that mode fills.
+
+:data:`FAMILIES` is the one table of task families whose result mode decides their outputs, taken from
+each plugin's source: the property, its legacy booleans, and the default flowlint assumes when the
+property is not written. ``flowlint rule FL302`` prints it (:func:`families_table`). Modes fill one
+attribute each: ``FETCH`` → ``rows``, ``FETCH_ONE`` → ``row``, ``STORE`` → ``uri``, ``NONE`` → none of
+them. Kestra leaves an unfilled attribute out of the task's outputs, so reading it fails the execution
+(Pebble's strict variables).
+
+A legacy boolean set to true wins over ``fetchType`` (as the plugins do); two of them at once, or any
+value written as an expression, leave the mode unknown and nothing is reported. Defaults set at
+namespace or instance level (Kestra's configuration) are not seen: flowlint reads the task and the
+flow's ``pluginDefaults`` only, and says when it relied on the family default. ``Queries`` tasks (a
+list of results under ``outputs``) are not checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from flowlint.diagnostics import Severity, Span
+from flowlint.flow import Flow, PluginUse, path_join
+from flowlint.pebble import Locator, OutputRef, ScalarText, Segment, output_refs, scalar_text
+from flowlint.rules.base import CheckContext, Rule
+from flowlint.source import BOOL_TAG, get, is_str, kestra_text
+
+FETCH, FETCH_ONE, STORE, NONE = "FETCH", "FETCH_ONE", "STORE", "NONE"
+MODE_OUTPUT: Mapping[str, str | None] = {FETCH: "rows", FETCH_ONE: "row", STORE: "uri", NONE: None}
+"""The attribute each result mode fills."""
+MODE_ACCESSORS = frozenset({"rows", "row", "uri", "value", "values"})
+"""Attributes that read a result: none of the families below has one of these outside its mode."""
+_LEGACY = (("fetch", FETCH), ("fetchOne", FETCH_ONE), ("store", STORE))
+
+
+@dataclass(frozen=True)
+class Family:
+    """Tasks whose outputs depend on one property. ``kind`` is ``enum`` (a FetchType-like value,
+    ``values`` mapping it to a mode when it is not the mode itself) or ``boolean`` (true → STORE)."""
+
+    name: str
+    types: tuple[str, ...]
+    property: str
+    default: str
+    kind: str = "enum"
+    legacy: tuple[tuple[str, str], ...] = ()
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def matches(self, type_name: str) -> bool:
+        """Whether ``type_name`` belongs to this family."""
+        return any(fnmatch.fnmatchcase(type_name, pattern) for pattern in self.types)
+
+    def default_text(self) -> str:
+        """The default as a user writes it."""
+        if self.kind == "boolean":
+            return "false" if self.default != STORE else "true"
+        return self.default
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("JDBC queries", ("io.kestra.plugin.jdbc.*.Query",), "fetchType", NONE, legacy=_LEGACY),
+    Family("BigQuery queries", ("io.kestra.plugin.gcp.bigquery.Query",), "fetchType", NONE, legacy=_LEGACY),
+    Family(
+        "Cassandra queries",
+        (
+            "io.kestra.plugin.cassandra.Query",
+            "io.kestra.plugin.cassandra.standard.Query",
+            "io.kestra.plugin.cassandra.astradb.Query",
+            "io.kestra.plugin.cassandra.scylladb.Query",
+        ),
+        "fetchType",
+        NONE,
+        legacy=_LEGACY,
+    ),
+    Family("Athena queries", ("io.kestra.plugin.aws.athena.Query",), "fetchType", STORE),
+    Family(
+        "DynamoDB reads",
+        ("io.kestra.plugin.aws.dynamodb.Query", "io.kestra.plugin.aws.dynamodb.Scan"),
+        "fetchType",
+        STORE,
+    ),
+    Family("SurrealDB queries", ("io.kestra.plugin.surrealdb.Query",), "fetchType", STORE),
+    Family(
+        "Elasticsearch and OpenSearch searches",
+        (
+            "io.kestra.plugin.elasticsearch.Search",
+            "io.kestra.plugin.elasticsearch.Esql",
+            "io.kestra.plugin.opensearch.Search",
+        ),
+        "fetchType",
+        FETCH,
+    ),
+    Family("Couchbase queries", ("io.kestra.plugin.couchbase.Query",), "fetchType", NONE),
+    Family("Neo4j queries", ("io.kestra.plugin.neo4j.Query",), "storeType", NONE),
+    Family("MongoDB Find", ("io.kestra.plugin.mongodb.Find",), "store", FETCH, kind="boolean"),
+    Family(
+        "MongoDB Aggregate",
+        ("io.kestra.plugin.mongodb.Aggregate",),
+        "store",
+        FETCH,
+        values={STORE: STORE, FETCH: FETCH, FETCH_ONE: FETCH, NONE: FETCH},
+    ),
+)
+
+LOOPS = frozenset({"ForEach", "EachSequential", "EachParallel", "LoopUntil"})
+"""Flowable tasks that run their children once per value (or iteration): a child's outputs may be
+indexed by that value first (``outputs.child[taskrun.value].uri``)."""
+GENERATED_IDS: Mapping[str, tuple[str, ...]] = {"ForEachItem": ("_split", "_items", "_merge")}
+"""Tasks that add tasks of their own to the execution, with these suffixes to their id."""
+CHILD_CONTEXT = frozenset({"Flow", "Subflow"})
+"""Tasks whose ``outputs`` property is rendered in the child execution (its task ids, not ours)."""
+NOT_THIS_EXECUTION = frozenset({"description", "triggers"})
+"""Top-level keys whose expressions are not rendered against this flow's task outputs."""
+TEMPLATES = frozenset({"Template"})
+"""Tasks that bring in tasks from elsewhere: with one of these, any id may exist."""
+
+
+def families_table() -> str:
+    """:data:`FAMILIES` as the lines ``flowlint rule FL302`` prints."""
+    lines = []
+    for family in FAMILIES:
+        legacy = f" (or {', '.join(name for name, _ in family.legacy)}: true)" if family.legacy else ""
+        kind = " (true: uri, false: rows)" if family.kind == "boolean" else ""
+        if family.values:
+            kind = " (STORE: uri, anything else: rows)"
+        types = ", ".join(family.types)
+        lines.append(f"- {family.name} — {types}: `{family.property}`{legacy}{kind}, default {family.default_text()}")
+    return "\n".join(lines)
+
+
+RULES = [
+    Rule(
+        "FL301", "unknown-output-ref", Severity.ERROR,
+        "`outputs.X` names no task of the flow.",
+        "Expressions read a task's results as `outputs.<task id>` (or `outputs['task-id']` for ids with "
+        "a hyphen). An id that is no task of the flow — a typo, a renamed task, a trigger id — fails the "
+        "execution when the expression is rendered. Tasks at any depth count (inside Parallel, ForEach, "
+        "If, Switch, Dag, errors, finally), as do the `<id>_split`, `<id>_items` and `<id>_merge` tasks a "
+        "ForEachItem adds. `trigger.outputs`, `execution.outputs` and `parents[0].outputs` are not task "
+        "references. Not checked: expressions that tolerate absence (`?? fallback`, `is defined`, "
+        "`| default`), the `outputs` of a Subflow task (rendered in the child execution), the flow's "
+        "`triggers` (a Flow trigger reads the outputs of the execution that triggers it) and its "
+        "`description`; a flow with a Template task, whose tasks come from elsewhere, is not checked. "
+        "Note that `outputs.my-task` is `outputs.my` minus `task` for Pebble: write `outputs['my-task']`.",
+        "tasks:\n  - id: extract\n    type: io.kestra.plugin.core.http.Download\n    uri: https://example.com/a.csv\n"
+        "  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: \"{{ outputs.extrct.uri }}\"\n",
+        "tasks:\n  - id: extract\n    type: io.kestra.plugin.core.http.Download\n    uri: https://example.com/a.csv\n"
+        "  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: \"{{ outputs.extract.uri }}\"\n",
+    ),
+    Rule(
+        "FL302", "wrong-output-accessor", Severity.ERROR,
+        "Reading a result attribute (`uri`, `rows`, `row`, `value`) that the task's fetch mode does not fill.",
+        "Query-like tasks fill one result attribute, chosen by `fetchType` (or `store`): FETCH fills "
+        "`rows`, FETCH_ONE `row`, STORE `uri` (a file in internal storage), NONE nothing. Reading another "
+        "one — `outputs.q.value` or `outputs.q.rows` from a task that stores, `outputs.q.uri` from one "
+        "that fetches — raises an execution error. When the property is not set flowlint assumes the "
+        "family's default and says so. Expressions that tolerate absence (`?? fallback`, `is defined`, "
+        "`| default`) are not checked; neither are values set by namespace or instance plugin defaults, "
+        "which flowlint does not see. The families flowlint knows (property, legacy booleans, default):\n"
+        + families_table(),
+        "tasks:\n  - id: query\n    type: io.kestra.plugin.jdbc.postgresql.Query\n    sql: SELECT * FROM orders\n"
+        "    fetchType: STORE\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: \"{{ outputs.query.rows }}\"\n",
+        "tasks:\n  - id: query\n    type: io.kestra.plugin.jdbc.postgresql.Query\n    sql: SELECT * FROM orders\n"
+        "    fetchType: FETCH\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: \"{{ outputs.query.rows }}\"\n",
+    ),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """A task of the flow as the output rules see it."""
+
+    id: str
+    use: PluginUse | None
+    loop_depth: int
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A task's result mode, and where it was decided: the node written (None for the family default),
+    how messages say it, and the property that decided."""
+
+    mode: str
+    node: Node | None
+    origin: str
+    property: str
+
+
+def family_of(type_name: str) -> Family | None:
+    """The family of ``type_name`` in :data:`FAMILIES`, if any."""
+    return next((family for family in FAMILIES if family.matches(type_name)), None)
+
+
+def simple_name(type_name: str) -> str:
+    """The class name without its package."""
+    return type_name.rsplit(".", 1)[-1]
+
+
+def check(ctx: CheckContext) -> None:
+    """Report FL301 and FL302 for one flow."""
+    if not (ctx.on("FL301") or ctx.on("FL302")):
+        return
+    flow = ctx.flow
+    tasks = task_index(flow)
+    ids_complete = not any(
+        simple_name(use.type_name) in TEMPLATES and use.type_name.startswith("io.kestra.") for use in flow.uses
+    )
+    locator: Locator | None = None
+    for node, yaml_path in strings_with_expressions(flow):
+        text = scalar_text(ctx.source.text, node)
+        refs = [ref for ref in output_refs(text.text) if ref.task_id is not None]
+        if not refs:
+            continue
+        locator = locator or Locator(ctx.source.text)
+        guarded = {(ref.task_id, _attribute_name(ref, tasks)) for ref in refs if ref.guarded}
+        for ref in refs:
+            task_id = ref.task_id
+            assert task_id is not None
+            found = tasks.get(task_id)
+            if found is None:
+                if ids_complete and not ref.guarded:
+                    _report_unknown(ctx, ref, yaml_path, tasks, text, locator)
+                continue
+            if (task_id, _attribute_name(ref, tasks)) in guarded:
+                continue  # `{% if outputs.q.rows is defined %}…{{ outputs.q.rows }}`: absence is handled
+            _check_accessor(ctx, ref, found, yaml_path, text, locator)
+
+
+def _span(text: ScalarText, locator: Locator, start: int, end: int) -> Span:
+    """The file span of the characters ``start:end`` of a scalar's value."""
+    source_start, source_end = text.source_range(start, end)
+    return locator.span(source_start, source_end)
+
+
+def _report_unknown(
+    ctx: CheckContext,
+    ref: OutputRef,
+    yaml_path: str,
+    tasks: Mapping[str, TaskInfo],
+    text: ScalarText,
+    locator: Locator,
+) -> None:
+    segment = ref.segments[0]
+    task_id = segment.name
+    assert task_id is not None
+    if ref.dashed is not None and ref.dashed in tasks:
+        ctx.report(
+            "FL301",
+            _span(text, locator, segment.start, ref.dashed_end),
+            f"`outputs.{ref.dashed}` is read by Pebble as `outputs.{task_id}` minus `{ref.dashed[len(task_id) + 1 :]}`:"
+            f" no task has the id '{task_id}'",
+            yaml_path=yaml_path,
+            help=f"write `outputs['{ref.dashed}']` for a task id with a hyphen",
+        )
+        return
+    close = suggest(task_id, tasks)
+    related: list[tuple[Node | Span, str]] = []
+    suggested = tasks[close[0]].use if close else None
+    if suggested is not None:
+        related.append((suggested.id_node or suggested.node, f"task '{close[0]}'"))
+    help_text = f"did you mean '{close[0]}'?" if close else None
+    if task_id in _trigger_ids(ctx):
+        help_text = f"'{task_id}' is a trigger: a trigger's outputs are read as `trigger.<attribute>`"
+    elif task_id in _input_ids(ctx):
+        help_text = f"'{task_id}' is an input: read it as `inputs.{task_id}`"
+    ctx.report(
+        "FL301",
+        _span(text, locator, segment.start, segment.end),
+        f"no task of this flow has the id '{task_id}' (read as `outputs.{task_id}`)",
+        yaml_path=yaml_path,
+        help=help_text,
+        related=related,
+    )
+
+
+def _trigger_ids(ctx: CheckContext) -> set[str]:
+    return {use.id for use in ctx.flow.uses if use.kind == "trigger" and use.id is not None}
+
+
+def _input_ids(ctx: CheckContext) -> set[str]:
+    found = ctx.flow.top("inputs")
+    items = found[1].value if found is not None and isinstance(found[1], SequenceNode) else []
+    entries = (get(item, "id") or get(item, "name") for item in items)
+    return {entry[1].value for entry in entries if entry is not None and is_str(entry[1])}
+
+
+def suggest(task_id: str, tasks: Mapping[str, TaskInfo]) -> list[str]:
+    """The task id closest to ``task_id``: the same but for case, ``_`` and ``-`` (``fetchAuthToken`` for
+    ``fetch_auth_token``), else the closest spelling."""
+    known = [name for name, task in tasks.items() if task.use is not None]
+    squashed = {_squash(name): name for name in reversed(known)}
+    if _squash(task_id) in squashed:
+        return [squashed[_squash(task_id)]]
+    close = difflib.get_close_matches(task_id, sorted(known), n=1, cutoff=0.6)
+    if close:
+        return close
+    close = difflib.get_close_matches(_squash(task_id), sorted(squashed), n=1, cutoff=0.6)
+    return [squashed[close[0]]] if close else []
+
+
+def _squash(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def _attribute_segment(ref: OutputRef, depth: int) -> Segment | None:
+    """The accessor after the task id and its ``depth`` loop indexes (``outputs.x[taskrun.value].uri``)."""
+    segments = ref.segments
+    if len(segments) < depth + 2:
+        return None
+    if any(not segment.bracket for segment in segments[1 : depth + 1]):
+        return None  # an attribute read where an index belongs: not ours to judge
+    return segments[depth + 1]
+
+
+def _attribute_name(ref: OutputRef, tasks: Mapping[str, TaskInfo]) -> str | None:
+    found = tasks.get(ref.task_id or "")
+    segment = _attribute_segment(ref, found.loop_depth if found else 0)
+    return segment.name if segment else None
+
+
+def _check_accessor(
+    ctx: CheckContext,
+    ref: OutputRef,
+    task: TaskInfo,
+    yaml_path: str,
+    text: ScalarText,
+    locator: Locator,
+) -> None:
+    use = task.use
+    family = family_of(use.type_name) if use is not None else None
+    if use is None or family is None:
+        return
+    segment = _attribute_segment(ref, task.loop_depth)
+    if segment is None or segment.name not in MODE_ACCESSORS:
+        return
+    mode = result_mode(use, family, ctx.flow)
+    filled = MODE_OUTPUT[mode.mode] if mode is not None else None
+    if mode is None or segment.name == filled:
+        return
+    state = _mode_words(family, mode)
+    if filled is None:
+        message = f"task '{task.id}' {state}: it outputs no result, so `{segment.name}` does not exist"
+        help_text = f"set `{family.property}` to FETCH (rows), FETCH_ONE (row) or STORE (uri)"
+    else:
+        message = f"task '{task.id}' {state}: it outputs `{filled}`, not `{segment.name}`"
+        read = f"read `{filled}` instead" if task.loop_depth else f"read `outputs.{task.id}.{filled}`"
+        help_text = f"{read}, or {'change' if mode.node is not None else 'set'} `{mode.property}`"
+    related: list[tuple[Node | Span, str]] = []
+    if mode.node is not None:
+        related.append((mode.node, f"{mode.origin} here"))
+    elif use.id_node is not None:
+        related.append((use.id_node, f"task '{task.id}' ({simple_name(use.type_name)})"))
+    ctx.report(
+        "FL302",
+        _span(text, locator, segment.start, segment.end),
+        message,
+        yaml_path=yaml_path,
+        help=help_text,
+        related=related,
+    )
+
+
+_DOES = {STORE: "stores its result", FETCH: "fetches its rows", FETCH_ONE: "fetches one row", NONE: ""}
+
+
+def _mode_words(family: Family, mode: Mode) -> str:
+    """How a message says what the task does with its result, and why flowlint thinks so."""
+    does = _DOES[mode.mode]
+    if mode.node is None:
+        return (
+            f"sets no `{family.property}`: flowlint assumes the default of {family.name}, "
+            f"{family.property}: {family.default_text()}" + (f" (it {does})" if does else "")
+        )
+    return f"{does} ({mode.origin})" if does else f"has {mode.origin}"
+
+
+def result_mode(use: PluginUse, family: Family, flow: Flow) -> Mode | None:
+    """The result mode of a task of ``family``: from the task, else the flow's plugin defaults, else
+    the family default. None when it cannot be known statically."""
+    sources: list[tuple[Node, str]] = [(use.node, "")]
+    sources.extend((values, " in a flow plugin default") for values in _flow_default_values(flow, use.type_name))
+    for values, where in sources:
+        legacy = _legacy_mode(values, family)
+        if legacy is not _ABSENT:
+            if not isinstance(legacy, Mode):
+                return None
+            return Mode(legacy.mode, legacy.node, legacy.origin + where, legacy.property)
+        found = get(values, family.property)
+        if found is not None:
+            mode = _read_mode(found[1], family)
+            if mode is None:
+                return None
+            return Mode(mode, found[1], f"{family.property}: {_written(found[1])}{where}", family.property)
+    return Mode(family.default, None, "default", family.property)
+
+
+_ABSENT = object()
+
+
+def _legacy_mode(values: Node, family: Family) -> object:
+    """The mode a legacy boolean set to true selects; None when several are; _ABSENT when none is."""
+    chosen: list[Mode] = []
+    for name, mode in family.legacy:
+        found = get(values, name)
+        if found is None:
+            continue
+        truth = _truth(found[1])
+        if truth is None:
+            return None
+        if truth:
+            chosen.append(Mode(mode, found[1], f"{name}: true", name))
+    if not chosen:
+        return _ABSENT
+    return chosen[0] if len(chosen) == 1 else None
+
+
+def _truth(node: Node) -> bool | None:
+    text = kestra_text(node)
+    if text is None:
+        return None
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    return None
+
+
+def _read_mode(node: Node, family: Family) -> str | None:
+    if family.kind == "boolean":
+        truth = _truth(node)
+        return None if truth is None else (STORE if truth else FETCH)
+    text = kestra_text(node)
+    if text is None or not isinstance(node, ScalarNode) or node.tag == BOOL_TAG:
+        return None
+    normal = text.strip().upper().replace("_", "")
+    mode = {"FETCH": FETCH, "FETCHONE": FETCH_ONE, "STORE": STORE, "NONE": NONE}.get(normal)
+    if mode is None:
+        return None
+    return family.values.get(mode, mode) if family.values else mode
+
+
+def _written(node: Node) -> str:
+    return str(node.value) if isinstance(node, ScalarNode) else "?"
+
+
+def _flow_default_values(flow: Flow, type_name: str) -> list[Node]:
+    """``values`` of the flow's plugin defaults that apply to ``type_name``, most specific first."""
+    matching = [
+        (len(default.type_name or ""), index, default.values_node)
+        for index, default in enumerate(flow.defaults)
+        if default.type_name
+        and type_name.startswith(default.type_name)
+        and isinstance(default.values_node, MappingNode)
+    ]
+    matching.sort(key=lambda item: (-item[0], -item[1]))
+    return [values for _, _, values in matching if values is not None]
+
+
+def task_index(flow: Flow) -> dict[str, TaskInfo]:
+    """Every task id of the flow (nested, errors, finally, generated), with what the rules need."""
+    uses = [use for use in flow.uses if use.kind == "task" and use.id is not None]
+    loop_paths = [use.yaml_path for use in uses if simple_name(use.type_name) in LOOPS]
+    tasks: dict[str, TaskInfo] = {}
+    for use in uses:
+        assert use.id is not None
+        depth = sum(1 for path in loop_paths if _inside(use.yaml_path, path))
+        tasks.setdefault(use.id, TaskInfo(use.id, use, depth))
+        for suffix in GENERATED_IDS.get(simple_name(use.type_name), ()):
+            tasks.setdefault(use.id + suffix, TaskInfo(use.id + suffix, None, depth))
+    for item in flow.slot_items:
+        if item.slot != "task":
+            continue
+        found = get(item.node, "id")
+        text = kestra_text(found[1]) if found else None
+        if text is not None:
+            tasks.setdefault(text, TaskInfo(text, None, 0))
+    return tasks
+
+
+def _inside(path: str, ancestor: str) -> bool:
+    return len(path) > len(ancestor) and path.startswith(ancestor) and path[len(ancestor)] in ".["
+
+
+def strings_with_expressions(flow: Flow) -> Iterator[tuple[ScalarNode, str]]:
+    """Every string scalar of the flow that may hold an ``outputs`` expression, with its YAML path.
+
+    Not read: the flow's ``description`` (documentation, never rendered), its ``triggers`` (a Flow
+    trigger renders ``outputs`` of the execution that triggers it, from another flow; other triggers
+    run before any task) and the ``outputs`` of Subflow tasks (rendered in the child execution).
+    Aliased nodes are read once. Paths are only spelt out for the scalars returned.
+    """
+    child_contexts = {
+        id(use.node)
+        for use in flow.uses
+        if simple_name(use.type_name) in CHILD_CONTEXT and use.type_name.startswith("io.kestra.")
+    }
+    seen: set[int] = set()
+    # (node, the path of its parent, its key node or index there)
+    stack: list[tuple[Node, str, Node | int]] = [
+        (value, "", key)
+        for key, value in reversed(flow.root.value)
+        if not (isinstance(key, ScalarNode) and key.value in NOT_THIS_EXECUTION)
+    ]
+    while stack:
+        node, parent, key = stack.pop()
+        if isinstance(node, ScalarNode):
+            value = node.value
+            if "outputs" in value and "{" in value and is_str(node) and id(node) not in seen:
+                seen.add(id(node))
+                yield node, _child_path(parent, key)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        path = _child_path(parent, key)
+        if isinstance(node, SequenceNode):
+            stack.extend((item, path, index) for index, item in reversed(list(enumerate(node.value))))
+        elif isinstance(node, MappingNode):
+            skip_outputs = id(node) in child_contexts
+            for child_key, child in reversed(node.value):
+                if skip_outputs and isinstance(child_key, ScalarNode) and child_key.value == "outputs":
+                    continue
+                stack.append((child, path, child_key))
+
+
+def _child_path(parent: str, key: Node | int) -> str:
+    return f"{parent}[{key}]" if isinstance(key, int) else path_join(parent, key)
