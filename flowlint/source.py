@@ -227,6 +227,24 @@ def span_of(node: Node) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1, start.index, end.index)
 
 
+_PROPERTIES = re.compile(r"(?:[&!][^\s]*\s+)+")
+"""Anchors (``&a``) and tags (``!!str``) before a node's value, with the space after them."""
+
+
+def value_span(node: Node, text: str) -> Span:
+    """The span of a node's value alone, without the anchor or tag that may precede it."""
+    span = span_of(node)
+    start, end = node.start_mark.index, node.end_mark.index
+    match = _PROPERTIES.match(text, start, end)
+    if match is None:
+        return span
+    skipped = text[start : match.end()]
+    lines = _LINE_BREAK.split(skipped)
+    line = span.line + len(lines) - 1
+    column = (span.column + len(skipped)) if len(lines) == 1 else len(lines[-1]) + 1
+    return Span(line, column, span.end_line, span.end_column, match.end(), span.end_offset)
+
+
 def is_str(node: Node | None) -> TypeGuard[ScalarNode]:
     """Whether ``node`` is a scalar YAML reads as a string."""
     return isinstance(node, ScalarNode) and node.tag == STR_TAG

@@ -9,7 +9,7 @@ from flowlint.flow import FlowDefault
 from flowlint.manifest.model import Plugin
 from flowlint.resolve import Origin, Resolution, Status, VersionValue, read_version
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.source import is_null, is_str, kind_name, span_of
+from flowlint.source import is_null, is_str, kind_name, value_span
 from flowlint.versions import Version, closest, newest, oldest, sort_versions
 
 _SHOWN_VERSIONS = 10
@@ -140,7 +140,7 @@ def _check_own_version(ctx: CheckContext, resolution: Resolution, origin: Origin
 
 
 def _report_unquoted(ctx: CheckContext, node: Node, value: VersionValue, path: str) -> None:
-    span = span_of(node)
+    span = value_span(node, ctx.source.text)
     ctx.report(
         "FL107",
         node,
@@ -164,6 +164,7 @@ def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
     core = any(e.plugin.core for e in entries)
     removed = core and ctx.settings.kestra2
     quote = use.type_node.style if use.type_node.style in ('"', "'") else ""
+    type_span = value_span(use.type_node, ctx.source.text)
     ctx.report(
         "FL108",
         use.type_node,
@@ -172,7 +173,7 @@ def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
         else f"{use.type_name} is a deprecated alias of {canonical}",
         yaml_path=f"{use.yaml_path}.type",
         severity=Severity.ERROR if removed else None,
-        fix=Fix(f"replace with {canonical}", (Edit(span_of(use.type_node), f"{quote}{canonical}{quote}"),)),
+        fix=Fix(f"replace with {canonical}", (Edit(type_span, f"{quote}{canonical}{quote}"),)),
     )
 
 

@@ -526,3 +526,16 @@ def test_every_kind_of_plugin_is_resolved_in_nested_slots() -> None:
         ("FL105", 17, "errors[0].version"),
         ("FL101", 20, "finally[0].type"),
     ]
+
+
+def test_fixes_keep_an_anchor_or_tag_before_the_value() -> None:
+    found = lint(flow(task(SCRIPT, "&v 0.20")))
+    fl107 = only(found, "FL107")
+    assert fl107.fix is not None
+    (edit,) = fl107.fix.edits
+    assert (edit.span.line, edit.span.column, edit.span.end_column, edit.replacement) == (6, 17, 21, '"0.20"')
+    found = lint(flow(task("!!str io.kestra.core.tasks.log.Log")))
+    fl108 = only(found, "FL108")
+    assert fl108.fix is not None
+    (edit,) = fl108.fix.edits
+    assert (edit.span.column, edit.replacement) == (17, "io.kestra.plugin.core.log.Log")
