@@ -13,7 +13,6 @@ from typing import Any
 
 from flowlint.config import ConfiguredDefault
 from flowlint.diagnostics import Fix, Severity
-from flowlint.fix import pin_edit, replace_edit
 from flowlint.flow import FlowDefault
 from flowlint.manifest.model import Manifest
 from flowlint.resolve import Resolution, Status, VersionValue, namespace_chain, read_version
@@ -129,6 +128,8 @@ def pin_skipped(resolution: Resolution) -> str | None:
 
 
 def _check_floating(ctx: CheckContext) -> None:
+    from flowlint.fix import pin_edit, replace_edit  # the fix engine only when the rule is on
+
     patterns = _option_list(ctx.settings.rule_options.get("FL201"), "namespaces")
     if patterns is not None and not namespace_matches(patterns, ctx.flow.namespace or ""):
         return
@@ -175,6 +176,8 @@ def _check_floating(ctx: CheckContext) -> None:
 
 
 def _check_newer(ctx: CheckContext) -> None:
+    from flowlint.fix import replace_edit
+
     for resolution in ctx.resolutions:
         use, origin, entry, current = resolution.use, resolution.origin, resolution.entry, resolution.version
         if resolution.status is not Status.RESOLVED or origin is None or origin.level != "plugin":
