@@ -12,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from flowlint import __version__
+from flowlint.atomic import write_atomically
 from flowlint.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
+from flowlint.errors import UsageError
 from flowlint.lint import FileResult
 
 CACHE_DIR_NAME = ".flowlint_cache"
@@ -105,17 +106,9 @@ class ResultCache:
         merged.update(self._new)
         if len(merged) > _MAX_ENTRIES:
             merged = dict(list(merged.items())[-_MAX_ENTRIES:])
-        import tempfile
-
-        try:
+        with contextlib.suppress(OSError, UsageError):  # a cache that cannot be written only costs speed
             _ensure_dir(self.directory)
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".pack-", suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                marshal.dump(merged, stream)
-            os.replace(temporary, self._pack)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temporary)
+            write_atomically(self._pack, marshal.dumps(merged))
 
 
 def _ensure_dir(directory: Path) -> None:

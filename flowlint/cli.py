@@ -203,25 +203,10 @@ def _outputs(values: Sequence[str], output_file: Path | None) -> list[tuple[str,
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it, so readers never see half a report."""
-    import tempfile
+    """Write a report so that readers never see half of it."""
+    from flowlint.atomic import write_atomically
 
-    try:
-        if path.is_dir():
-            raise IsADirectoryError(21, "Is a directory")
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(text.encode("utf-8"))
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(temporary, 0o666 & ~mask)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    write_atomically(path, text.encode("utf-8"))
 
 
 def _use_color(choice: str) -> bool:
@@ -518,7 +503,8 @@ def fix_command(**options: Any) -> None:
 
 
 def _run_fix(options: dict[str, Any]) -> int:
-    from flowlint.fix import FixOptions, Upgrade, fix_file, unified_diff, write_atomically
+    from flowlint.atomic import write_atomically
+    from flowlint.fix import FixOptions, Upgrade, fix_file, unified_diff
     from flowlint.lint import Linter
     from flowlint.report import Report
 

@@ -18,10 +18,7 @@ from __future__ import annotations
 import codecs
 import copy
 import math
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -345,25 +342,6 @@ def encode_like(text: str, original: bytes) -> bytes:
     """``text`` encoded as ``original`` was: the same BOM and encoding."""
     bom, codec = encoding_of(original)
     return bom + text.encode(codec, "surrogatepass")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace the file at ``path`` (a symlink: its target) with ``data`` through a temporary file beside
-    it, keeping its permissions."""
-    target = Path(os.path.realpath(path))
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, mode)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 # Runs ----------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 import flowlint.fix
+from flowlint.atomic import write_atomically
 from flowlint.config import Settings
 from flowlint.diagnostics import Edit, Span
 from flowlint.fix import (
@@ -33,7 +34,6 @@ from flowlint.fix import (
     select_edits,
     unified_diff,
     verify,
-    write_atomically,
 )
 from flowlint.inventory import resolutions_of_text
 from flowlint.lint import Linter

@@ -9,7 +9,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from flowlint.errors import UsageError
+from flowlint.atomic import write_atomically
 from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest
 from flowlint.versions import parse_version
 
@@ -104,10 +104,5 @@ def write(data: Mapping[str, Any], output: Path | None, fmt: str | None) -> str 
     text = dump(data, chosen)
     if output is None:
         return text
-    temporary = output.with_name(f".{output.name}.tmp")
-    try:
-        temporary.write_text(text, "utf-8")
-        temporary.replace(output)
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+    write_atomically(output, text.encode("utf-8"))
     return None
