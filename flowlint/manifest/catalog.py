@@ -7,7 +7,7 @@ of versions that have it. Versions' type maps and the type index are computed on
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -23,42 +23,20 @@ TypeRange = tuple[str, str, int, int]
 """(type, kind, first version index, last version index)."""
 
 
-class _RangeTypes(Mapping[str, str]):
-    """The types of the catalog version at ``position``, worked out when first read."""
+class _LazyMapping(Mapping[str, str]):
+    """A mapping that ``build`` works out when it is first read (most catalog versions never are)."""
 
-    def __init__(self, ranges: Sequence[TypeRange], position: int) -> None:
-        self._ranges = ranges
-        self._position = position
-        self._types: dict[str, str] | None = None
+    __slots__ = ("_args", "_build", "_data")
 
-    def _resolved(self) -> dict[str, str]:
-        if self._types is None:
-            position = self._position
-            self._types = {t: kind for t, kind, first, last in self._ranges if first <= position <= last}
-        return self._types
-
-    def __getitem__(self, key: str) -> str:
-        return self._resolved()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._resolved())
-
-    def __len__(self) -> int:
-        return len(self._resolved())
-
-
-class _RangeAliases(Mapping[str, str]):
-    """The aliases of one catalog version: those whose canonical type that version has."""
-
-    def __init__(self, aliases: Sequence[tuple[str, str]], types: Mapping[str, str]) -> None:
-        self._aliases = aliases
-        self._types = types
-        self._resolved: dict[str, str] | None = None
+    def __init__(self, build: Callable[..., dict[str, str]], *args: Any) -> None:
+        self._build = build
+        self._args = args
+        self._data: dict[str, str] | None = None
 
     def _get(self) -> dict[str, str]:
-        if self._resolved is None:
-            self._resolved = {a: c for a, c in self._aliases if c in self._types}
-        return self._resolved
+        if self._data is None:
+            self._data = self._build(*self._args)
+        return self._data
 
     def __getitem__(self, key: str) -> str:
         return self._get()[key]
@@ -68,6 +46,16 @@ class _RangeAliases(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._get())
+
+
+def _types_at(ranges: Sequence[TypeRange], position: int) -> dict[str, str]:
+    """The types of the catalog version at ``position``."""
+    return {t: kind for t, kind, first, last in ranges if first <= position <= last}
+
+
+def _aliases_of(aliases: Sequence[tuple[str, str]], types: Mapping[str, str]) -> dict[str, str]:
+    """The aliases of one catalog version: those whose canonical type that version has."""
+    return {a: c for a, c in aliases if c in types}
 
 
 @dataclass(frozen=True)
@@ -108,8 +96,8 @@ def catalog_from_data(data: Mapping[str, Any]) -> CatalogManifest:
         for position, text in enumerate(item["v"]):
             parsed = parse_version(text)
             assert parsed is not None, text
-            version_types = _RangeTypes(types, position)
-            versions.append(PluginVersion(parsed, version_types, _RangeAliases(aliases, version_types)))
+            version_types = _LazyMapping(_types_at, types, position)
+            versions.append(PluginVersion(parsed, version_types, _LazyMapping(_aliases_of, aliases, version_types)))
         plugins.append(Plugin(item["g"], item["a"], tuple(versions), core=bool(item["c"])))
         ranges.append((types, aliases))
     as_of = str(data.get("asOf", "unknown date"))
