@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowlint.datafile import load_data, validate
+from flowlint.datafile import load_data, parse_data, read_bytes, validate
 from flowlint.diagnostics import Severity
 from flowlint.errors import UsageError
 from flowlint.versions import Version, parse_keyword, parse_version
@@ -114,12 +114,8 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
     """Settings from ``config`` (None: flowlint's defaults, relative to ``cwd``)."""
     if config is None:
         return Settings(root=cwd)
-    data = _read_config(config)
+    data, content = _read_config(config)
     what = f"config {config}"
-    try:
-        content: bytes | None = config.read_bytes()
-    except OSError:
-        content = None
     validate(data, "config", what, stamps, content)
     root = config.parent.resolve()
     default_version = data.get("defaultVersion")
@@ -157,16 +153,18 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
     return settings
 
 
-def _read_config(config: Path) -> Any:
+def _read_config(config: Path) -> tuple[Any, bytes]:
+    """The config's data (``{}`` when empty) and the bytes it was read from."""
     if config.name == "pyproject.toml":
         try:
-            with config.open("rb") as handle:
-                table = tomllib.load(handle)
-        except (OSError, tomllib.TOMLDecodeError) as error:
+            raw = config.read_bytes()
+            table = tomllib.loads(raw.decode("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise UsageError(f"config {config}: {error}") from None
-        return table.get("tool", {}).get("flowlint", {})
-    data = load_data(config, "config")
-    return {} if data is None else data
+        return table.get("tool", {}).get("flowlint", {}), raw
+    raw = read_bytes(config, "config")
+    data = parse_data(raw, config, "config")
+    return ({} if data is None else data), raw
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:

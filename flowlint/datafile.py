@@ -15,10 +15,19 @@ if TYPE_CHECKING:
 
 def load_data(path: Path, what: str) -> Any:
     """Read a JSON or YAML file into plain Python data; a UsageError naming the file otherwise."""
+    return parse_data(read_bytes(path, what), path, what)
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    """The content of ``path``; a UsageError naming the file when it cannot be read."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read {what} {path}: {error.strerror or error}") from None
+
+
+def parse_data(raw: bytes, path: Path, what: str) -> Any:
+    """JSON (by ``path``'s suffix) or YAML ``raw`` content as plain Python data."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

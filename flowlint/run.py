@@ -128,7 +128,7 @@ def run_check(options: CheckOptions) -> CheckResult:
         found = candidates(options, setup)
         cache = None
         if setup.use_cache:
-            key = run_key([repr(settings).encode(), " ".join(sorted(enabled)).encode(), *map(_bytes, manifest_paths)])
+            key = run_key([repr(settings).encode(), " ".join(sorted(enabled)).encode(), manifest.fingerprint.encode()])
             cache = ResultCache(setup.cache_dir, key)
         results = lint_files(linter, found, cache, options.jobs or default_jobs())
         if cache is not None:
@@ -144,13 +144,6 @@ def run_check(options: CheckOptions) -> CheckResult:
         ),
     )
     return CheckResult(report, options.fail_on or settings.fail_on)
-
-
-def _bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 def _real(path: Path) -> Path:

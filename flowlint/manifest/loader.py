@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowlint.datafile import load_data, validate
+from flowlint.datafile import parse_data, read_bytes, validate
 from flowlint.errors import UsageError
 from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin, PluginVersion, plugin_version
 
@@ -59,17 +61,12 @@ def load_manifests(paths: Sequence[Path], stamps: Stamps | None = None) -> Manif
     """Load and merge the manifests at ``paths``; later files add versions to earlier plugins."""
     if not paths:
         raise UsageError("no manifest given")
-    manifests = [
-        manifest_from_data(load_data(p, "manifest"), f"manifest {p}", str(p), stamps, _content(p)) for p in paths
-    ]
+    manifests = []
+    for path in paths:
+        raw = read_bytes(path, "manifest")
+        manifest = manifest_from_data(parse_data(raw, path, "manifest"), f"manifest {path}", str(path), stamps, raw)
+        manifests.append(dataclasses.replace(manifest, fingerprint=hashlib.blake2b(raw, digest_size=16).hexdigest()))
     return manifests[0] if len(manifests) == 1 else merge(manifests)
-
-
-def _content(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def merge(manifests: Sequence[Manifest]) -> Manifest:
@@ -99,4 +96,5 @@ def merge(manifests: Sequence[Manifest]) -> Manifest:
         source=" + ".join(m.source for m in manifests),
         kestra_version=next((m.kestra_version for m in manifests if m.kestra_version), None),
         origin=", ".join(m.origin or "" for m in manifests),
+        fingerprint=" ".join(m.fingerprint for m in manifests),
     )

@@ -90,6 +90,8 @@ class Manifest:
     """The file it was read from, when it was read from one."""
     generated_at: str | None = None
     """When it was made (``generatedAt``), as written."""
+    fingerprint: str = ""
+    """A hash of the file(s) it was read from ('' for the bundled catalog, which flowlint's version names)."""
 
     @cached_property
     def _index(self) -> dict[str, list[TypeEntry]]:
