@@ -7,7 +7,7 @@ lsprotocol values; :mod:`flowlint.lsp.server` wires them to the protocol.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -264,13 +264,17 @@ def _why_not(resolution: Resolution) -> str:
     return str(status.value)
 
 
+def _flows_at(source: Source, offset: int) -> Iterator[Flow]:
+    """The flow documents of ``source`` that hold ``offset`` (read when reached)."""
+    for position, document in enumerate(source.documents):
+        if is_flow_document(document) and _inside(document, offset):
+            assert isinstance(document, MappingNode)
+            yield read_flow(document, position)
+
+
 def _use_at(source: Source, offset: int) -> tuple[Flow, PluginUse, Node] | None:
     """The plugin use whose ``type`` or ``version`` (key or value) holds ``offset``, and that node."""
-    for position, document in enumerate(source.documents):
-        if not is_flow_document(document) or not _inside(document, offset):
-            continue
-        assert isinstance(document, MappingNode)
-        flow = read_flow(document, position)
+    for flow in _flows_at(source, offset):
         for use in flow.uses:
             type_entry = get(use.node, "type")
             if _inside(use.type_node, offset) or (type_entry is not None and _inside(type_entry[0], offset)):
@@ -373,11 +377,7 @@ def _version_items(
 def _entries_for_version_key(source: Source, key_offset: int, manifest: Manifest) -> list[TypeEntry] | None:
     """The type entries whose versions a ``version`` key at ``key_offset`` chooses among (None: not a
     plugin's nor a plugin default's version)."""
-    for position, document in enumerate(source.documents):
-        if not is_flow_document(document) or not _inside(document, key_offset):
-            continue
-        assert isinstance(document, MappingNode)
-        flow = read_flow(document, position)
+    for flow in _flows_at(source, key_offset):
         for use in flow.uses:
             if use.version_key is not None and use.version_key.start_mark.index == key_offset:
                 entries = manifest.lookup(use.type_name)
