@@ -4,7 +4,6 @@ and ``--format FORMAT:PATH`` / ``--output-file`` routing."""
 from __future__ import annotations
 
 import json
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -15,46 +14,14 @@ from jsonschema import Draft202012Validator
 from flowlint import __version__
 from flowlint.formats.github_format import escape_data, escape_property
 from flowlint.rules import RULES
-from tests.conftest import SHARED, STANDARD_MANIFEST, run_cli
+from tests.cli.conftest import CLEAN, FLOW, SUMMARY, check
+from tests.conftest import SHARED
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
-FLOW = (
-    "id: hello\n"
-    "namespace: company.team\n"
-    "tasks:\n"
-    "  - id: a\n"
-    "    type: io.kestra.core.tasks.log.Log\n"
-    "  - id: b\n"
-    "    type: io.kestra.plugin.scripts.shell.Script\n"
-    "    version: 0.20\n"
-    '  - {id: c, description: "🎉🎉", type: io.kestra.plugin.jdbc.postgresql.Query, version: "1.2.0"}\n'
-    "  - id: a\n"
-    "    type: io.kestra.plugin.core.log.Log\n"
-)
-CLEAN = "id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n"
 WARNS_ONLY = "id: warn\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.core.tasks.log.Log\n"
-SUMMARY = (
-    "2 files checked (1 flow, 1 skipped non-flow YAML): 3 errors, 2 warnings, 0 info; "
-    "manifest: test instance (4 plugins, 9 versions)"
-)
 POSITIONS = [("FL108", 5, 11, 5, 39), ("FL102", 8, 14, 8, 18), ("FL107", 8, 14, 8, 18), ("FL102", 9, 87, 9, 94)]
 POSITIONS.append(("FL005", 10, 9, 10, 10))
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A flow with five findings, a non-flow YAML file, the standard manifest and a config naming it."""
-    (tmp_path / "flows").mkdir()
-    (tmp_path / "flows" / "f.yml").write_text(FLOW, "utf-8")
-    (tmp_path / "flows" / "compose.yaml").write_text("services:\n  kestra:\n    image: kestra/kestra\n", "utf-8")
-    (tmp_path / "manifest.json").write_text(json.dumps(STANDARD_MANIFEST), "utf-8")
-    (tmp_path / ".flowlint.yaml").write_text("manifest: manifest.json\n", "utf-8")
-    return tmp_path
-
-
-def check(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return run_cli(["check", "flows", *args], project, env=env)
 
 
 def sarif_errors(log: Any) -> list[str]:

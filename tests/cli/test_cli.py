@@ -144,7 +144,7 @@ def test_no_manifest_uses_the_bundled_catalog(tmp_path: Path) -> None:
 
 
 NEVER_RELEASED = (
-    "id: never\nnamespace: company.team\ntasks:\n  - id: a\n    version: \"0.99.0\"\n"
+    'id: never\nnamespace: company.team\ntasks:\n  - id: a\n    version: "0.99.0"\n'
     "    type: io.kestra.plugin.scripts.shell.Script\n"
 )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from flowlint import __version__
+from tests.cli.conftest import CLEAN, SUMMARY, check
 from tests.conftest import STANDARD_MANIFEST, run_cli
 
 REPORT_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json"
@@ -29,24 +29,6 @@ DIAGNOSTIC_KEYS = {
     "fix",
 }
 
-FLOW = (
-    "id: hello\n"
-    "namespace: company.team\n"
-    "tasks:\n"
-    "  - id: a\n"
-    "    type: io.kestra.core.tasks.log.Log\n"
-    "  - id: b\n"
-    "    type: io.kestra.plugin.scripts.shell.Script\n"
-    "    version: 0.20\n"
-    '  - {id: c, description: "🎉🎉", type: io.kestra.plugin.jdbc.postgresql.Query, version: "1.2.0"}\n'
-    "  - id: a\n"
-    "    type: io.kestra.plugin.core.log.Log\n"
-)
-CLEAN = "id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n"
-SUMMARY = (
-    "2 files checked (1 flow, 1 skipped non-flow YAML): 3 errors, 2 warnings, 0 info; "
-    "manifest: test instance (4 plugins, 9 versions)"
-)
 CONCISE = [
     "flows/f.yml:5:11: FL108 [warning] io.kestra.core.tasks.log.Log is a deprecated alias of "
     "io.kestra.plugin.core.log.Log",
@@ -57,21 +39,6 @@ CONCISE = [
     "(installed: 0.19.0, 1.2.1, 1.2.3)",
     "flows/f.yml:10:9: FL005 [error] duplicate task id 'a' (first used at line 4)",
 ]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A flow with five findings, a non-flow YAML file, the standard manifest and a config naming it."""
-    (tmp_path / "flows").mkdir()
-    (tmp_path / "flows" / "f.yml").write_text(FLOW, "utf-8")
-    (tmp_path / "flows" / "compose.yaml").write_text("services:\n  kestra:\n    image: kestra/kestra\n", "utf-8")
-    (tmp_path / "manifest.json").write_text(json.dumps(STANDARD_MANIFEST), "utf-8")
-    (tmp_path / ".flowlint.yaml").write_text("manifest: manifest.json\n", "utf-8")
-    return tmp_path
-
-
-def check(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return run_cli(["check", "flows", *args], project, env=env)
 
 
 # json ---------------------------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""What the format tests share: a project whose flow has five findings, and running `check` on it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import STANDARD_MANIFEST, run_cli
+
+FLOW = (
+    "id: hello\n"
+    "namespace: company.team\n"
+    "tasks:\n"
+    "  - id: a\n"
+    "    type: io.kestra.core.tasks.log.Log\n"
+    "  - id: b\n"
+    "    type: io.kestra.plugin.scripts.shell.Script\n"
+    "    version: 0.20\n"
+    '  - {id: c, description: "🎉🎉", type: io.kestra.plugin.jdbc.postgresql.Query, version: "1.2.0"}\n'
+    "  - id: a\n"
+    "    type: io.kestra.plugin.core.log.Log\n"
+)
+CLEAN = "id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n"
+SUMMARY = (
+    "2 files checked (1 flow, 1 skipped non-flow YAML): 3 errors, 2 warnings, 0 info; "
+    "manifest: test instance (4 plugins, 9 versions)"
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A flow with five findings, a non-flow YAML file, the standard manifest and a config naming it."""
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "f.yml").write_text(FLOW, "utf-8")
+    (tmp_path / "flows" / "compose.yaml").write_text("services:\n  kestra:\n    image: kestra/kestra\n", "utf-8")
+    (tmp_path / "manifest.json").write_text(json.dumps(STANDARD_MANIFEST), "utf-8")
+    (tmp_path / ".flowlint.yaml").write_text("manifest: manifest.json\n", "utf-8")
+    return tmp_path
+
+
+def check(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return run_cli(["check", "flows", *args], project, env=env)
