@@ -10,7 +10,6 @@ worst one's new entries are recomputed next time.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +21,11 @@ from flowlint.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
 from flowlint.errors import UsageError
 from flowlint.lint import FileResult
 
+try:  # blake2 alone: importing hashlib also loads OpenSSL, a few ms of every start-up
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
+
 CACHE_DIR_NAME = ".flowlint_cache"
 _MAX_ENTRIES = 200_000
 _SEVERITIES = {s.value: s for s in Severity}
@@ -29,7 +33,7 @@ _SEVERITIES = {s.value: s for s in Severity}
 
 def digest(*parts: bytes) -> str:
     """A short, stable hash of ``parts``."""
-    hasher = hashlib.blake2b(digest_size=16)
+    hasher = blake2b(digest_size=16)
     for part in parts:
         hasher.update(len(part).to_bytes(8, "little"))
         hasher.update(part)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -39,6 +38,8 @@ def _guarded(verbose: bool, action: Callable[[], int]) -> NoReturn:
         sys.exit(130)
     except Exception as error:
         if verbose:
+            import traceback
+
             traceback.print_exc()
         click.echo(f"flowlint: internal error: {type(error).__name__}: {error}", err=True)
         click.echo(

@@ -6,7 +6,6 @@ Looked for from the working directory (or the folder of ``--stdin-filename``) up
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -156,6 +155,8 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
 def _read_config(config: Path) -> tuple[Any, bytes]:
     """The config's data (``{}`` when empty) and the bytes it was read from."""
     if config.name == "pyproject.toml":
+        import tomllib
+
         try:
             raw = config.read_bytes()
             table = tomllib.loads(raw.decode("utf-8"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,6 @@ from flowlint.errors import UsageError
 from flowlint.files import Candidate, collect, display_name
 from flowlint.lint import FileResult, Linter
 from flowlint.manifest.catalog import load_catalog
-from flowlint.manifest.inspect import staleness_note
-from flowlint.manifest.loader import load_manifests
 from flowlint.manifest.model import Manifest
 from flowlint.report import Report
 from flowlint.rules import enabled_codes
@@ -89,8 +88,12 @@ def prepare(options: CheckOptions, manifest: Manifest | None = None) -> RunSetup
             raise UsageError(f"--target-kestra-version: {options.target!r} is not a Kestra version")
         settings = settings.with_overrides(target=target)
     manifest_paths = tuple(cwd / m for m in options.manifests) or settings.manifests
-    if manifest is None:
-        manifest = load_manifests(manifest_paths, stamps) if manifest_paths else load_catalog()
+    if manifest is None and manifest_paths:
+        from flowlint.manifest.loader import load_manifests
+
+        manifest = load_manifests(manifest_paths, stamps)
+    elif manifest is None:
+        manifest = load_catalog()
     stamps.save()
     enabled = enabled_codes(options.select or settings.select, options.ignore or settings.ignore)
     return RunSetup(cwd, config, settings, manifest, manifest_paths, enabled, reads_stdin, use_cache, cache_dir)
@@ -115,12 +118,21 @@ def candidates(options: CheckOptions, setup: RunSetup) -> list[Candidate]:
     ]
 
 
+def resume_collection() -> None:
+    """Turn the cyclic garbage collector back on if the entry point started without it (linting many
+    files makes reference cycles), with what start-up built frozen out of its passes."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run_check(options: CheckOptions) -> CheckResult:
     """Check the files ``options`` names; raises UsageError for bad options, config or manifest."""
     setup = prepare(options)
     cwd, settings, manifest, enabled = setup.cwd, setup.settings, setup.manifest, setup.enabled
     manifest_paths = setup.manifest_paths
     linter = Linter(settings, manifest, enabled)
+    resume_collection()
     if setup.reads_stdin:
         display = display_name(Path(options.stdin_filename), cwd) if options.stdin_filename else "-"
         results: list[FileResult] = [linter.lint_bytes(sys.stdin.buffer.read(), display)]
@@ -134,14 +146,18 @@ def run_check(options: CheckOptions) -> CheckResult:
         if cache is not None:
             cache.save()
     results.sort(key=lambda r: r.path)
+    notes: tuple[str, ...] = ()
+    if manifest_paths:
+        from flowlint.manifest.inspect import staleness_note
+
+        note = staleness_note(manifest, settings.manifest_max_age_days)
+        notes = (note,) if note else ()
     report = Report(
         files=results,
         manifest_source=manifest.source,
         manifest_plugins=len(manifest.plugins),
         manifest_summary=manifest.summary(),
-        notes=tuple(
-            note for note in [staleness_note(manifest, settings.manifest_max_age_days)] if note and manifest_paths
-        ),
+        notes=notes,
     )
     return CheckResult(report, options.fail_on or settings.fail_on)
 

@@ -12,7 +12,6 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import Enum
 
 _QUALIFIER_RANKS = ("ALPHA", "BETA", "SNAPSHOT", "RC", "RELEASE")
@@ -208,6 +207,8 @@ def java_number_text(value: int | float) -> str:
     if value == 0 or 1e-3 <= abs(value) < 1e7:
         text = repr(value)
         return text if "." in text else text + ".0"
+    from decimal import Decimal
+
     sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
     assert isinstance(exponent, int)
     text = "".join(map(str, digits))

@@ -1,7 +1,8 @@
 """The bundled catalog of Kestra's official plugins (``flowlint/data/catalog.json``).
 
 A compact form read once: each plugin lists its versions oldest first and each type once with the range
-of versions that have it. Versions' type maps and the type index are computed on first use.
+of versions that have it. Nothing more is built up front: a plugin's objects are made when a looked-up
+type (or a command that lists plugins) first needs them, a version's type map when it is first read.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
-from typing import Any
+from typing import Any, overload
 
 from flowlint.errors import UsageError
 from flowlint.manifest.model import Manifest, Plugin, PluginVersion, TypeEntry
@@ -53,59 +54,135 @@ def _types_at(ranges: Sequence[TypeRange], position: int) -> dict[str, str]:
     return {t: kind for t, kind, first, last in ranges if first <= position <= last}
 
 
-def _aliases_of(aliases: Sequence[tuple[str, str]], types: Mapping[str, str]) -> dict[str, str]:
+def _aliases_of(aliases: Sequence[Sequence[str]], types: Mapping[str, str]) -> dict[str, str]:
     """The aliases of one catalog version: those whose canonical type that version has."""
     return {a: c for a, c in aliases if c in types}
 
 
+def _plugin_from(item: Mapping[str, Any]) -> Plugin:
+    """One plugin's model from its compact data."""
+    ranges: Sequence[TypeRange] = item["t"]
+    versions = []
+    for position, text in enumerate(item["v"]):
+        parsed = parse_version(text)
+        assert parsed is not None, text
+        version_types = _LazyMapping(_types_at, ranges, position)
+        versions.append(PluginVersion(parsed, version_types, _LazyMapping(_aliases_of, item["al"], version_types)))
+    return Plugin(item["g"], item["a"], tuple(versions), core=bool(item["c"]))
+
+
+class _Plugins(Sequence[Plugin]):
+    """The catalog's plugins, each built from its compact data the first time it is read."""
+
+    __slots__ = ("_built", "_items")
+
+    def __init__(self, items: Sequence[Mapping[str, Any]]) -> None:
+        self._items = items
+        self._built: list[Plugin | None] = [None] * len(items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Plugin: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Plugin]: ...
+
+    def __getitem__(self, index: int | slice) -> Plugin | Sequence[Plugin]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        plugin = self._built[index]
+        if plugin is None:
+            plugin = self._built[index] = _plugin_from(self._items[index])
+        return plugin
+
+
+def _spans(item: Mapping[str, Any]) -> dict[str, tuple[str, set[int]]]:
+    """Type or alias -> (kind, positions of the versions that have it) in one catalog plugin."""
+    spans: dict[str, tuple[str, set[int]]] = {}
+    for type_name, kind, first, last in item["t"]:
+        spans.setdefault(type_name, (kind, set()))[1].update(range(first, last + 1))
+    for alias, canonical in item["al"]:
+        if canonical in spans:
+            kind, positions = spans[canonical]
+            spans.setdefault(alias, (kind, set()))[1].update(positions)
+    return spans
+
+
+class _TypeIndex(Mapping[str, list[TypeEntry]]):
+    """Type or alias -> the catalog plugins that have it; names known up front, entries made on lookup."""
+
+    __slots__ = ("_entries", "_items", "_plugins", "_positions")
+
+    def __init__(self, plugins: Sequence[Plugin], items: Sequence[Mapping[str, Any]]) -> None:
+        self._plugins = plugins
+        self._items = items
+        self._positions: dict[str, list[int]] = {}
+        """name -> positions of the plugins that have it as a type or an alias (in catalog order)."""
+        for position, item in enumerate(items):
+            names = {row[0]: None for row in item["t"]}
+            for alias, canonical in item["al"]:
+                if canonical in names:
+                    names[alias] = None
+            for name in names:
+                self._positions.setdefault(name, []).append(position)
+        self._entries: dict[str, list[TypeEntry]] = {}
+
+    def __getitem__(self, name: str) -> list[TypeEntry]:
+        entries = self._entries.get(name)
+        if entries is None:
+            entries = self._entries[name] = [self._entry(name, p) for p in self._positions[name]]
+        return entries
+
+    def _entry(self, name: str, position: int) -> TypeEntry:
+        plugin = self._plugins[position]
+        kind, positions = _spans(self._items[position])[name]
+        return TypeEntry(name, plugin, tuple(plugin.versions[i] for i in sorted(positions)), kind)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._positions
+
+
 @dataclass(frozen=True)
 class CatalogManifest(Manifest):
-    """A Manifest whose index is built from type ranges instead of every version's type list."""
+    """A Manifest read from the compact catalog: plugins and index entries are built on first use."""
 
-    ranges: tuple[tuple[tuple[TypeRange, ...], tuple[tuple[str, str], ...]], ...] = ()
-    """Per plugin (same order as ``plugins``): its type ranges and its aliases."""
+    items: Sequence[Mapping[str, Any]] = ()
+    """Each plugin's compact data (same order as ``plugins``)."""
     as_of: str = ""
 
     @cached_property
-    def _index(self) -> dict[str, list[TypeEntry]]:
-        index: dict[str, list[TypeEntry]] = {}
-        for plugin, (types, aliases) in zip(self.plugins, self.ranges, strict=True):
-            spans: dict[str, tuple[str, set[int]]] = {}
-            for type_name, kind, first, last in types:
-                spans.setdefault(type_name, (kind, set()))[1].update(range(first, last + 1))
-            for alias, canonical in aliases:
-                if canonical in spans:
-                    kind, positions = spans[canonical]
-                    spans.setdefault(alias, (kind, set()))[1].update(positions)
-            for type_name, (kind, positions) in spans.items():
-                versions = tuple(plugin.versions[i] for i in sorted(positions))
-                index.setdefault(type_name, []).append(TypeEntry(type_name, plugin, versions, kind))
-        return index
+    def _index(self) -> Mapping[str, list[TypeEntry]]:
+        return _TypeIndex(self.plugins, self.items)
+
+    @property
+    def has_core(self) -> bool:
+        """Whether the catalog describes Kestra's core plugin."""
+        return any(item["c"] for item in self.items)
+
+    def summary(self) -> str:
+        """``N plugins, M versions`` for the run summary."""
+        return f"{len(self.items)} plugins, {sum(len(item['v']) for item in self.items)} versions"
 
 
 def catalog_from_data(data: Mapping[str, Any]) -> CatalogManifest:
     """The catalog model from its compact data."""
     if data.get("format") != "flowlint-catalog" or data.get("formatVersion") != 1:
         raise UsageError("the bundled catalog is not in a format this flowlint reads")
-    plugins = []
-    ranges = []
-    for item in data["plugins"]:
-        types: tuple[TypeRange, ...] = tuple((t, k, a, b) for t, k, a, b in item["t"])
-        aliases = tuple((a, c) for a, c in item["al"])
-        versions = []
-        for position, text in enumerate(item["v"]):
-            parsed = parse_version(text)
-            assert parsed is not None, text
-            version_types = _LazyMapping(_types_at, types, position)
-            versions.append(PluginVersion(parsed, version_types, _LazyMapping(_aliases_of, aliases, version_types)))
-        plugins.append(Plugin(item["g"], item["a"], tuple(versions), core=bool(item["c"])))
-        ranges.append((types, aliases))
+    items: list[Mapping[str, Any]] = data["plugins"]
     as_of = str(data.get("asOf", "unknown date"))
     return CatalogManifest(
-        plugins=tuple(plugins),
-        source=f"catalog of official plugins, {len(plugins)} artifacts, as of {as_of}",
+        plugins=_Plugins(items),
+        source=f"catalog of official plugins, {len(items)} artifacts, as of {as_of}",
         origin="bundled catalog",
-        ranges=tuple(ranges),
+        items=tuple(items),
         as_of=as_of,
     )
 

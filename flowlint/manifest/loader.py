@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,13 +58,15 @@ def manifest_from_data(
 
 def load_manifests(paths: Sequence[Path], stamps: Stamps | None = None) -> Manifest:
     """Load and merge the manifests at ``paths``; later files add versions to earlier plugins."""
+    from flowlint.cache import digest  # the cache imports the linter, which imports this module
+
     if not paths:
         raise UsageError("no manifest given")
     manifests = []
     for path in paths:
         raw = read_bytes(path, "manifest")
         manifest = manifest_from_data(parse_data(raw, path, "manifest"), f"manifest {path}", str(path), stamps, raw)
-        manifests.append(dataclasses.replace(manifest, fingerprint=hashlib.blake2b(raw, digest_size=16).hexdigest()))
+        manifests.append(dataclasses.replace(manifest, fingerprint=digest(raw)))
     return manifests[0] if len(manifests) == 1 else merge(manifests)
 
 

@@ -6,7 +6,7 @@ use, so loading a manifest that a run does not query costs nothing more than rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -83,7 +83,7 @@ class TypeEntry:
 class Manifest:
     """The plugins of one Kestra instance (or of the bundled catalog)."""
 
-    plugins: tuple[Plugin, ...]
+    plugins: Sequence[Plugin]
     source: str = "manifest"
     kestra_version: str | None = None
     origin: str | None = None
@@ -94,7 +94,7 @@ class Manifest:
     """A hash of the file(s) it was read from ('' for the bundled catalog, which flowlint's version names)."""
 
     @cached_property
-    def _index(self) -> dict[str, list[TypeEntry]]:
+    def _index(self) -> Mapping[str, list[TypeEntry]]:
         index: dict[str, list[TypeEntry]] = {}
         for plugin in self.plugins:
             per_type: dict[str, list[PluginVersion]] = {}

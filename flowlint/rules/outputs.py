@@ -21,7 +21,6 @@ list of results under ``outputs``) are not checked.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -302,6 +301,8 @@ def suggest(task_id: str, tasks: Mapping[str, TaskInfo]) -> list[str]:
     squashed = {_squash(name): name for name in reversed(known)}
     if _squash(task_id) in squashed:
         return [squashed[_squash(task_id)]]
+    import difflib
+
     close = difflib.get_close_matches(task_id, sorted(known), n=1, cutoff=0.6)
     if close:
         return close

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -194,6 +193,8 @@ def _check_flow_keys(ctx: CheckContext) -> None:
             continue
         if key.value in FLOW_KEYS:
             continue
+        import difflib
+
         close = difflib.get_close_matches(key.value, sorted(FLOW_KEYS), n=1, cutoff=0.6)
         ctx.report(
             "FL006",

@@ -29,6 +29,25 @@ def test_catalog_loads_fast_and_describes_itself() -> None:
     assert {p.artifact_id for p in core} == {"core", "script", "storage-local"}
 
 
+def test_the_lazily_built_catalog_index_equals_the_index_of_its_full_model() -> None:
+    from flowlint.manifest.model import Manifest
+
+    catalog = load_catalog()
+    assert catalog.summary() == "100 plugins, 5124 versions"
+    eager = Manifest(plugins=tuple(catalog.plugins))  # every plugin built, indexed version by version
+    assert catalog.summary() == eager.summary() and catalog.has_core == eager.has_core is True
+    assert sorted(catalog.type_names) == sorted(eager.type_names) and len(catalog.type_names) > 1000
+
+    def described(manifest: Manifest, name: str) -> list[tuple[str, str, list[str], str | None]]:
+        entries = manifest.lookup(name)
+        return [(e.plugin.coordinates, e.kind, [v.text for v in e.versions], e.canonical) for e in entries]
+
+    for name in eager.type_names:
+        assert described(catalog, name) == described(eager, name), name
+    assert catalog.lookup("io.kestra.plugin.nope.Nope") == []
+    assert catalog.suggest("io.kestra.plugin.aws.s3.Uplaod")[0] == "io.kestra.plugin.aws.s3.Upload"
+
+
 def test_released_versions_resolve_and_never_released_ones_are_fl102(tmp_path: Path) -> None:
     (tmp_path / "ok.yml").write_text(flow(SCRIPT, "0.21.0"), "utf-8")
     (tmp_path / "never.yml").write_text(flow(SCRIPT, "0.21.99"), "utf-8")
