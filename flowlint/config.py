@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowlint.datafile import load_data, parse_data, read_bytes, validate
 from flowlint.diagnostics import Severity
@@ -24,8 +24,7 @@ DEFAULT_TARGET = "1.3"
 INSTANCE_KEYWORDS = ("LATEST", "OLDEST", "CURRENT", "NONE")
 
 
-@dataclass(frozen=True)
-class ConfiguredDefault:
+class ConfiguredDefault(NamedTuple):
     """A namespace or global plugin default that sets a ``version``."""
 
     type: str

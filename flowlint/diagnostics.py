@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(Enum):
@@ -22,20 +22,18 @@ class Severity(Enum):
 _RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(NamedTuple):
     """A range of a file: 1-based lines and columns (characters); the end column is exclusive."""
 
     line: int
     column: int
     end_line: int
     end_column: int
-    start_offset: int = field(default=0, compare=False)
-    end_offset: int = field(default=0, compare=False)
+    start_offset: int = 0
+    end_offset: int = 0
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """Another place that explains a finding (the first duplicate, the default that decided)."""
 
     path: str
@@ -43,16 +41,14 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the characters ``start_offset:end_offset`` of the text with ``replacement``."""
 
     span: Span
     replacement: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A change that resolves a finding; ``safe`` fixes keep the flow's meaning or intent."""
 
     description: str
@@ -60,8 +56,7 @@ class Fix:
     safe: bool = True
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One finding in one file."""
 
     code: str

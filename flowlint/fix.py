@@ -481,7 +481,7 @@ def _keep_properties(text: str, edit: Edit) -> Edit:
     if found is None or edit.replacement.startswith(("&", "!")):
         return edit
     moved = found.end() - start
-    span = replace(edit.span, column=edit.span.column + moved, start_offset=found.end())
+    span = edit.span._replace(column=edit.span.column + moved, start_offset=found.end())
     return Edit(span, edit.replacement)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -42,8 +43,7 @@ _ITEM_SLOTS = {
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_$-]+")
 
 
-@dataclass(frozen=True)
-class PluginUse:
+class PluginUse(NamedTuple):
     """One task, trigger, condition, task runner or other plugin object of a flow."""
 
     kind: str
@@ -61,8 +61,7 @@ class PluginUse:
         return self.id_node.value if is_str(self.id_node) else None
 
 
-@dataclass(frozen=True)
-class DuplicateKey:
+class DuplicateKey(NamedTuple):
     """A key written twice in one mapping."""
 
     first: ScalarNode
@@ -70,8 +69,7 @@ class DuplicateKey:
     yaml_path: str
 
 
-@dataclass(frozen=True)
-class FlowDefault:
+class FlowDefault(NamedTuple):
     """One entry of the flow's ``pluginDefaults`` (or legacy ``taskDefaults``)."""
 
     node: Node
@@ -87,8 +85,7 @@ class FlowDefault:
         return self.type_node.value if is_str(self.type_node) else None
 
 
-@dataclass(frozen=True)
-class SlotItem:
+class SlotItem(NamedTuple):
     """Whatever stands where a task, trigger, condition or task runner must be."""
 
     slot: str
@@ -96,8 +93,7 @@ class SlotItem:
     yaml_path: str
 
 
-@dataclass(frozen=True)
-class ShapeError:
+class ShapeError(NamedTuple):
     """A plugin list that is not a list (``tasks: {...}``)."""
 
     node: Node

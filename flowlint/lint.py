@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from ruamel.yaml.nodes import MappingNode
 
@@ -23,15 +24,17 @@ if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
 
-@dataclass(frozen=True)
-class FileResult:
+_NO_ENTRIES: Mapping[int, str] = MappingProxyType({})
+
+
+class FileResult(NamedTuple):
     """What checking one file found."""
 
     path: str
     diagnostics: tuple[Diagnostic, ...]
     documents: int = 0
     flows: int = 0
-    excerpts: Mapping[int, str] = field(default_factory=dict)
+    excerpts: Mapping[int, str] = _NO_ENTRIES
     """The text of each line a finding starts on, for snippets."""
 
     @property

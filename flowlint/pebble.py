@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ruamel.yaml.nodes import ScalarNode
 
@@ -34,8 +34,7 @@ _VERBATIM = re.compile(r"\{%-?\s*(raw|verbatim)\s*-?%\}")
 _GUARD_TESTS = frozenset({"defined", "null", "empty"})
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(NamedTuple):
     """One ``{{ … }}`` (``print``) or ``{% … %}`` (``tag``) block: offsets of the whole block and of
     the text between its delimiters."""
 
@@ -46,8 +45,7 @@ class Expression:
     body_end: int
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A lexical token of an expression: ``ident``, ``string`` (value unescaped), ``number``, ``op``."""
 
     kind: str
@@ -56,8 +54,7 @@ class Token:
     end: int
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """One accessor of a reference: ``.name`` or ``['name']`` (``name`` set), or a computed subscript
     such as ``[taskrun.value]`` (``name`` None). ``start``/``end`` cover the name itself (inside the
     quotes for a subscript string) or the whole computed subscript."""
@@ -68,8 +65,7 @@ class Segment:
     bracket: bool
 
 
-@dataclass(frozen=True)
-class OutputRef:
+class OutputRef(NamedTuple):
     """``outputs`` followed by its accessors. ``segments[0]`` names the task (when written literally).
 
     ``guarded`` is true when the expression tolerates a missing value right there: ``?? fallback``
@@ -303,8 +299,7 @@ def _guard_follows(toks: list[Token], index: int) -> bool:
 # --- YAML scalars ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ScalarText:
+class ScalarText(NamedTuple):
     """The value of a scalar as written, char by char, each with the source range it was read from.
 
     Line folding is not applied (a line break and the indentation after it stay as they are: Pebble

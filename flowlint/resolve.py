@@ -9,8 +9,8 @@ matched against the installed versions of the plugin that contain the type.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -44,8 +44,7 @@ class Status(Enum):
     NOT_A_PLUGIN = "not-a-plugin"
 
 
-@dataclass(frozen=True)
-class VersionValue:
+class VersionValue(NamedTuple):
     """A ``version`` node read the way Kestra reads it."""
 
     written: str
@@ -59,8 +58,7 @@ class VersionValue:
     request: Request | None = None
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a requested version came from."""
 
     level: str
@@ -73,8 +71,7 @@ class Origin:
     configured: ConfiguredDefault | None = None
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """The outcome for one use: status, where the version came from, what it selected."""
 
     use: PluginUse

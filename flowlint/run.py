@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from flowlint.batch import default_jobs, lint_files
 from flowlint.cache import CACHE_DIR_NAME, ResultCache, Stamps, run_key
@@ -21,8 +21,7 @@ from flowlint.rules import enabled_codes
 from flowlint.versions import parse_version
 
 
-@dataclass(frozen=True)
-class CheckOptions:
+class CheckOptions(NamedTuple):
     """What the command line asked for."""
 
     paths: tuple[Path, ...] = ()
@@ -40,16 +39,14 @@ class CheckOptions:
     jobs: int | None = None
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     """The report and the severity that fails the run."""
 
     report: Report
     fail_on: Severity
 
 
-@dataclass(frozen=True)
-class RunSetup:
+class RunSetup(NamedTuple):
     """What every command that reads flows needs: config, settings, manifest, enabled rules."""
 
     cwd: Path

@@ -11,7 +11,7 @@ import codecs
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeGuard
+from typing import Any, ClassVar, NamedTuple, TypeGuard
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -66,8 +66,7 @@ class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
         return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
 
-@dataclass(frozen=True)
-class SourceError:
+class SourceError(NamedTuple):
     """Why a file could not be read as YAML, and where."""
 
     message: str

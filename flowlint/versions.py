@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 _QUALIFIER_RANKS = ("ALPHA", "BETA", "SNAPSHOT", "RC", "RELEASE")
 _INT_MAX = 2**31 - 1  # Kestra parses each part with Integer.parseInt
@@ -148,8 +149,7 @@ def sort_versions(versions: Iterable[Version]) -> list[Version]:
     return sorted(versions, key=lambda v: v.sort_key)
 
 
-@dataclass(frozen=True)
-class MatchRules:
+class MatchRules(NamedTuple):
     """Which generation of Kestra's matching applies (SEMANTICS §3)."""
 
     exact_full_versions: bool = True

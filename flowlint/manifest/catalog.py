@@ -16,7 +16,7 @@ from typing import Any, overload
 
 from flowlint.errors import UsageError
 from flowlint.manifest.model import Manifest, Plugin, PluginVersion, TypeEntry
-from flowlint.versions import parse_version
+from flowlint.versions import Version, parse_version
 
 CATALOG_RESOURCE = "catalog.json"
 
@@ -59,13 +59,15 @@ def _aliases_of(aliases: Sequence[Sequence[str]], types: Mapping[str, str]) -> d
     return {a: c for a, c in aliases if c in types}
 
 
-def _plugin_from(item: Mapping[str, Any]) -> Plugin:
-    """One plugin's model from its compact data."""
+def _plugin_from(item: Mapping[str, Any], parsed_versions: dict[str, Version]) -> Plugin:
+    """One plugin's model from its compact data; ``parsed_versions`` shares Version objects between
+    plugins (most version numbers are released by many)."""
     ranges: Sequence[TypeRange] = item["t"]
     versions = []
     for position, text in enumerate(item["v"]):
-        parsed = parse_version(text)
+        parsed = parsed_versions.get(text) or parse_version(text)
         assert parsed is not None, text
+        parsed_versions[text] = parsed
         version_types = _LazyMapping(_types_at, ranges, position)
         versions.append(PluginVersion(parsed, version_types, _LazyMapping(_aliases_of, item["al"], version_types)))
     return Plugin(item["g"], item["a"], tuple(versions), core=bool(item["c"]))
@@ -74,11 +76,12 @@ def _plugin_from(item: Mapping[str, Any]) -> Plugin:
 class _Plugins(Sequence[Plugin]):
     """The catalog's plugins, each built from its compact data the first time it is read."""
 
-    __slots__ = ("_built", "_items")
+    __slots__ = ("_built", "_items", "_versions")
 
     def __init__(self, items: Sequence[Mapping[str, Any]]) -> None:
         self._items = items
         self._built: list[Plugin | None] = [None] * len(items)
+        self._versions: dict[str, Version] = {}
 
     def __len__(self) -> int:
         return len(self._items)
@@ -94,26 +97,26 @@ class _Plugins(Sequence[Plugin]):
             return [self[i] for i in range(*index.indices(len(self)))]
         plugin = self._built[index]
         if plugin is None:
-            plugin = self._built[index] = _plugin_from(self._items[index])
+            plugin = self._built[index] = _plugin_from(self._items[index], self._versions)
         return plugin
 
 
-def _spans(item: Mapping[str, Any]) -> dict[str, tuple[str, set[int]]]:
-    """Type or alias -> (kind, positions of the versions that have it) in one catalog plugin."""
-    spans: dict[str, tuple[str, set[int]]] = {}
+def _spans(item: Mapping[str, Any]) -> dict[str, tuple[str, list[tuple[int, int]]]]:
+    """Type or alias -> (kind, ranges of the positions of the versions that have it) in one plugin."""
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
     for type_name, kind, first, last in item["t"]:
-        spans.setdefault(type_name, (kind, set()))[1].update(range(first, last + 1))
+        spans.setdefault(type_name, (kind, []))[1].append((first, last))
     for alias, canonical in item["al"]:
         if canonical in spans:
-            kind, positions = spans[canonical]
-            spans.setdefault(alias, (kind, set()))[1].update(positions)
+            kind, ranges = spans[canonical]
+            spans.setdefault(alias, (kind, []))[1].extend(ranges)
     return spans
 
 
 class _TypeIndex(Mapping[str, list[TypeEntry]]):
     """Type or alias -> the catalog plugins that have it; names known up front, entries made on lookup."""
 
-    __slots__ = ("_entries", "_items", "_plugins", "_positions")
+    __slots__ = ("_entries", "_items", "_plugins", "_positions", "_spans")
 
     def __init__(self, plugins: Sequence[Plugin], items: Sequence[Mapping[str, Any]]) -> None:
         self._plugins = plugins
@@ -128,6 +131,7 @@ class _TypeIndex(Mapping[str, list[TypeEntry]]):
             for name in names:
                 self._positions.setdefault(name, []).append(position)
         self._entries: dict[str, list[TypeEntry]] = {}
+        self._spans: dict[int, dict[str, tuple[str, list[tuple[int, int]]]]] = {}
 
     def __getitem__(self, name: str) -> list[TypeEntry]:
         entries = self._entries.get(name)
@@ -137,8 +141,12 @@ class _TypeIndex(Mapping[str, list[TypeEntry]]):
 
     def _entry(self, name: str, position: int) -> TypeEntry:
         plugin = self._plugins[position]
-        kind, positions = _spans(self._items[position])[name]
-        return TypeEntry(name, plugin, tuple(plugin.versions[i] for i in sorted(positions)), kind)
+        spans = self._spans.get(position)
+        if spans is None:
+            spans = self._spans[position] = _spans(self._items[position])
+        kind, ranges = spans[name]
+        positions = sorted({i for first, last in ranges for i in range(first, last + 1)})
+        return TypeEntry(name, plugin, tuple(plugin.versions[i] for i in positions), kind)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._positions)

@@ -7,8 +7,10 @@ use, so loading a manifest that a run does not query costs nothing more than rea
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
+from typing import NamedTuple
 
 from flowlint.versions import Version, parse_version
 
@@ -27,14 +29,16 @@ KIND_OF_KEY = {
 }
 
 
-@dataclass(frozen=True)
-class PluginVersion:
+_NO_ENTRIES: Mapping[str, str] = MappingProxyType({})
+
+
+class PluginVersion(NamedTuple):
     """One installed version of one plugin, with the types it provides."""
 
     version: Version
     types: Mapping[str, str]
     """type -> kind (task, trigger, condition, taskRunner, other)."""
-    aliases: Mapping[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, str] = _NO_ENTRIES
     """alias -> canonical type."""
 
     @property
@@ -43,8 +47,7 @@ class PluginVersion:
         return self.version.text
 
 
-@dataclass(frozen=True)
-class Plugin:
+class Plugin(NamedTuple):
     """A plugin artifact, identified by its Maven coordinates, with its installed versions."""
 
     group_id: str
@@ -59,8 +62,7 @@ class Plugin:
         return f"{self.group_id}:{self.artifact_id}"
 
 
-@dataclass(frozen=True)
-class TypeEntry:
+class TypeEntry(NamedTuple):
     """What the index knows of one type name in one plugin."""
 
     name: str
@@ -121,15 +123,6 @@ class Manifest:
         return self._index.get(type_name, [])
 
     @cached_property
-    def _packages(self) -> dict[str, list[str]]:
-        packages: dict[str, list[str]] = {}
-        for name in self._index:
-            parts = name.split(".")
-            for depth in range(1, len(parts)):
-                packages.setdefault(".".join(parts[:depth]), []).append(name)
-        return packages
-
-    @cached_property
     def _suggestions(self) -> dict[str, list[str]]:
         return {}
 
@@ -143,7 +136,8 @@ class Manifest:
             parts = type_name.split(".")
             pool: list[str] = []
             for depth in range(len(parts) - 1, 0, -1):
-                pool = self._packages.get(".".join(parts[:depth]), [])
+                package = ".".join(parts[:depth]) + "."
+                pool = [name for name in self._index if name.startswith(package)]
                 if pool:
                     break
             if len(pool) > 400:

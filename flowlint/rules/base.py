@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from ruamel.yaml.nodes import Node
 
@@ -18,8 +19,7 @@ from flowlint.source import Source, span_of
 DOCS_URL = "https://flowlint.dev/rules/{code}"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A stable code, a name, a default severity, and the documentation users read."""
 
     code: str

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -41,8 +42,10 @@ MODE_ACCESSORS = frozenset({"rows", "row", "uri", "value", "values"})
 _LEGACY = (("fetch", FETCH), ("fetchOne", FETCH_ONE), ("store", STORE))
 
 
-@dataclass(frozen=True)
-class Family:
+_NO_ENTRIES: Mapping[str, str] = MappingProxyType({})
+
+
+class Family(NamedTuple):
     """Tasks whose outputs depend on one property. ``kind`` is ``enum`` (a FetchType-like value,
     ``values`` mapping it to a mode when it is not the mode itself) or ``boolean`` (true → STORE)."""
 
@@ -52,11 +55,15 @@ class Family:
     default: str
     kind: str = "enum"
     legacy: tuple[tuple[str, str], ...] = ()
-    values: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, str] = _NO_ENTRIES
 
     def matches(self, type_name: str) -> bool:
-        """Whether ``type_name`` belongs to this family."""
-        return any(fnmatch.fnmatchcase(type_name, pattern) for pattern in self.types)
+        """Whether ``type_name`` belongs to this family (a pattern without ``*`` is compared as is: no
+        regular expression to compile for it)."""
+        return any(
+            type_name == pattern or ("*" in pattern and fnmatch.fnmatchcase(type_name, pattern))
+            for pattern in self.types
+        )
 
     def default_text(self) -> str:
         """The default as a user writes it."""
@@ -176,8 +183,7 @@ RULES = [
 ]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class TaskInfo:
+class TaskInfo(NamedTuple):
     """A task of the flow as the output rules see it."""
 
     id: str
@@ -185,8 +191,7 @@ class TaskInfo:
     loop_depth: int
 
 
-@dataclass(frozen=True)
-class Mode:
+class Mode(NamedTuple):
     """A task's result mode, and where it was decided: the node written (None for the family default),
     how messages say it, and the property that decided."""
 

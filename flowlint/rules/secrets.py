@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -74,8 +74,7 @@ RULES = [
 ]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A literal credential: what holds it (as messages say it), the property it is named by, where its
     value is, and what kind of literal it is."""
 
