@@ -29,7 +29,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Diagnostic, Edit, Span
 from flowlint.errors import UsageError
 from flowlint.flow import PluginUse, is_flow_document, read_flow
-from flowlint.source import STR_TAG, Source, decode, get, parse, span_of
+from flowlint.source import STR_TAG, Source, decode, get, parse, span_of, tag_of
 
 if TYPE_CHECKING:
     from flowlint.lint import FileResult, Linter
@@ -217,7 +217,7 @@ def _walk_nodes(yaml: Any, documents: Sequence[Node]) -> Iterator[tuple[int, tup
                 stack.extend(((*path, i), item) for i, item in enumerate(node.value))
             elif isinstance(node, MappingNode):
                 for key, value in node.value:
-                    if isinstance(key, ScalarNode) and key.tag == STR_TAG:
+                    if isinstance(key, ScalarNode) and tag_of(key) == STR_TAG:
                         name: Any = key.value
                     else:
                         try:

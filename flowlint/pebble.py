@@ -400,15 +400,20 @@ def _double_quoted(source: str, start: int, end: int) -> ScalarText:
 
 
 class Locator:
-    """Source offsets to 1-based spans, counting lines and characters as YAML marks do."""
+    """Source offsets to 1-based spans, counting lines and characters as YAML marks do (the lines are
+    found on the first question: most checks that hold a Locator never report)."""
 
     def __init__(self, text: str) -> None:
-        self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+        self._text = text
+        self._line_starts: list[int] | None = None
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based (line, column) of the character at ``offset``."""
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line] + 1
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self._text))]
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
 
     def span(self, start: int, end: int) -> Span:
         """The span of the source characters ``start:end``."""

@@ -17,7 +17,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.config import ConfiguredDefault, Settings
 from flowlint.flow import Flow, FlowDefault, PluginUse
 from flowlint.manifest.model import CORE_PREFIXES, Manifest, PluginVersion, TypeEntry
-from flowlint.source import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, kestra_text
+from flowlint.source import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, kestra_text, tag_of
 from flowlint.versions import (
     LEGACY,
     MODERN,
@@ -97,13 +97,14 @@ def read_version(node: Node, settings: Settings) -> VersionValue:
         return VersionValue("", None, f"a version must be a string, not {kind}")
     assert isinstance(node, ScalarNode)
     written = node.value
-    if node.tag in (BOOL_TAG, NULL_TAG):
-        kind = "a boolean" if node.tag == BOOL_TAG else "null"
+    tag = tag_of(node)
+    if tag in (BOOL_TAG, NULL_TAG):
+        kind = "a boolean" if tag == BOOL_TAG else "null"
         return VersionValue(written, None, f"a version must be a string, not {kind}")
-    numeric = node.tag in (INT_TAG, FLOAT_TAG) and node.style in ("", None)
+    numeric = tag in (INT_TAG, FLOAT_TAG) and node.style in ("", None)
     text = kestra_text(node) if numeric else written
-    if node.tag not in (STR_TAG, INT_TAG, FLOAT_TAG):
-        return VersionValue(written, None, f"a version must be a string, not a value tagged {node.tag}")
+    if tag not in (STR_TAG, INT_TAG, FLOAT_TAG):
+        return VersionValue(written, None, f"a version must be a string, not a value tagged {tag}")
     return check_version_text(VersionValue(written, text, numeric=numeric), settings)
 
 

@@ -40,6 +40,11 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 NULL_TAG = "tag:yaml.org,2002:null"
 
 
+_TAGS: dict[str, Tag] = {}
+"""One Tag object per implicitly resolved tag, shared by every node that has it."""
+_STR = VersionedResolver.DEFAULT_SCALAR_TAG
+
+
 class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
     """libyaml's reader, scanner, parser and composer, with ruamel's YAML 1.2 tag resolution.
 
@@ -61,7 +66,7 @@ class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
                 table = _Composer._implicit or {}
                 for tag, regexp in table.get(value[0] if value else "", ()):
                     if regexp.match(value):
-                        return Tag(suffix=tag)
+                        return _TAGS.get(tag) or _TAGS.setdefault(tag, Tag(suffix=tag))
             return self.DEFAULT_SCALAR_TAG
         return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
@@ -244,14 +249,20 @@ def value_span(node: Node, text: str) -> Span:
     return Span(line, column, span.end_line, span.end_column, match.end(), span.end_offset)
 
 
+def tag_of(node: Node) -> str | None:
+    """The resolved tag of ``node`` (what ``tag_of(node)`` gives, without a new string each time)."""
+    tag = node.ctag
+    return None if tag is None else tag.trval
+
+
 def is_str(node: Node | None) -> TypeGuard[ScalarNode]:
     """Whether ``node`` is a scalar YAML reads as a string."""
-    return isinstance(node, ScalarNode) and node.tag == STR_TAG
+    return isinstance(node, ScalarNode) and (node.ctag is _STR or tag_of(node) == STR_TAG)
 
 
 def is_null(node: Node | None) -> bool:
     """Whether ``node`` is a YAML null (``~``, ``null`` or nothing)."""
-    return isinstance(node, ScalarNode) and node.tag == NULL_TAG
+    return isinstance(node, ScalarNode) and tag_of(node) == NULL_TAG
 
 
 def get(node: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
@@ -279,18 +290,23 @@ def kind_name(node: Node | None) -> str:
         FLOAT_TAG: "a number",
         BOOL_TAG: "a boolean",
         NULL_TAG: "null",
-    }.get(node.tag or "", "a scalar")
+    }.get(tag_of(node) or "", "a scalar")
 
 
 def kestra_text(node: Node | None) -> str | None:
     """A scalar as the string Kestra's Jackson makes of it (numbers and booleans coerced); None for
     null and collections."""
-    if not isinstance(node, ScalarNode) or node.tag == NULL_TAG:
+    if not isinstance(node, ScalarNode):
         return None
-    if node.tag == BOOL_TAG:
+    if node.ctag is _STR:
+        return str(node.value)
+    tag = tag_of(node)
+    if tag == NULL_TAG:
+        return None
+    if tag == BOOL_TAG:
         return "true" if node.value.lower() in ("true", "yes", "on") else "false"
-    if node.tag in (INT_TAG, FLOAT_TAG):
-        return _number_text(node.value, node.tag)
+    if tag is not None and tag in (INT_TAG, FLOAT_TAG):
+        return _number_text(node.value, tag)
     return str(node.value)
 
 

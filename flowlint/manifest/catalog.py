@@ -42,6 +42,10 @@ class _LazyMapping(Mapping[str, str]):
     def __getitem__(self, key: str) -> str:
         return self._get()[key]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """``self[key]``, else ``default`` (without Mapping's exception on a miss)."""
+        return self._get().get(key, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._get())
 
@@ -138,6 +142,10 @@ class _TypeIndex(Mapping[str, list[TypeEntry]]):
         if entries is None:
             entries = self._entries[name] = [self._entry(name, p) for p in self._positions[name]]
         return entries
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """``self[name]``, else ``default`` (without Mapping's exception on a miss)."""
+        return self[name] if name in self._positions else default
 
     def _entry(self, name: str, position: int) -> TypeEntry:
         plugin = self._plugins[position]

@@ -32,7 +32,7 @@ from flowlint.diagnostics import Severity, Span
 from flowlint.flow import Flow, PluginUse, path_join
 from flowlint.pebble import Locator, OutputRef, ScalarText, Segment, output_refs, scalar_text
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.source import BOOL_TAG, get, is_str, kestra_text
+from flowlint.source import BOOL_TAG, get, is_str, kestra_text, tag_of
 
 FETCH, FETCH_ONE, STORE, NONE = "FETCH", "FETCH_ONE", "STORE", "NONE"
 MODE_OUTPUT: Mapping[str, str | None] = {FETCH: "rows", FETCH_ONE: "row", STORE: "uri", NONE: None}
@@ -216,17 +216,19 @@ def check(ctx: CheckContext) -> None:
     if not (ctx.on("FL301") or ctx.on("FL302")):
         return
     flow = ctx.flow
-    tasks = task_index(flow)
-    ids_complete = not any(
-        simple_name(use.type_name) in TEMPLATES and use.type_name.startswith("io.kestra.") for use in flow.uses
-    )
-    locator: Locator | None = None
+    tasks: dict[str, TaskInfo] | None = None  # worked out for the first expression that reads outputs
+    ids_complete = True
+    locator = Locator(ctx.source.text)
     for node, yaml_path in strings_with_expressions(flow):
         text = scalar_text(ctx.source.text, node)
         refs = [ref for ref in output_refs(text.text) if ref.task_id is not None]
         if not refs:
             continue
-        locator = locator or Locator(ctx.source.text)
+        if tasks is None:
+            tasks = task_index(flow)
+            ids_complete = not any(
+                simple_name(use.type_name) in TEMPLATES and use.type_name.startswith("io.kestra.") for use in flow.uses
+            )
         guarded = {(ref.task_id, _attribute_name(ref, tasks)) for ref in refs if ref.guarded}
         for ref in refs:
             task_id = ref.task_id
@@ -446,7 +448,7 @@ def _read_mode(node: Node, family: Family) -> str | None:
         truth = _truth(node)
         return None if truth is None else (STORE if truth else FETCH)
     text = kestra_text(node)
-    if text is None or not isinstance(node, ScalarNode) or node.tag == BOOL_TAG:
+    if text is None or not isinstance(node, ScalarNode) or tag_of(node) == BOOL_TAG:
         return None
     normal = text.strip().upper().replace("_", "")
     mode = {"FETCH": FETCH, "FETCHONE": FETCH_ONE, "STORE": STORE, "NONE": NONE}.get(normal)
@@ -511,33 +513,46 @@ def strings_with_expressions(flow: Flow) -> Iterator[tuple[ScalarNode, str]]:
         if simple_name(use.type_name) in CHILD_CONTEXT and use.type_name.startswith("io.kestra.")
     }
     seen: set[int] = set()
-    # (node, the path of its parent, its key node or index there)
-    stack: list[tuple[Node, str, Node | int]] = [
-        (value, "", key)
+    # (node, its parent's entry or None at the top, its key node or index there): a path is spelt out
+    # from this chain only for the scalars returned
+    stack: list[_Entry] = [
+        (value, None, key)
         for key, value in reversed(flow.root.value)
         if not (isinstance(key, ScalarNode) and key.value in NOT_THIS_EXECUTION)
     ]
     while stack:
-        node, parent, key = stack.pop()
+        entry = stack.pop()
+        node = entry[0]
         if isinstance(node, ScalarNode):
             value = node.value
             if "outputs" in value and "{" in value and is_str(node) and id(node) not in seen:
                 seen.add(id(node))
-                yield node, _child_path(parent, key)
+                yield node, _path_of(entry)
             continue
         if id(node) in seen:
             continue
         seen.add(id(node))
-        path = _child_path(parent, key)
         if isinstance(node, SequenceNode):
-            stack.extend((item, path, index) for index, item in reversed(list(enumerate(node.value))))
+            stack.extend((item, entry, index) for index, item in reversed(list(enumerate(node.value))))
         elif isinstance(node, MappingNode):
             skip_outputs = id(node) in child_contexts
             for child_key, child in reversed(node.value):
                 if skip_outputs and isinstance(child_key, ScalarNode) and child_key.value == "outputs":
                     continue
-                stack.append((child, path, child_key))
+                stack.append((child, entry, child_key))
 
 
-def _child_path(parent: str, key: Node | int) -> str:
-    return f"{parent}[{key}]" if isinstance(key, int) else path_join(parent, key)
+_Entry = tuple[Node, "_Entry | None", "Node | int"]
+"""A node met by a walk: (node, the entry of its parent or None, its key node or index there)."""
+
+
+def _path_of(entry: _Entry | None) -> str:
+    """The YAML path of a walk's entry."""
+    keys: list[Node | int] = []
+    while entry is not None:
+        keys.append(entry[2])
+        entry = entry[1]
+    path = ""
+    for key in reversed(keys):
+        path = f"{path}[{key}]" if isinstance(key, int) else path_join(path, key)
+    return path

@@ -37,7 +37,7 @@ from flowlint.diagnostics import Severity, Span
 from flowlint.flow import path_join
 from flowlint.pebble import Locator, scalar_text
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.source import BOOL_TAG, NULL_TAG, get, is_str, kestra_text, span_of
+from flowlint.source import BOOL_TAG, NULL_TAG, get, is_str, kestra_text, span_of, tag_of
 
 CREDENTIAL_SUFFIXES = (
     "password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "accesskeyid",
@@ -132,7 +132,7 @@ def secret_name(key: str) -> str:
 
 def literal_secrets(ctx: CheckContext) -> Iterator[Finding]:
     """Every literal credential of the flow."""
-    locator: Locator | None = None
+    locator = Locator(ctx.source.text)
     for key, value, parent in _mapping_entries(ctx.flow.root):
         name = key.value
         kind = _key_kind(name)
@@ -140,7 +140,6 @@ def literal_secrets(ctx: CheckContext) -> Iterator[Finding]:
             if _literal_scalar(value):
                 yield Finding(f"`{name}`", name, path_join(parent, key), span_of(value), "a literal credential")
         elif kind == "connection" and is_str(value) and ("@" in value.value or "=" in value.value):
-            locator = locator or Locator(ctx.source.text)
             found = _embedded_password(ctx.source.text, value, locator)
             if found is not None:
                 yield Finding(
@@ -162,7 +161,7 @@ def _key_kind(key: str) -> str | None:
 
 
 def _literal_scalar(node: Node) -> bool:
-    if not isinstance(node, ScalarNode) or node.tag in (BOOL_TAG, NULL_TAG):
+    if not isinstance(node, ScalarNode) or tag_of(node) in (BOOL_TAG, NULL_TAG):
         return False
     text = kestra_text(node)
     return text is not None and is_literal(text)
