@@ -185,13 +185,14 @@ def read_flow(root: MappingNode, document_index: int) -> Flow:
             flow.slot_items.append(SlotItem(slot, node, path))
         elif bearing and slot in _LIST_SLOTS and not isinstance(node, SequenceNode) and not is_null(node):
             flow.shape_errors.append(ShapeError(node, path, _LIST_SLOTS[slot]))
+        # a scalar in no slot has nothing to record: it is not put on the stack (nor its path spelt out)
         if isinstance(node, SequenceNode):
             item_slot = _ITEM_SLOTS.get(slot, "any")
             for index in range(len(node.value) - 1, -1, -1):
                 item = node.value[index]
                 if item_slot == "task" and _is_wrapper(item):
                     stack.append((item, f"{path}[{index}]", "wrapper", bearing))
-                else:
+                elif item_slot != "any" or not isinstance(item, ScalarNode):
                     stack.append((item, f"{path}[{index}]", item_slot, bearing))
             continue
         if not isinstance(node, MappingNode):
@@ -202,7 +203,8 @@ def read_flow(root: MappingNode, document_index: int) -> Flow:
         for key, value in reversed(node.value):
             name = key.value if isinstance(key, ScalarNode) else None
             child = _child_slot(name, value, slot) if structural or slot.endswith("-map") else "any"
-            stack.append((value, path_join(path, key), child, bearing))
+            if child != "any" or not isinstance(value, ScalarNode):
+                stack.append((value, path_join(path, key), child, bearing))
     flow.defaults = _flow_defaults(flow)
     return flow
 

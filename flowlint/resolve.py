@@ -22,6 +22,7 @@ from flowlint.versions import (
     LEGACY,
     MODERN,
     Keyword,
+    MatchRules,
     Request,
     Version,
     legacy_property_valid,
@@ -178,25 +179,12 @@ class Resolver:
         request = value.request
         if request is Keyword.NONE:
             return Resolution(use, Status.NO_VERSION, entries, origin)
-        matches = []
-        for entry in entries:
-            chosen = match(request, [v.version for v in entry.versions], self.rules)
-            if chosen is not None:
-                matches.append((entry, _by_version(entry.versions, chosen)))
-        direct = [(entry, version) for entry, version in matches if entry.canonical_in(version) is None]
-        if len(matches) > 1 and direct:
-            matches = direct  # a plugin that has the class wins over one that only aliases it
-        if len(matches) == 1:
-            entry, version = matches[0]
-            return Resolution(use, Status.RESOLVED, entries, origin, entry, version)
-        if matches:
-            return Resolution(use, Status.AMBIGUOUS, entries, origin, matches=tuple(matches))
-        for entry in entries:
-            chosen = match(request, [v.version for v in entry.plugin.versions], self.rules)
-            if chosen is not None:
-                version = _by_version(entry.plugin.versions, chosen)
-                return Resolution(use, Status.NOT_IN_VERSION, entries, origin, entry, version)
-        return Resolution(use, Status.NOT_INSTALLED, entries, origin, entries[0])
+        key = (use.type_name, request, self.rules)
+        outcome = self.manifest.outcomes.get(key)
+        if outcome is None:
+            outcome = self.manifest.outcomes[key] = _select(entries, request, self.rules)
+        status, entry, version, matches = outcome
+        return Resolution(use, status, entries, origin, entry, version, matches)
 
     def origin(self, use: PluginUse) -> Origin:
         """The first source of SEMANTICS §4 that gives ``use`` a version."""
@@ -238,6 +226,32 @@ class Resolver:
             return Origin("instance", VersionValue(text, text, request=current), description)
         value = check_version_text(VersionValue(text, text), self.settings)
         return Origin("instance", value, description)
+
+
+Outcome = tuple[Status, TypeEntry | None, PluginVersion | None, tuple[tuple[TypeEntry, PluginVersion], ...]]
+"""What a version request selects among a type's entries: status, entry, version, every match."""
+
+
+def _select(entries: Sequence[TypeEntry], request: Version | Keyword, rules: MatchRules) -> Outcome:
+    """The outcome of ``request`` for a type the manifest has (``entries``), whatever asked for it."""
+    matches = []
+    for entry in entries:
+        chosen = match(request, [v.version for v in entry.versions], rules)
+        if chosen is not None:
+            matches.append((entry, _by_version(entry.versions, chosen)))
+    direct = [(entry, version) for entry, version in matches if entry.canonical_in(version) is None]
+    if len(matches) > 1 and direct:
+        matches = direct  # a plugin that has the class wins over one that only aliases it
+    if len(matches) == 1:
+        entry, version = matches[0]
+        return Status.RESOLVED, entry, version, ()
+    if matches:
+        return Status.AMBIGUOUS, None, None, tuple(matches)
+    for entry in entries:
+        chosen = match(request, [v.version for v in entry.plugin.versions], rules)
+        if chosen is not None:
+            return Status.NOT_IN_VERSION, entry, _by_version(entry.plugin.versions, chosen), ()
+    return Status.NOT_INSTALLED, entries[0], None, ()
 
 
 def _by_version(versions: Sequence[PluginVersion], chosen: Version) -> PluginVersion:

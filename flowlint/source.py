@@ -40,8 +40,6 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 NULL_TAG = "tag:yaml.org,2002:null"
 
 
-_TAGS: dict[str, Tag] = {}
-"""One Tag object per implicitly resolved tag, shared by every node that has it."""
 _STR = VersionedResolver.DEFAULT_SCALAR_TAG
 
 
@@ -52,22 +50,26 @@ class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
     ``%YAML`` directive changes that for Kestra), so the implicit-tag table is taken once per process.
     """
 
-    _implicit: ClassVar[dict[Any, list[tuple[Any, Any]]] | None] = None
+    _implicit: ClassVar[dict[str, list[tuple[Tag, re.Pattern[str]]]] | None] = None
+    """First character -> (tag, compiled pattern) to try, in order (ruamel's table, its lazily compiled
+    patterns compiled, its tags shared)."""
 
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
         VersionedResolver.__init__(self, loadumper=self)
         if _Composer._implicit is None:
-            _Composer._implicit = {k: list(v) for k, v in self.versioned_resolver.items()}
+            _Composer._implicit = {
+                first: [(Tag(suffix=tag), re.compile(regexp.pattern, regexp.flags)) for tag, regexp in entries]
+                for first, entries in self.versioned_resolver.items()
+            }
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode:
             if implicit[0]:
-                table = _Composer._implicit or {}
-                for tag, regexp in table.get(value[0] if value else "", ()):
+                for tag, regexp in (_Composer._implicit or {}).get(value[:1], ()):
                     if regexp.match(value):
-                        return _TAGS.get(tag) or _TAGS.setdefault(tag, Tag(suffix=tag))
-            return self.DEFAULT_SCALAR_TAG
+                        return tag
+            return _STR
         return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
 

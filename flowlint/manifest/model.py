@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flowlint.versions import Version, parse_version
 
@@ -124,6 +124,11 @@ class Manifest:
 
     @cached_property
     def _suggestions(self) -> dict[str, list[str]]:
+        return {}
+
+    @cached_property
+    def outcomes(self) -> dict[tuple[Any, ...], Any]:
+        """The resolver's memo: what (type, version request, matching rules) selects in this manifest."""
         return {}
 
     def suggest(self, type_name: str) -> list[str]:
