@@ -160,6 +160,23 @@ def path_join(base: str, key: Node) -> str:
     return f'{base}["{escaped}"]'
 
 
+KeyChain = tuple["KeyChain | None", "Node | int"]
+"""How a walk reached a node: (the chain of its parent or None at the root, its key node or index there).
+Walks keep this instead of a path string; :func:`chain_path` spells the path out when one is reported."""
+
+
+def chain_path(chain: KeyChain | None) -> str:
+    """The YAML path of the node ``chain`` leads to."""
+    keys: list[Node | int] = []
+    while chain is not None:
+        chain, key = chain
+        keys.append(key)
+    path = ""
+    for key in reversed(keys):
+        path = f"{path}[{key}]" if isinstance(key, int) else path_join(path, key)
+    return path
+
+
 def read_flow(root: MappingNode, document_index: int) -> Flow:
     """Walk the document once and build its Flow view."""
     flow = Flow(root=root, document_index=document_index)

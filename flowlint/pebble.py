@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ruamel.yaml.nodes import ScalarNode
@@ -308,8 +309,8 @@ class ScalarText(NamedTuple):
     """
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
     def source_range(self, start: int, end: int) -> tuple[int, int]:
         """The source offsets covering the characters ``start:end`` of ``text``."""
@@ -335,10 +336,12 @@ def scalar_text(source: str, node: ScalarNode) -> ScalarText:
 
 
 def _verbatim(source: str, start: int, end: int) -> ScalarText:
-    return ScalarText(source[start:end], tuple(range(start, end)), tuple(range(start + 1, end + 1)))
+    return ScalarText(source[start:end], range(start, end), range(start + 1, end + 1))
 
 
 def _single_quoted(source: str, start: int, end: int) -> ScalarText:
+    if source.find("''", start, end) < 0:
+        return _verbatim(source, start, end)  # no escaped quote: each character is itself
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -361,6 +364,8 @@ _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
 def _double_quoted(source: str, start: int, end: int) -> ScalarText:
+    if source.find("\\", start, end) < 0:
+        return _verbatim(source, start, end)  # no escape: each character is itself
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Severity, Span
-from flowlint.flow import Flow, PluginUse, path_join
+from flowlint.flow import Flow, KeyChain, PluginUse, chain_path
 from flowlint.pebble import Locator, OutputRef, ScalarText, Segment, output_refs, scalar_text
 from flowlint.rules.base import CheckContext, Rule
 from flowlint.source import BOOL_TAG, get, is_str, kestra_text, tag_of
@@ -219,7 +219,7 @@ def check(ctx: CheckContext) -> None:
     tasks: dict[str, TaskInfo] | None = None  # worked out for the first expression that reads outputs
     ids_complete = True
     locator = Locator(ctx.source.text)
-    for node, yaml_path in strings_with_expressions(flow):
+    for node, yaml_path in strings_with_expressions(flow, ctx.source.text):
         text = scalar_text(ctx.source.text, node)
         refs = [ref for ref in output_refs(text.text) if ref.task_id is not None]
         if not refs:
@@ -476,17 +476,17 @@ def _flow_default_values(flow: Flow, type_name: str) -> list[Node]:
 
 def task_index(flow: Flow) -> dict[str, TaskInfo]:
     """Every task id of the flow (nested, errors, finally, generated), with what the rules need."""
-    uses = [use for use in flow.uses if use.kind == "task" and use.id is not None]
-    loop_paths = [use.yaml_path for use in uses if simple_name(use.type_name) in LOOPS]
+    uses = [(task_id, use) for use in flow.uses if use.kind == "task" and (task_id := use.id) is not None]
+    loop_paths = [use.yaml_path for _, use in uses if simple_name(use.type_name) in LOOPS]
     tasks: dict[str, TaskInfo] = {}
-    for use in uses:
-        assert use.id is not None
-        depth = sum(1 for path in loop_paths if _inside(use.yaml_path, path))
-        tasks.setdefault(use.id, TaskInfo(use.id, use, depth))
+    for task_id, use in uses:
+        depth = sum(1 for path in loop_paths if _inside(use.yaml_path, path)) if loop_paths else 0
+        tasks.setdefault(task_id, TaskInfo(task_id, use, depth))
         for suffix in GENERATED_IDS.get(simple_name(use.type_name), ()):
-            tasks.setdefault(use.id + suffix, TaskInfo(use.id + suffix, None, depth))
+            tasks.setdefault(task_id + suffix, TaskInfo(task_id + suffix, None, depth))
+    recorded = {id(use.node) for _, use in uses}
     for item in flow.slot_items:
-        if item.slot != "task":
+        if item.slot != "task" or id(item.node) in recorded:
             continue
         found = get(item.node, "id")
         text = kestra_text(found[1]) if found else None
@@ -499,13 +499,15 @@ def _inside(path: str, ancestor: str) -> bool:
     return len(path) > len(ancestor) and path.startswith(ancestor) and path[len(ancestor)] in ".["
 
 
-def strings_with_expressions(flow: Flow) -> Iterator[tuple[ScalarNode, str]]:
+def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode, str]]:
     """Every string scalar of the flow that may hold an ``outputs`` expression, with its YAML path.
 
     Not read: the flow's ``description`` (documentation, never rendered), its ``triggers`` (a Flow
     trigger renders ``outputs`` of the execution that triggers it, from another flow; other triggers
     run before any task) and the ``outputs`` of Subflow tasks (rendered in the child execution).
-    Aliased nodes are read once. Paths are only spelt out for the scalars returned.
+    Aliased nodes are read once. Paths are only spelt out for the scalars returned. A mapping or list
+    whose source ``text`` has neither ``outputs`` nor a backslash (the only way a double-quoted scalar
+    can hold a word its source does not spell) is not walked into.
     """
     child_contexts = {
         id(use.node)
@@ -513,46 +515,37 @@ def strings_with_expressions(flow: Flow) -> Iterator[tuple[ScalarNode, str]]:
         if simple_name(use.type_name) in CHILD_CONTEXT and use.type_name.startswith("io.kestra.")
     }
     seen: set[int] = set()
-    # (node, its parent's entry or None at the top, its key node or index there): a path is spelt out
-    # from this chain only for the scalars returned
-    stack: list[_Entry] = [
-        (value, None, key)
+    stack: list[tuple[Node, KeyChain]] = [
+        (value, (None, key))
         for key, value in reversed(flow.root.value)
         if not (isinstance(key, ScalarNode) and key.value in NOT_THIS_EXECUTION)
     ]
     while stack:
-        entry = stack.pop()
-        node = entry[0]
+        node, chain = stack.pop()
         if isinstance(node, ScalarNode):
             value = node.value
             if "outputs" in value and "{" in value and is_str(node) and id(node) not in seen:
                 seen.add(id(node))
-                yield node, _path_of(entry)
+                yield node, chain_path(chain)
             continue
         if id(node) in seen:
             continue
         seen.add(id(node))
+        start, end = node.start_mark.index, node.end_mark.index
+        if text.find("outputs", start, end) < 0 and text.find("\\", start, end) < 0:
+            continue
+        # scalars that cannot hold an expression are not put on the stack at all
         if isinstance(node, SequenceNode):
-            stack.extend((item, entry, index) for index, item in reversed(list(enumerate(node.value))))
+            stack.extend(
+                (item, (chain, index))
+                for index, item in reversed(list(enumerate(node.value)))
+                if not isinstance(item, ScalarNode) or ("outputs" in item.value and "{" in item.value)
+            )
         elif isinstance(node, MappingNode):
             skip_outputs = id(node) in child_contexts
             for child_key, child in reversed(node.value):
                 if skip_outputs and isinstance(child_key, ScalarNode) and child_key.value == "outputs":
                     continue
-                stack.append((child, entry, child_key))
-
-
-_Entry = tuple[Node, "_Entry | None", "Node | int"]
-"""A node met by a walk: (node, the entry of its parent or None, its key node or index there)."""
-
-
-def _path_of(entry: _Entry | None) -> str:
-    """The YAML path of a walk's entry."""
-    keys: list[Node | int] = []
-    while entry is not None:
-        keys.append(entry[2])
-        entry = entry[1]
-    path = ""
-    for key in reversed(keys):
-        path = f"{path}[{key}]" if isinstance(key, int) else path_join(path, key)
-    return path
+                if isinstance(child, ScalarNode) and ("outputs" not in child.value or "{" not in child.value):
+                    continue
+                stack.append((child, (chain, child_key)))

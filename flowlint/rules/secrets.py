@@ -34,7 +34,7 @@ from typing import NamedTuple
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Severity, Span
-from flowlint.flow import path_join
+from flowlint.flow import KeyChain, chain_path
 from flowlint.pebble import Locator, scalar_text
 from flowlint.rules.base import CheckContext, Rule
 from flowlint.source import BOOL_TAG, NULL_TAG, get, is_str, kestra_text, span_of, tag_of
@@ -133,19 +133,18 @@ def secret_name(key: str) -> str:
 def literal_secrets(ctx: CheckContext) -> Iterator[Finding]:
     """Every literal credential of the flow."""
     locator = Locator(ctx.source.text)
-    for key, value, parent in _mapping_entries(ctx.flow.root):
+    for key, value, kind, chain in _mapping_entries(ctx.flow.root):
         name = key.value
-        kind = _key_kind(name)
         if kind == "credential":
             if _literal_scalar(value):
-                yield Finding(f"`{name}`", name, path_join(parent, key), span_of(value), "a literal credential")
+                yield Finding(f"`{name}`", name, chain_path(chain), span_of(value), "a literal credential")
         elif kind == "connection" and is_str(value) and ("@" in value.value or "=" in value.value):
             found = _embedded_password(ctx.source.text, value, locator)
             if found is not None:
                 yield Finding(
                     f"`{name}`",
                     "password",
-                    path_join(parent, key),
+                    chain_path(chain),
                     found,
                     "a connection string with a literal password",
                 )
@@ -196,24 +195,27 @@ def _input_defaults(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-def _mapping_entries(root: MappingNode) -> Iterator[tuple[ScalarNode, Node, str]]:
-    """Every (key, value, path of the mapping) under ``root``, each mapping once (aliases)."""
+def _mapping_entries(root: MappingNode) -> Iterator[tuple[ScalarNode, Node, str, KeyChain]]:
+    """Every (key, value, kind of key, chain to the value) under ``root`` whose key names a credential
+    or a connection, each mapping once (aliases)."""
     seen: set[int] = set()
-    stack: list[tuple[Node, str]] = [(root, "")]
+    stack: list[tuple[Node, KeyChain | None]] = [(root, None)]
     while stack:
-        node, path = stack.pop()
+        node, chain = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
         if isinstance(node, MappingNode):
             for key, value in reversed(node.value):
                 if isinstance(key, ScalarNode):
-                    yield key, value, path
+                    kind = _key_kind(key.value)
+                    if kind is not None:
+                        yield key, value, kind, (chain, key)
                 if isinstance(value, MappingNode | SequenceNode):
-                    stack.append((value, path_join(path, key)))
+                    stack.append((value, (chain, key)))
         elif isinstance(node, SequenceNode):
             stack.extend(
-                (item, f"{path}[{index}]")
+                (item, (chain, index))
                 for index, item in reversed(list(enumerate(node.value)))
                 if isinstance(item, MappingNode | SequenceNode)
             )

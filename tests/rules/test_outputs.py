@@ -561,7 +561,7 @@ def test_corpus_references_are_read(corpus_results: dict[str, Any]) -> None:
         source = parse(name, (CORPUS / "flows" / name).read_text("utf-8-sig"))
         for index, document in enumerate(source.documents):
             if is_flow_document(document):
-                for node, _ in strings_with_expressions(read_flow(document, index)):  # type: ignore[arg-type]
+                for node, _ in strings_with_expressions(read_flow(document, index), source.text):  # type: ignore[arg-type]
                     seen += len(output_refs(scalar_text(source.text, node).text))
     assert seen > 750
 
