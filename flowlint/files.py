@@ -28,7 +28,10 @@ class Candidate(NamedTuple):
     display: str
 
 
-def _spec(patterns: Sequence[str]) -> GitIgnoreSpec:
+def _spec(patterns: Sequence[str]) -> GitIgnoreSpec | None:
+    """The patterns compiled, or None when there is none (nothing to match, nothing to import)."""
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in patterns):
+        return None
     from pathspec import GitIgnoreSpec  # imported only when patterns are matched (it is slow to import)
 
     return GitIgnoreSpec.from_lines(patterns)
@@ -49,14 +52,11 @@ def collect(
     paths: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str], force_exclude: bool = False
 ) -> Iterator[Candidate]:
     """Every file to check under ``paths``, each once, folders in sorted order."""
-    excluded: GitIgnoreSpec | None = None
+    excluded = _spec(exclude)
     seen: set[Path] = set()
     for given in paths:
         absolute = given if given.is_absolute() else cwd / given
-        if absolute.is_dir() or force_exclude:
-            excluded = excluded or _spec(exclude)
         if absolute.is_dir():
-            assert excluded is not None
             prefix = str(cwd.resolve()) + os.sep
             for found in _walk(absolute, root, excluded):
                 if found not in seen:
@@ -83,9 +83,8 @@ def _is_excluded(path: Path, root: Path, excluded: GitIgnoreSpec) -> bool:
 
 def _gitignore(folder: Path) -> GitIgnoreSpec | None:
     gitignore = folder / ".gitignore"
-    if gitignore.is_file():
-        with contextlib.suppress(OSError):
-            return _spec(gitignore.read_text("utf-8", errors="replace").splitlines())
+    with contextlib.suppress(OSError):
+        return _spec(gitignore.read_text("utf-8", errors="replace").splitlines())
     return None
 
 
@@ -104,7 +103,7 @@ def _outer_ignores(top: Path, root: Path) -> list[tuple[Path, GitIgnoreSpec]]:
     return [(folder, spec) for folder, spec in found if spec is not None]
 
 
-def _walk(top: Path, root: Path, excluded: GitIgnoreSpec) -> Iterator[Path]:
+def _walk(top: Path, root: Path, excluded: GitIgnoreSpec | None) -> Iterator[Path]:
     resolved_root = root.resolve()
     start = top.resolve()
     stack: list[tuple[Path, list[tuple[Path, GitIgnoreSpec]]]] = [(start, _outer_ignores(start, resolved_root))]
@@ -119,31 +118,37 @@ def _walk(top: Path, root: Path, excluded: GitIgnoreSpec) -> Iterator[Path]:
             continue
         subfolders = []
         for entry in entries:
-            path = Path(entry.path)
             is_dir = entry.is_dir(follow_symlinks=False)
             if is_dir and entry.name in _ALWAYS_SKIPPED:
                 continue
-            if _ignored(path, is_dir, resolved_root, excluded, ignores):
+            if not is_dir and not entry.name.endswith(YAML_SUFFIXES):
+                continue
+            if (excluded is not None or ignores) and _ignored(entry.path, is_dir, resolved_root, excluded, ignores):
                 continue
             if is_dir:
-                subfolders.append((path, ignores))
-            elif entry.name.endswith(YAML_SUFFIXES) and (entry.is_symlink() or entry.is_file()):
-                yield path
+                subfolders.append((Path(entry.path), ignores))
+            elif entry.is_symlink() or entry.is_file():
+                yield Path(entry.path)
         stack.extend(reversed(subfolders))
 
 
+def _relative(path: str, base: Path) -> str | None:
+    """``path`` relative to the folder ``base``, with ``/``; None when it is not below it."""
+    prefix = os.path.join(str(base), "")
+    return path[len(prefix) :].replace(os.sep, "/") if path.startswith(prefix) else None
+
+
 def _ignored(
-    path: Path,
+    path: str,
     is_dir: bool,
     root: Path,
-    excluded: GitIgnoreSpec,
+    excluded: GitIgnoreSpec | None,
     ignores: Sequence[tuple[Path, GitIgnoreSpec]],
 ) -> bool:
     suffix = "/" if is_dir else ""
-    try:
-        relative = path.relative_to(root).as_posix() + suffix
-        if excluded.match_file(relative):
-            return True
-    except ValueError:
-        pass
-    return any(spec.match_file(path.relative_to(base).as_posix() + suffix) for base, spec in ignores)
+    relative = _relative(path, root)
+    if excluded is not None and relative is not None and excluded.match_file(relative + suffix):
+        return True
+    return any(
+        spec.match_file(below + suffix) for base, spec in ignores if (below := _relative(path, base)) is not None
+    )

@@ -248,29 +248,32 @@ def _child_slot(name: str | None, value: Node, parent_slot: str) -> str:
 
 def _is_wrapper(node: Node) -> bool:
     """A Dag item (``{task: {...}, dependsOn: [...]}``) in a task list: not a task itself."""
-    return (
-        isinstance(node, MappingNode)
-        and get(node, "type") is None
-        and get(node, "id") is None
-        and (get(node, "task") is not None)
-    )
+    if not isinstance(node, MappingNode):
+        return False
+    keys = {key.value for key, _ in node.value if isinstance(key, ScalarNode)}
+    return "task" in keys and "type" not in keys and "id" not in keys
 
 
 def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> bool:
     """Record ``node`` as a plugin use if its ``type`` is a class name; True when it is."""
-    found = get(node, "type")
-    if found is None or not is_str(found[1]) or not PLUGIN_TYPE.fullmatch(found[1].value):
+    found = id_entry = version = None
+    for key, value in node.value:  # the last of each, as ``get`` finds them, in one pass
+        if isinstance(key, ScalarNode):
+            if key.value == "type":
+                found = value
+            elif key.value == "id":
+                id_entry = (key, value)
+            elif key.value == "version":
+                version = (key, value)
+    if not is_str(found) or not PLUGIN_TYPE.fullmatch(found.value):
         return False
-    type_node = found[1]
-    assert isinstance(type_node, ScalarNode)
-    id_entry = get(node, "id")
+    type_node = found
     if slot in ("task", "trigger", "condition", "taskRunner"):
         kind = slot
     elif slot == "condition-map":
         kind = "condition"
     else:
         kind = "task" if id_entry is not None else "other"
-    version = get(node, "version")
     flow.uses.append(
         PluginUse(
             kind=kind,

@@ -56,7 +56,7 @@ class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
 
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
-        VersionedResolver.__init__(self, loadumper=self)
+        VersionedResolver.__init__(self)  # no loader: it would point back here, a cycle only GC frees
         if _Composer._implicit is None:
             _Composer._implicit = {
                 first: [(Tag(suffix=tag), re.compile(regexp.pattern, regexp.flags)) for tag, regexp in entries]
@@ -273,7 +273,7 @@ def get(node: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
         return None
     found: tuple[ScalarNode, Node] | None = None
     for key_node, value_node in node.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == key:
+        if key_node.value == key and isinstance(key_node, ScalarNode):  # a collection's value is a list
             found = (key_node, value_node)
     return found
 
