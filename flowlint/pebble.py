@@ -27,9 +27,15 @@ from ruamel.yaml.nodes import ScalarNode
 
 from flowlint.diagnostics import Span
 
-_IDENT_START = re.compile(r"[A-Za-z_]")
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_TOKEN = re.compile(
+    r"(?P<space>\s+)|(?P<quote>['\"])|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<number>[0-9]+(?:\.[0-9]+)?)"
+    r"|(?P<op>\?\?|.)",
+    re.DOTALL,
+)
+"""One token at a position: blanks (skipped), a string's opening quote, a name, a number or an operator
+(any other character, ``??`` as one)."""
+_CLOSE_OR_QUOTE = {"}}": re.compile(r"\}\}|['\"]"), "%}": re.compile(r"%\}|['\"]")}
+_QUOTE_OR_ESCAPE = {"'": re.compile(r"['\\]"), '"': re.compile(r'["\\]')}
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _VERBATIM = re.compile(r"\{%-?\s*(raw|verbatim)\s*-?%\}")
 _GUARD_TESTS = frozenset({"defined", "null", "empty"})
@@ -120,17 +126,13 @@ def expressions(text: str) -> list[Expression]:
 
 def _find_close(text: str, start: int, closer: str) -> int:
     """The offset of ``closer`` ending the block whose body starts at ``start`` (strings skipped)."""
+    pattern = _CLOSE_OR_QUOTE[closer]
     i = start
-    n = len(text)
-    while i < n:
-        if text.startswith(closer, i):
-            return i
-        ch = text[i]
-        if ch in "'\"":
-            i = _string_end(text, i)
-            continue
-        i += 1
-    return n
+    while (found := pattern.search(text, i)) is not None:
+        if found.group() == closer:
+            return found.start()
+        i = _string_end(text, found.start())
+    return len(text)
 
 
 def _skip_verbatim(text: str, start: int, name: str) -> int:
@@ -141,18 +143,13 @@ def _skip_verbatim(text: str, start: int, name: str) -> int:
 
 def _string_end(text: str, start: int) -> int:
     """The offset just past the string literal opening at ``start`` (backslash escapes honoured)."""
-    quote = text[start]
+    pattern = _QUOTE_OR_ESCAPE[text[start]]
     i = start + 1
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == quote:
-            return i + 1
-        i += 1
-    return n
+    while (found := pattern.search(text, i)) is not None:
+        if found.group() != "\\":
+            return found.end()
+        i = found.start() + 2
+    return len(text)
 
 
 def tokens(text: str, start: int, end: int) -> list[Token]:
@@ -160,29 +157,17 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
     found: list[Token] = []
     i = start
     while i < end:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif ch in "'\"":
+        match = _TOKEN.match(text, i, end)
+        assert match is not None  # the last alternative takes any character
+        kind = match.lastgroup
+        if kind == "quote":
             stop = min(_string_end(text, i), end)
             found.append(Token("string", _unescape(text[i + 1 : max(i + 1, stop - 1)]), i, stop))
             i = stop
-        elif _IDENT_START.match(ch):
-            match = _IDENT.match(text, i, end)
-            assert match is not None
-            found.append(Token("ident", match.group(), i, match.end()))
-            i = match.end()
-        elif ch.isdigit():
-            match = _NUMBER.match(text, i, end)
-            assert match is not None
-            found.append(Token("number", match.group(), i, match.end()))
-            i = match.end()
-        elif text.startswith("??", i):
-            found.append(Token("op", "??", i, i + 2))
-            i += 2
-        else:
-            found.append(Token("op", ch, i, i + 1))
-            i += 1
+            continue
+        if kind != "space":
+            found.append(Token(str(kind), match.group(), i, match.end()))
+        i = match.end()
     return found
 
 
@@ -194,7 +179,8 @@ def output_refs(text: str) -> list[OutputRef]:
     """Every ``outputs…`` reference in the Pebble blocks of ``text``, in order."""
     found: list[OutputRef] = []
     for expression in expressions(text):
-        found.extend(_refs_in(text, tokens(text, expression.body_start, expression.body_end)))
+        if text.find("outputs", expression.body_start, expression.body_end) >= 0:  # else no token is
+            found.extend(_refs_in(text, tokens(text, expression.body_start, expression.body_end)))
     return found
 
 

@@ -81,6 +81,12 @@ def test_reference_forms(text: str, expected: list[tuple[str | None, ...]]) -> N
     assert refs(text) == expected
 
 
+@pytest.mark.parametrize("digit", ["²", "٣", "１"])
+def test_a_digit_that_is_not_ascii_is_an_operator_not_a_crash(digit: str) -> None:
+    # str.isdigit() holds for these but no number pattern reads them: the lexer used to assert
+    assert refs(f"{{{{ outputs.q.rows {digit} outputs.r.uri }}}}") == [("q", "rows"), ("r", "uri")]
+
+
 def test_computed_subscripts_have_no_name() -> None:
     assert refs("{{ outputs.x[taskrun.value].value }}") == [("x", None, "value")]
     assert refs("{{ outputs[taskrun.value].uri }}") == [(None, "uri")]
