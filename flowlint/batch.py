@@ -65,7 +65,7 @@ def _in_workers(linter: Linter, items: list[tuple[str, str]], jobs: int) -> list
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(jobs, max(1, len(items) // 20))
-    size = max(8, min(256, len(items) // (workers * 4) or 1))
+    size = max(8, min(64, len(items) // (workers * 4) or 1))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)

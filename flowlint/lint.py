@@ -98,6 +98,8 @@ class Linter:
         return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts)
 
     def _suppress(self, source: Source, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        if "flowlint:" not in source.text:
+            return diagnostics  # no directive (and no need to split the text into lines)
         directives = suppress.find_directives(source.text, source.lines, source.documents)
         if not directives:
             return diagnostics

@@ -99,9 +99,16 @@ class Source:
         """The lines of the text, split where YAML breaks lines."""
         cached: list[str] | None = self.__dict__.get("_lines")
         if cached is None:
-            cached = _LINE_BREAK.split(self.text)
+            cached = split_lines(self.text)
             object.__setattr__(self, "_lines", cached)
         return cached
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` cut at every YAML line break (CRLF, LF, CR, NEL, LS, PS), without them."""
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return _LINE_BREAK.split(text)
+    return text.split("\n")
 
 
 def decode(data: bytes) -> str | SourceError:

@@ -35,6 +35,9 @@ class Keyword(Enum):
     NONE = "NONE"
 
 
+_KEYWORDS = {keyword.value: keyword for keyword in Keyword}
+
+
 @dataclass(frozen=True)
 class Version:
     """A parsed Kestra version; ``parts`` is how many numbers were written (1 to 3)."""
@@ -107,10 +110,7 @@ def parse_version(text: str) -> Version | None:
 
 def parse_keyword(text: str) -> Keyword | None:
     """Return the keyword ``text`` names, in any case, or None."""
-    try:
-        return Keyword(text.upper())
-    except ValueError:
-        return None
+    return _KEYWORDS.get(text.upper())
 
 
 Request = Keyword | Version

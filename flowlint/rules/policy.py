@@ -282,6 +282,9 @@ def _check_configured_conflicts(ctx: CheckContext) -> None:
             groups.append((f"namespace {namespace}", [d for d in configured if d.forced is forced]))
     for forced in (True, False):
         groups.append(("global", [d for d in settings.global_defaults if d.forced is forced]))
+    groups = [(label, defaults) for label, defaults in groups if len(defaults) > 1]  # one cannot conflict
+    if not groups:
+        return
     reported: set[tuple[str, str, str]] = set()
     for resolution in ctx.resolutions:
         use = resolution.use
