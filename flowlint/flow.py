@@ -8,7 +8,6 @@ class name is a plugin candidate wherever it stands; only its *kind* comes from 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -101,18 +100,18 @@ class ShapeError(NamedTuple):
     expected: str
 
 
-@dataclass
 class Flow:
-    """One YAML document that is a Kestra flow."""
+    """One YAML document that is a Kestra flow (filled in by :func:`read_flow`)."""
 
-    root: MappingNode
-    document_index: int
-    uses: list[PluginUse] = field(default_factory=list)
-    duplicate_keys: list[DuplicateKey] = field(default_factory=list)
-    alias_overflow: Node | None = None
-    defaults: list[FlowDefault] = field(default_factory=list)
-    slot_items: list[SlotItem] = field(default_factory=list)
-    shape_errors: list[ShapeError] = field(default_factory=list)
+    def __init__(self, root: MappingNode, document_index: int) -> None:
+        self.root = root
+        self.document_index = document_index
+        self.uses: list[PluginUse] = []
+        self.duplicate_keys: list[DuplicateKey] = []
+        self.alias_overflow: Node | None = None
+        self.defaults: list[FlowDefault] = []
+        self.slot_items: list[SlotItem] = []
+        self.shape_errors: list[ShapeError] = []
 
     def top(self, key: str) -> tuple[ScalarNode, Node] | None:
         """The top-level (key node, value node) of ``key``."""

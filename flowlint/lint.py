@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -43,13 +42,13 @@ class FileResult(NamedTuple):
         return self.flows == 0 and not any(d.code == "FL001" for d in self.diagnostics)
 
 
-@dataclass(frozen=True)
 class Linter:
-    """Checks files against one manifest and one set of settings."""
+    """Checks files against one manifest and one set of settings (``enabled``: the codes on)."""
 
-    settings: Settings
-    manifest: Manifest
-    enabled: frozenset[str]
+    def __init__(self, settings: Settings, manifest: Manifest, enabled: frozenset[str]) -> None:
+        self.settings = settings
+        self.manifest = manifest
+        self.enabled = enabled
 
     def lint_path(self, path: Path, display: str) -> FileResult:
         """Read and check the file at ``path``, reporting under ``display``."""

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 
 from flowlint.diagnostics import Diagnostic, Severity
 from flowlint.lint import FileResult
 
 
-@dataclass(frozen=True)
 class Report:
     """Everything a format needs to print a run."""
 
-    files: Sequence[FileResult]
-    manifest_source: str
-    manifest_plugins: int
-    manifest_summary: str
-    notes: tuple[str, ...] = ()
+    def __init__(
+        self,
+        files: Sequence[FileResult],
+        manifest_source: str,
+        manifest_plugins: int,
+        manifest_summary: str,
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        self.files = files
+        self.manifest_source = manifest_source
+        self.manifest_plugins = manifest_plugins
+        self.manifest_summary = manifest_summary
+        self.notes = notes
 
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:

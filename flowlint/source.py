@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar, NamedTuple, TypeGuard
 
 from _ruamel_yaml import CParser
@@ -80,28 +80,24 @@ class SourceError(NamedTuple):
     span: Span
 
 
-@dataclass(frozen=True)
 class Source:
     """A decoded file: its text, its composed documents, and the error that stopped composing."""
 
-    path: str
-    text: str
-    documents: tuple[Node, ...]
-    error: SourceError | None
+    def __init__(self, path: str, text: str, documents: tuple[Node, ...], error: SourceError | None) -> None:
+        self.path = path
+        self.text = text
+        self.documents = documents
+        self.error = error
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its line break ('' past the end)."""
         lines = self.lines
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
         """The lines of the text, split where YAML breaks lines."""
-        cached: list[str] | None = self.__dict__.get("_lines")
-        if cached is None:
-            cached = split_lines(self.text)
-            object.__setattr__(self, "_lines", cached)
-        return cached
+        return split_lines(self.text)
 
 
 def split_lines(text: str) -> list[str]:

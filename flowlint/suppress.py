@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -27,18 +26,25 @@ if TYPE_CHECKING:
     from flowlint.rules.base import Rule
 
 
-@dataclass
 class Directive:
-    """One ``# flowlint:`` comment."""
+    """One ``# flowlint:`` comment: its kind, the codes it names (none: every code), where it is, the
+    line it applies to, for ``disable`` the line of the matching ``enable`` (None: end of file), and
+    the codes it suppressed."""
 
-    kind: str
-    codes: tuple[str, ...]
-    """Empty: every code."""
-    span: Span
-    target_line: int | None = None
-    end_line: int | None = None
-    """For ``disable``: the line of the matching ``enable`` (None: end of file)."""
-    used: set[str] = field(default_factory=set)
+    def __init__(
+        self,
+        kind: str,
+        codes: tuple[str, ...],
+        span: Span,
+        target_line: int | None = None,
+        end_line: int | None = None,
+    ) -> None:
+        self.kind = kind
+        self.codes = codes
+        self.span = span
+        self.target_line = target_line
+        self.end_line = end_line
+        self.used: set[str] = set()
 
     def covers(self, code: str) -> bool:
         """Whether the directive names ``code`` (or names none, so every one)."""

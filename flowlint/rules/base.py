@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
@@ -38,19 +37,27 @@ class Rule(NamedTuple):
         return DOCS_URL.format(code=self.code)
 
 
-@dataclass
 class CheckContext:
     """One flow under check: its source, view, settings, manifest, and the findings so far."""
 
-    source: Source
-    flow: Flow
-    settings: Settings
-    manifest: Manifest
-    rules: dict[str, Rule]
-    enabled: frozenset[str]
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    redactions: list[Span] = field(default_factory=list)
-    """Ranges whose text no output may show (literal secrets): masked in source excerpts."""
+    def __init__(
+        self,
+        source: Source,
+        flow: Flow,
+        settings: Settings,
+        manifest: Manifest,
+        rules: dict[str, Rule],
+        enabled: frozenset[str],
+    ) -> None:
+        self.source = source
+        self.flow = flow
+        self.settings = settings
+        self.manifest = manifest
+        self.rules = rules
+        self.enabled = enabled
+        self.diagnostics: list[Diagnostic] = []
+        self.redactions: list[Span] = []
+        """Ranges whose text no output may show (literal secrets): masked in source excerpts."""
 
     @cached_property
     def resolutions(self) -> list[Resolution]:
