@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
@@ -38,29 +37,43 @@ class Keyword(Enum):
 _KEYWORDS = {keyword.value: keyword for keyword in Keyword}
 
 
-@dataclass(frozen=True)
 class Version:
-    """A parsed Kestra version; ``parts`` is how many numbers were written (1 to 3)."""
+    """A parsed Kestra version; ``parts`` is how many numbers were written (1 to 3), ``text`` how it was
+    written (not compared). Never changed once made; a plain class because the catalog makes thousands."""
 
-    major: int
-    minor: int
-    patch: int
-    qualifier: str | None
-    parts: int
-    text: str = field(compare=False)
+    __slots__ = ("major", "minor", "parts", "patch", "qualifier", "sort_key", "text")
 
-    sort_key: tuple[int, int, int, int, int, int] = field(init=False, repr=False, compare=False)
-    """A key under which a greater value is a newer version (computed once)."""
-
-    def __post_init__(self) -> None:
-        if self.qualifier is None:
-            key = (self.major, self.minor, self.patch, 1, 0, 0)
+    def __init__(self, major: int, minor: int, patch: int, qualifier: str | None, parts: int, text: str) -> None:
+        self.major = major
+        self.minor = minor
+        self.patch = patch
+        self.qualifier = qualifier
+        self.parts = parts
+        self.text = text
+        if qualifier is None:
+            key = (major, minor, patch, 1, 0, 0)
         else:
-            label = _qualifier_label(self.qualifier)
+            label = _qualifier_label(qualifier)
             rank = _QUALIFIER_RANKS.index(label) if label in _QUALIFIER_RANKS else -1
-            number = _qualifier_number(self.qualifier) if len(label) < len(self.qualifier) else 0
-            key = (self.major, self.minor, self.patch, 0, rank, number)
-        object.__setattr__(self, "sort_key", key)
+            number = _qualifier_number(qualifier) if len(label) < len(qualifier) else 0
+            key = (major, minor, patch, 0, rank, number)
+        self.sort_key: tuple[int, int, int, int, int, int] = key
+        """A key under which a greater value is a newer version."""
+
+    def _identity(self) -> tuple[int, int, int, str | None, int]:
+        return (self.major, self.minor, self.patch, self.qualifier, self.parts)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Version) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return (
+            f"Version(major={self.major}, minor={self.minor}, patch={self.patch}, "
+            f"qualifier={self.qualifier!r}, parts={self.parts}, text={self.text!r})"
+        )
 
     def same_release(self, other: Version) -> bool:
         """True when both name the same version (qualifier compared case-insensitively)."""
