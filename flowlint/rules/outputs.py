@@ -534,18 +534,11 @@ def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode
         start, end = node.start_mark.index, node.end_mark.index
         if text.find("outputs", start, end) < 0 and text.find("\\", start, end) < 0:
             continue
-        # scalars that cannot hold an expression are not put on the stack at all
         if isinstance(node, SequenceNode):
-            stack.extend(
-                (item, (chain, index))
-                for index, item in reversed(list(enumerate(node.value)))
-                if not isinstance(item, ScalarNode) or ("outputs" in item.value and "{" in item.value)
-            )
+            stack.extend((item, (chain, index)) for index, item in reversed(list(enumerate(node.value))))
         elif isinstance(node, MappingNode):
             skip_outputs = id(node) in child_contexts
             for child_key, child in reversed(node.value):
                 if skip_outputs and isinstance(child_key, ScalarNode) and child_key.value == "outputs":
-                    continue
-                if isinstance(child, ScalarNode) and ("outputs" not in child.value or "{" not in child.value):
                     continue
                 stack.append((child, (chain, child_key)))
