@@ -573,12 +573,10 @@ def _check_upgrade(upgrade: Any, manifest: Any) -> None:
     if ":" in upgrade.plugin:
         plugins = [p for p in manifest.plugins if p.coordinates == upgrade.plugin]
     else:
-        prefix = upgrade.plugin.rstrip(".")
+        from flowlint.manifest.model import in_package
+
         plugins = [
-            e.plugin
-            for name in manifest.type_names
-            if name == prefix or name.startswith(prefix + ".")
-            for e in manifest.lookup(name)
+            e.plugin for name in manifest.type_names if in_package(name, upgrade.plugin) for e in manifest.lookup(name)
         ]
     if not plugins:
         raise UsageError(f"--upgrade {upgrade.plugin}={upgrade.version}: no installed plugin is {upgrade.plugin}")
@@ -631,12 +629,9 @@ def _run_inventory(options: dict[str, Any]) -> int:
     rows = collect_uses(found, setup.settings, setup.manifest, warnings)
     wanted = options["plugin_filter"]
     if wanted:
-        prefix = wanted.rstrip(".")
-        rows = [
-            r
-            for r in rows
-            if (r.plugin == wanted if ":" in wanted else (r.type == prefix or r.type.startswith(prefix + ".")))
-        ]
+        from flowlint.manifest.model import in_package
+
+        rows = [r for r in rows if (r.plugin == wanted if ":" in wanted else in_package(r.type, wanted))]
     for warning in warnings:
         click.echo(f"flowlint: warning: {warning}", err=True)
     text = render(rows, options["output_format"], options["by"])

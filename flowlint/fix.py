@@ -29,6 +29,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Diagnostic, Edit, Span
 from flowlint.errors import UsageError
 from flowlint.flow import PluginUse, is_flow_document, read_flow
+from flowlint.manifest.model import in_package
 from flowlint.source import STR_TAG, Source, decode, get, parse, span_of, tag_of
 
 if TYPE_CHECKING:
@@ -373,9 +374,7 @@ class Upgrade:
         """Whether the plugin of ``resolution`` is the one to upgrade."""
         if ":" in self.plugin:
             return any(entry.plugin.coordinates == self.plugin for entry in resolution.entries)
-        prefix = self.plugin.rstrip(".")
-        name = resolution.use.type_name
-        return name == prefix or name.startswith(prefix + ".")
+        return in_package(resolution.use.type_name, self.plugin)
 
 
 @dataclass(frozen=True)

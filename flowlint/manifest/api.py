@@ -53,6 +53,7 @@ from typing import Any, TypeGuard
 
 from flowlint import __version__
 from flowlint.errors import UsageError
+from flowlint.manifest.model import in_package
 from flowlint.manifest.writer import BuildResult, new_manifest_data, plugin_data
 from flowlint.versions import parse_version
 
@@ -446,7 +447,7 @@ def _maven_group(group: str | None, classes: Iterable[str]) -> str:
             common.append(parts[0])
         group = ".".join(common) or "unknown"
     for prefix in ("io.kestra.storage", "io.kestra.secret"):
-        if group == prefix or group.startswith(prefix + "."):
+        if in_package(group, prefix):
             return prefix
     if group.startswith("io.kestra."):
         return "io.kestra.plugin"

@@ -29,6 +29,13 @@ KIND_OF_KEY = {
 }
 
 
+def in_package(name: str, package: str) -> bool:
+    """Whether the dotted ``name`` is ``package`` or lies below it (a trailing dot on ``package`` is
+    ignored): ``io.kestra.plugin.aws`` holds ``io.kestra.plugin.aws.s3.Upload``, not ``…awsx.Y``."""
+    package = package.rstrip(".")
+    return name == package or name.startswith(package + ".")
+
+
 _NO_ENTRIES: Mapping[str, str] = MappingProxyType({})
 
 
