@@ -74,11 +74,8 @@ def collect(
 
 
 def _is_excluded(path: Path, root: Path, excluded: GitIgnoreSpec) -> bool:
-    try:
-        relative = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return False
-    return excluded.match_file(relative)
+    relative = _relative(str(path.resolve()), root.resolve())
+    return relative is not None and excluded.match_file(relative)
 
 
 def _gitignore(folder: Path) -> GitIgnoreSpec | None:

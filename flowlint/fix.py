@@ -30,13 +30,12 @@ from flowlint.diagnostics import Diagnostic, Edit, Span
 from flowlint.errors import UsageError
 from flowlint.flow import PluginUse, is_flow_document, read_flow
 from flowlint.manifest.model import in_package
-from flowlint.source import STR_TAG, Source, decode, get, parse, span_of, tag_of
+from flowlint.source import LINE_BREAK, STR_TAG, Source, decode, get, parse, span_of, split_lines, tag_of
 
 if TYPE_CHECKING:
     from flowlint.lint import FileResult, Linter
     from flowlint.resolve import Resolution
 
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 MAX_PASSES = 8
 """Rule fixes run again on their own result (one fix can enable another) at most this many times."""
 
@@ -59,10 +58,10 @@ def replace_edit(node: Node, value: str) -> Edit:
 def _line_break_after(text: str, position: int) -> tuple[int, str]:
     """Where the line holding ``position`` ends, and the break it ends with (the file's first break, else
     ``\\n``, for a last line without one)."""
-    found = _LINE_BREAK.search(text, position)
+    found = LINE_BREAK.search(text, position)
     if found is not None:
         return found.start(), found.group()
-    first = _LINE_BREAK.search(text)
+    first = LINE_BREAK.search(text)
     return len(text), first.group() if first is not None else "\n"
 
 
@@ -121,7 +120,7 @@ def pin_edit(text: str, use: PluginUse, version: str) -> Edit | None:
 
 def _point(text: str, offset: int) -> Span:
     """An empty span at character ``offset`` (1-based line and column)."""
-    before = _LINE_BREAK.split(text[:offset])
+    before = split_lines(text[:offset])
     line, column = len(before), len(before[-1]) + 1
     return Span(line, column, line, column, offset, offset)
 

@@ -26,6 +26,7 @@ from typing import NamedTuple
 from ruamel.yaml.nodes import ScalarNode
 
 from flowlint.diagnostics import Span
+from flowlint.source import LINE_BREAK
 
 _TOKEN = re.compile(
     r"(?P<space>\s+)|(?P<quote>['\"])|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<number>[0-9]+(?:\.[0-9]+)?)"
@@ -36,7 +37,6 @@ _TOKEN = re.compile(
 (any other character, ``??`` as one)."""
 _CLOSE_OR_QUOTE = {"}}": re.compile(r"\}\}|['\"]"), "%}": re.compile(r"%\}|['\"]")}
 _QUOTE_OR_ESCAPE = {"'": re.compile(r"['\\]"), '"': re.compile(r'["\\]')}
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _VERBATIM = re.compile(r"\{%-?\s*(raw|verbatim)\s*-?%\}")
 _GUARD_TESTS = frozenset({"defined", "null", "empty"})
 
@@ -316,7 +316,7 @@ def scalar_text(source: str, node: ScalarNode) -> ScalarText:
     if style == '"':
         return _double_quoted(source, start + 1, max(start + 1, end - 1))
     if style in ("|", ">"):
-        header = _LINE_BREAK.search(source, start, end)
+        header = LINE_BREAK.search(source, start, end)
         start = header.end() if header else end
     return _verbatim(source, start, end)
 
@@ -375,9 +375,9 @@ def _double_quoted(source: str, start: int, end: int) -> ScalarText:
                 width += len(digits)
             except ValueError:
                 value = code
-        elif _LINE_BREAK.match(source, i + 1):
+        elif LINE_BREAK.match(source, i + 1):
             # an escaped line break joins the lines: nothing of it is in the value
-            match = _LINE_BREAK.match(source, i + 1)
+            match = LINE_BREAK.match(source, i + 1)
             assert match is not None
             i = match.end()
             continue
@@ -402,7 +402,7 @@ class Locator:
         """The 1-based (line, column) of the character at ``offset``."""
         starts = self._line_starts
         if starts is None:
-            starts = self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self._text))]
+            starts = self._line_starts = [0, *(m.end() for m in LINE_BREAK.finditer(self._text))]
         line = bisect.bisect_right(starts, offset) - 1
         return line + 1, offset - starts[line] + 1
 

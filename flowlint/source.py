@@ -29,7 +29,8 @@ MAX_NESTING = 1000
 MAX_COLLECTION_ALIASES = 50
 """SnakeYAML's default ``maxAliasesForCollections``: Kestra rejects more (YAML bombs)."""
 
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+"""A YAML line break: CRLF, LF, CR, NEL, LS or PS."""
 _PREFIX_BYTES = bytes(1 if byte in b" \t?:-" else 0 for byte in range(256))
 """Maps the characters that can open a block collection's line (indentation and ``- ? :``) to 1."""
 
@@ -103,7 +104,7 @@ class Source:
 def split_lines(text: str) -> list[str]:
     """``text`` cut at every YAML line break (CRLF, LF, CR, NEL, LS, PS), without them."""
     if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
-        return _LINE_BREAK.split(text)
+        return LINE_BREAK.split(text)
     return text.split("\n")
 
 
@@ -147,7 +148,7 @@ def _decode_error(data: bytes, error: UnicodeDecodeError, encoding: str) -> Sour
 
 def _position_in_bytes(data: bytes, offset: int) -> tuple[int, int]:
     prefix = data[:offset].decode("utf-8", errors="replace")
-    lines = _LINE_BREAK.split(prefix)
+    lines = split_lines(prefix)
     return len(lines), len(lines[-1]) + 1
 
 
@@ -183,7 +184,7 @@ def _marked_error(exc: MarkedYAMLError) -> SourceError:
 
 def _reader_error(text: str, exc: YAMLError) -> SourceError:
     position = getattr(exc, "position", 0) or 0
-    prefix = _LINE_BREAK.split(text[:position])
+    prefix = split_lines(text[:position])
     line, column = len(prefix), len(prefix[-1]) + 1
     reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
     character = getattr(exc, "character", None)
@@ -248,7 +249,7 @@ def value_span(node: Node, text: str) -> Span:
     if match is None:
         return span
     skipped = text[start : match.end()]
-    lines = _LINE_BREAK.split(skipped)
+    lines = split_lines(skipped)
     line = span.line + len(lines) - 1
     column = (span.column + len(skipped)) if len(lines) == 1 else len(lines[-1]) + 1
     return Span(line, column, span.end_line, span.end_column, match.end(), span.end_offset)
