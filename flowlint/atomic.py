@@ -12,8 +12,9 @@ from flowlint.errors import UsageError
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` (a symlink: its target) with ``data`` through a temporary file beside it.
 
-    An existing file keeps its permissions; a new one gets the usual ones (0666 less the umask). A
-    failure is a UsageError naming the file, and leaves no temporary file behind.
+    Missing parent folders are created. An existing file keeps its permissions; a new one gets the usual
+    ones (0666 less the umask). A failure is a UsageError naming the file, and leaves no temporary file
+    behind.
     """
     import tempfile  # off the start-up path: most runs write nothing
 
@@ -27,6 +28,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
+            target.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
             with os.fdopen(descriptor, "wb") as stream:

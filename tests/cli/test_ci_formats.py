@@ -405,7 +405,7 @@ def test_exit_code_and_exit_zero_do_not_depend_on_formats(project: Path) -> None
             ["--format", "json", "--output-file", "a.out", "--format", "sarif:a.out"],
             "--format sarif:a.out and --output-file a.out would write the same file",
         ),
-        (["--format", "sarif:missing/dir/x.sarif"], "cannot write missing/dir/x.sarif: "),
+        (["--format", "sarif:flows/f.yml/x.sarif"], "cannot write flows/f.yml/x.sarif: Not a directory"),
         (["--format", "sarif:flows"], "cannot write flows: "),
     ],
 )
