@@ -1,4 +1,5 @@
-"""Shared helpers: build manifests and settings, lint text in-process, run the CLI as a subprocess."""
+"""Shared helpers: build manifests and settings, lint text in-process, run the CLI as a subprocess.
+And the session's guard: tests write only in the temp dirs they create."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,13 @@ from flowlint.manifest import Manifest, manifest_from_data
 from flowlint.rules import enabled_codes
 from flowlint.versions import parse_version
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+# The read-only reference material beside the clone (FLOWLINT_TEST_SHARED elsewhere); tests needing it skip without.
+SHARED = Path(os.environ.get("FLOWLINT_TEST_SHARED") or ROOT.parent / "shared")
 CORPUS = SHARED / "corpus"
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = ROOT / "examples"
+# What the interpreter and the tools around the tests write into the tree (pytest, pip, mypy, ruff).
+TOOL_FOLDERS = frozenset({".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
 
 # The plugins most tests run against: the example instance of examples/manifest.yaml.
 STANDARD_MANIFEST: dict[str, Any] = {
@@ -184,3 +189,69 @@ def manifest_file(tmp_path: Path) -> Path:
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(STANDARD_MANIFEST), "utf-8")
     return path
+
+
+def tree_state(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` (path relative to it) with its (mtime, size); folders as (0, 0).
+
+    The tools' own folders (TOOL_FOLDERS, ``*.egg-info``) are left out.
+    """
+    state: dict[str, tuple[int, int]] = {}
+    for top, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if f not in TOOL_FOLDERS and not f.endswith(".egg-info")]
+        base = Path(top).relative_to(folder)
+        state.update({(base / name).as_posix(): (0, 0) for name in folders})
+        for name in files:
+            try:
+                stat = os.lstat(os.path.join(top, name))
+            except FileNotFoundError:  # removed while walking: absent
+                continue
+            state[(base / name).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return state
+
+
+def tree_changes(before: Mapping[str, tuple[int, int]], after: Mapping[str, tuple[int, int]]) -> list[str]:
+    """The paths created, changed or removed between two tree_state()s, as "PATH (created)" lines, sorted."""
+    changes = [f"{p} ({'changed' if p in before else 'created'})" for p in after if before.get(p) != after[p]]
+    return sorted(changes + [f"{p} (removed)" for p in before if p not in after])
+
+
+@pytest.fixture
+def examples_copy(tmp_path: Path) -> Path:
+    """A copy of examples/ without its cache: a check there writes ``.flowlint_cache`` beside the config."""
+    import shutil
+
+    return Path(shutil.copytree(EXAMPLES, tmp_path / "examples", ignore=shutil.ignore_patterns(".flowlint_cache")))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps its database and caches in a temp dir of the session, not in .hypothesis/ here.
+    (Set before collection: a test module's @given writes its constants cache when it is imported.)"""
+    import shutil
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    home = tempfile.mkdtemp(prefix="flowlint-tests-hypothesis-")
+    set_hypothesis_home_dir(home)
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tests_write_only_in_their_temp_dirs() -> Iterator[None]:
+    """Fail the session when its tests created, changed or removed anything in the project or in ../shared."""
+    watched = [folder for folder in (ROOT, SHARED) if folder.is_dir()]
+    before = [tree_state(folder) for folder in watched]
+    yield
+    changes = [
+        f"{folder}/{change}"
+        for folder, state in zip(watched, before, strict=True)
+        for change in tree_changes(state, tree_state(folder))
+    ]
+    if changes:
+        shown = "\n  ".join(changes[:20]) + ("\n  ..." if len(changes) > 20 else "")
+        pytest.fail(
+            f"the tests wrote outside their temp dirs ({len(changes)} changes; a file edited by hand during the run "
+            f"shows here too):\n  {shown}",
+            pytrace=False,
+        )

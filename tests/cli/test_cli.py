@@ -13,7 +13,7 @@ import pytest
 
 from flowlint import __version__
 from flowlint.rules import RULES
-from tests.conftest import EXAMPLES, STANDARD_MANIFEST, run_cli
+from tests.conftest import STANDARD_MANIFEST, run_cli
 
 CLEAN = "id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n"
 # FL102 (error) at 6:14.
@@ -577,16 +577,16 @@ EXAMPLE_SUMMARY = (
 )
 
 
-def test_examples_concise() -> None:
-    done = concise([], EXAMPLES)
+def test_examples_concise(examples_copy: Path) -> None:
+    done = concise([], examples_copy)
     assert done.returncode == 1
     assert done.stdout.splitlines() == [*EXAMPLE_LINES, EXAMPLE_SUMMARY]
     assert done.stderr == ""
 
 
-def test_examples_readme_command() -> None:
+def test_examples_readme_command(examples_copy: Path) -> None:
     """`cd examples && flowlint check`: the default (full) format shows the same findings, exit 1."""
-    done = run_cli(["check"], EXAMPLES)
+    done = run_cli(["check"], examples_copy)
     assert done.returncode == 1
     headlines = [line for line in done.stdout.splitlines() if line.startswith("flows/")]
     assert headlines == EXAMPLE_LINES
