@@ -20,7 +20,17 @@ PLUGIN_ROOTS = ("tasks", "errors", "finally", "afterExecution", "triggers", "lis
 """Top-level keys whose subtrees hold plugins; every other top-level subtree holds none."""
 
 TASK_LISTS = frozenset({"tasks", "errors", "finally", "afterExecution", "then", "else", "defaults"})
-"""Keys whose list items are tasks (Flowable children, Switch ``defaults``)."""
+"""Keys whose list items are tasks (Flowable children, Switch ``defaults``), under a flowable plugin."""
+
+FLOWABLE_PACKAGES = ("io.kestra.plugin.core.flow.", "io.kestra.core.tasks.flows.", "org.kestra.core.tasks.flows.")
+FLOWABLE_TYPES = frozenset({"io.kestra.plugin.ai.tool.KestraTask"})
+"""The plugins whose task lists (:data:`TASK_LISTS`, ``cases``) hold Kestra tasks: Kestra's flow package (and
+its old names) and the one official plugin outside it whose ``tasks`` are tasks. Under any other plugin
+those keys are the plugin's own data (Azure Batch ``tasks`` are Batch task specs): a mapping there is a
+plugin only when its ``type`` is a class name, like a mapping anywhere else."""
+
+NO_PLUGINS_UNDER_A_PLUGIN = frozenset({"assets"})
+"""Properties of a task or trigger that hold no plugins (asset ``type``s name asset kinds, not classes)."""
 
 PLUGIN_SLOTS = frozenset({"task", "trigger", "condition", "taskRunner"})
 _LIST_SLOTS = {"task-list": "a list of tasks", "trigger-list": "a list of triggers"}
@@ -214,18 +224,26 @@ def read_flow(root: MappingNode, document_index: int) -> Flow:
         if not isinstance(node, MappingNode):
             continue
         _check_duplicates(node, path, flow)
-        is_plugin = bearing and _record_use(node, path, slot, flow)
+        type_name = _record_use(node, path, slot, flow) if bearing else None
+        is_plugin = type_name is not None
         structural = is_plugin or slot in ("wrapper", "listener")
+        flowable = not is_plugin or is_flowable(type_name or "")
         for key, value in reversed(node.value):
             name = key.value if isinstance(key, ScalarNode) else None
-            child = _child_slot(name, value, slot) if structural or slot.endswith("-map") else "any"
+            child = _child_slot(name, value, slot, flowable) if structural or slot.endswith("-map") else "any"
             if child != "any" or not isinstance(value, ScalarNode):
-                stack.append((value, path_join(path, key), child, bearing))
+                holds_plugins = bearing and not (is_plugin and name in NO_PLUGINS_UNDER_A_PLUGIN)
+                stack.append((value, path_join(path, key), child, holds_plugins))
     flow.defaults = _flow_defaults(flow)
     return flow
 
 
-def _child_slot(name: str | None, value: Node, parent_slot: str) -> str:
+def is_flowable(type_name: str) -> bool:
+    """Whether the task lists of a plugin of this type hold Kestra tasks (:data:`FLOWABLE_TYPES`)."""
+    return type_name.startswith(FLOWABLE_PACKAGES) or type_name in FLOWABLE_TYPES
+
+
+def _child_slot(name: str | None, value: Node, parent_slot: str, flowable: bool) -> str:
     if parent_slot == "case-map":
         return "task-list"
     if parent_slot == "condition-map":
@@ -234,12 +252,14 @@ def _child_slot(name: str | None, value: Node, parent_slot: str) -> str:
         return "any"
     if name == "conditions":
         return "condition-list" if isinstance(value, SequenceNode) else "condition-map"
+    if name == "scheduleConditions":
+        return "condition-list"
     if name == "taskRunner":
         return "taskRunner"
     if name in TASK_LISTS:
-        return "task-list"
+        return "task-list" if flowable else "any"
     if name == "cases":
-        return "case-map"
+        return "case-map" if flowable else "any"
     if name == "task":
         return "task"
     return "any"
@@ -253,8 +273,8 @@ def _is_wrapper(node: Node) -> bool:
     return "task" in keys and "type" not in keys and "id" not in keys
 
 
-def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> bool:
-    """Record ``node`` as a plugin use if its ``type`` is a class name; True when it is."""
+def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> str | None:
+    """Record ``node`` as a plugin use if its ``type`` is a class name; that type when it is."""
     found = id_entry = version = None
     for key, value in node.value:  # the last of each, as ``get`` finds them, in one pass
         if isinstance(key, ScalarNode):
@@ -265,7 +285,7 @@ def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> bool:
             elif key.value == "version":
                 version = (key, value)
     if not is_str(found) or not PLUGIN_TYPE.fullmatch(found.value):
-        return False
+        return None
     type_node = found
     if slot in ("task", "trigger", "condition", "taskRunner"):
         kind = slot
@@ -273,19 +293,18 @@ def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> bool:
         kind = "condition"
     else:
         kind = "task" if id_entry is not None else "other"
-    flow.uses.append(
-        PluginUse(
-            kind=kind,
-            node=node,
-            type_node=type_node,
-            type_name=type_node.value,
-            yaml_path=path,
-            version_key=version[0] if version else None,
-            version_node=version[1] if version else None,
-            id_node=id_entry[1] if id_entry else None,
-        )
+    use = PluginUse(
+        kind=kind,
+        node=node,
+        type_node=type_node,
+        type_name=type_node.value,
+        yaml_path=path,
+        version_key=version[0] if version else None,
+        version_node=version[1] if version else None,
+        id_node=id_entry[1] if id_entry else None,
     )
-    return True
+    flow.uses.append(use)
+    return use.type_name
 
 
 def _check_duplicates(node: MappingNode, path: str, flow: Flow) -> None:

@@ -11,6 +11,8 @@ their canonical type does. "Installed" means "released" with the catalog.
 - The core types seen after the data's kestra-io/kestra snapshot (``typesSeenAfterSnapshot``) are
   added to the newest core version: core types are never versioned, only their existence matters.
 - Artifacts with no released version are left out.
+- A type declared as its own alias (plugin-serdes declares ``InferAvroSchemaFromIon`` so) is no alias:
+  such entries are left out.
 
 Usage: python scripts/build_catalog.py [SOURCE_JSON [OUTPUT_JSON [AS_OF_DATE]]]
 """
@@ -62,7 +64,7 @@ def compact(data: dict[str, Any], as_of: str) -> dict[str, Any]:
             if type_name not in known:
                 kind = info.get("kind", "other")
                 types.append([type_name, kind if kind in KINDS else "other", len(released) - 1, len(released) - 1])
-        aliases = [[a, c] for a, c in sorted(artifact.get("aliases", {}).items())]
+        aliases = [[a, c] for a, c in sorted(artifact.get("aliases", {}).items()) if a != c]
         plugins.append(
             {
                 "g": artifact["group"],

@@ -329,6 +329,79 @@ def test_task_runner_is_a_plugin_with_its_own_version() -> None:
     )
 
 
+def test_schedule_conditions_are_conditions() -> None:
+    text = HEAD + textwrap.dedent("""\
+        tasks:
+          - id: log
+            type: io.kestra.plugin.core.log.Log
+            message: hi
+        triggers:
+          - id: daily
+            type: io.kestra.plugin.core.trigger.Schedule
+            cron: "0 9 * * *"
+            scheduleConditions:
+              - type: io.kestra.plugin.core.condition.Weekend
+                version: "1.3.0"
+        """)
+    assert uses(text)[1:] == [
+        ("trigger", "triggers[0]", "io.kestra.plugin.core.trigger.Schedule", 9),
+        ("condition", "triggers[0].scheduleConditions[0]", "io.kestra.plugin.core.condition.Weekend", 12),
+    ]
+    assert located(text) == [("FL109", 13, 18, "triggers[0].scheduleConditions[0].version")]
+
+
+def test_asset_declarations_are_not_plugins() -> None:
+    text = HEAD + textwrap.dedent("""\
+        tasks:
+          - id: load
+            type: io.kestra.plugin.core.log.Log
+            message: hi
+            assets:
+              inputs:
+                - id: raw_orders
+                  type: io.kestra.plugin.ee.assets.Table
+              outputs:
+                - id: orders_daily
+                  namespace: company.team
+                  type: io.kestra.plugin.ee.assets.Table
+                  metadata:
+                    owner: data
+        triggers:
+          - id: fresh
+            type: io.kestra.plugin.core.trigger.Schedule
+            cron: "@daily"
+            assets:
+              outputs:
+                - id: vm
+                  type: io.kestra.core.models.assets.Custom
+        """)
+    assert [(kind, path) for kind, path, _, _ in uses(text)] == [("task", "tasks[0]"), ("trigger", "triggers[0]")]
+    assert lint(text) == []
+
+
+def test_a_non_flowable_plugins_task_lists_hold_data_and_typed_tasks_stay_tasks() -> None:
+    text = HEAD + textwrap.dedent("""\
+        tasks:
+          - id: batch
+            type: io.nope.batch.Create
+            tasks:
+              - id: spec
+                commands: [echo]
+              - id: real
+                type: io.nope.Inner
+            cases:
+              a:
+                - id: spec_b
+            then:
+              - just data
+        """)
+    found = walk(text)
+    assert [(u.kind, u.yaml_path) for u in found.uses] == [("task", "tasks[0]"), ("task", "tasks[0].tasks[1]")]
+    assert [item.yaml_path for item in found.slot_items] == ["tasks[0]"]
+    assert found.shape_errors == []
+    assert located(text) == [("FL101", 5, 11, "tasks[0].type"), ("FL101", 10, 15, "tasks[0].tasks[1].type")]
+
+
 def test_legacy_listeners_hold_tasks_and_conditions() -> None:
     text = HEAD + textwrap.dedent("""\
         tasks:

@@ -79,8 +79,10 @@ class TypeEntry(NamedTuple):
     kind: str
 
     def canonical_in(self, version: PluginVersion) -> str | None:
-        """The canonical type when the name is an alias in ``version``, else None."""
-        return version.aliases.get(self.name)
+        """The canonical type when the name is an alias in ``version``, else None (a name declared as its own
+        alias, as plugin-serdes declares InferAvroSchemaFromIon, is no alias)."""
+        canonical = version.aliases.get(self.name)
+        return canonical if canonical != self.name else None
 
     @property
     def canonical(self) -> str | None:

@@ -124,8 +124,36 @@ GENERATED_IDS: Mapping[str, tuple[str, ...]] = {"ForEachItem": ("_split", "_item
 """Tasks that add tasks of their own to the execution, with these suffixes to their id."""
 CHILD_CONTEXT = frozenset({"Flow", "Subflow"})
 """Tasks whose ``outputs`` property is rendered in the child execution (its task ids, not ours)."""
-NOT_THIS_EXECUTION = frozenset({"description", "triggers"})
-"""Top-level keys whose expressions are not rendered against this flow's task outputs."""
+NOT_THIS_EXECUTION = frozenset({"description", "triggers", "extend"})
+"""Top-level keys whose expressions are not rendered against this flow's task outputs (``extend`` is a
+blueprint's metadata: title, description, tags)."""
+RENDERED_DESCRIPTIONS = frozenset(
+    {
+        "io.kestra.plugin.ai.tool.A2AAgent",
+        "io.kestra.plugin.ai.tool.A2AClient",
+        "io.kestra.plugin.ai.tool.AIAgent",
+        "io.kestra.plugin.ai.tool.KestraFlow",
+        "io.kestra.plugin.gcp.bigquery.CreateDataset",
+        "io.kestra.plugin.gcp.bigquery.CreateTable",
+        "io.kestra.plugin.gcp.bigquery.DeleteTable",
+        "io.kestra.plugin.gcp.bigquery.UpdateDataset",
+        "io.kestra.plugin.gcp.bigquery.UpdateTable",
+        "io.kestra.plugin.gcp.rcs.SendRichCard",
+        "io.kestra.plugin.googleworkspace.calendar.InsertEvent",
+        "io.kestra.plugin.googleworkspace.calendar.UpdateEvent",
+        "io.kestra.plugin.googleworkspace.drive.Create",
+        "io.kestra.plugin.googleworkspace.drive.Upload",
+        "io.kestra.plugin.jira.issues.Create",
+        "io.kestra.plugin.jira.issues.CreateComment",
+        "io.kestra.plugin.jira.issues.UpdateFields",
+        "io.kestra.plugin.nats.kv.CreateBucket",
+        "org.kestra.task.gcp.bigquery.CreateDataset",
+        "org.kestra.task.gcp.bigquery.UpdateDataset",
+    }
+)
+"""Plugins whose own ``description`` property is rendered (a dataset's, an issue's, an event's), from the
+plugin sources (``../shared/data/kestra-plugin-properties.json``). The ``description`` of every other
+task, trigger or plugin, and of the flow's inputs and outputs, is documentation Kestra never renders."""
 TEMPLATES = frozenset({"Template"})
 """Tasks that bring in tasks from elsewhere: with one of these, any id may exist."""
 
@@ -154,8 +182,10 @@ RULES = [
         "ForEachItem adds. `trigger.outputs`, `execution.outputs` and `parents[0].outputs` are not task "
         "references. Not checked: expressions that tolerate absence (`?? fallback`, `is defined`, "
         "`| default`), the `outputs` of a Subflow task (rendered in the child execution), the flow's "
-        "`triggers` (a Flow trigger reads the outputs of the execution that triggers it) and its "
-        "`description`; a flow with a Template task, whose tasks come from elsewhere, is not checked. "
+        "`triggers` (a Flow trigger reads the outputs of the execution that triggers it), text Kestra "
+        "never renders (a blueprint's `extend` metadata, the `description` of the flow, its inputs, outputs "
+        "and tasks, unless a plugin renders its own `description`, as Jira or BigQuery tasks do); a flow "
+        "with a Template task, whose tasks come from elsewhere, is not checked. "
         "Note that `outputs.my-task` is `outputs.my` minus `task` for Pebble: write `outputs['my-task']`.",
         "tasks:\n  - id: extract\n    type: io.kestra.plugin.core.http.Download\n    uri: https://example.com/a.csv\n"
         "  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: \"{{ outputs.extrct.uri }}\"\n",
@@ -502,9 +532,11 @@ def _inside(path: str, ancestor: str) -> bool:
 def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode, str]]:
     """Every string scalar of the flow that may hold an ``outputs`` expression, with its YAML path.
 
-    Not read: the flow's ``description`` (documentation, never rendered), its ``triggers`` (a Flow
-    trigger renders ``outputs`` of the execution that triggers it, from another flow; other triggers
-    run before any task) and the ``outputs`` of Subflow tasks (rendered in the child execution).
+    Not read: the flow's ``description`` and a blueprint's ``extend`` metadata, the ``description`` of
+    its tasks, plugins (but :data:`RENDERED_DESCRIPTIONS`), inputs and outputs (documentation, never
+    rendered), its ``triggers`` (a Flow trigger renders ``outputs`` of the execution that triggers it,
+    from another flow; other triggers run before any task) and the ``outputs`` of Subflow tasks
+    (rendered in the child execution).
     Aliased nodes are read once. Paths are only spelt out for the scalars returned. A mapping or list
     whose source ``text`` has neither ``outputs`` nor a backslash (the only way a double-quoted scalar
     can hold a word its source does not spell) is not walked into.
@@ -514,6 +546,7 @@ def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode
         for use in flow.uses
         if simple_name(use.type_name) in CHILD_CONTEXT and use.type_name.startswith("io.kestra.")
     }
+    documented = _documented(flow)
     seen: set[int] = set()
     stack: list[tuple[Node, KeyChain]] = [
         (value, (None, key))
@@ -537,8 +570,23 @@ def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode
         if isinstance(node, SequenceNode):
             stack.extend((item, (chain, index)) for index, item in reversed(list(enumerate(node.value))))
         elif isinstance(node, MappingNode):
-            skip_outputs = id(node) in child_contexts
+            skipped = {"outputs"} if id(node) in child_contexts else set()
+            if id(node) in documented:
+                skipped.add("description")
             for child_key, child in reversed(node.value):
-                if skip_outputs and isinstance(child_key, ScalarNode) and child_key.value == "outputs":
+                if skipped and isinstance(child_key, ScalarNode) and child_key.value in skipped:
                     continue
                 stack.append((child, (chain, child_key)))
+
+
+def _documented(flow: Flow) -> set[int]:
+    """The mappings whose ``description`` is documentation: plugins (but those that render their own),
+    tasks and triggers, and the items of the flow's ``inputs`` and ``outputs``."""
+    found = {id(use.node) for use in flow.uses}
+    found.update(id(item.node) for item in flow.slot_items)
+    found.difference_update(id(use.node) for use in flow.uses if use.type_name in RENDERED_DESCRIPTIONS)
+    for key in ("inputs", "outputs"):
+        entry = flow.top(key)
+        if entry is not None and isinstance(entry[1], SequenceNode):
+            found.update(id(item) for item in entry[1].value)
+    return found

@@ -193,6 +193,24 @@ def test_inventory_by_plugin_answers_which_flows_run_a_version(scenario: Path) -
     ]
 
 
+def test_inventory_lists_schedule_conditions_as_conditions_and_no_asset_declarations(tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text(json.dumps(STANDARD_MANIFEST), "utf-8")
+    body = _task(LOG, task_id="log") + (
+        "    assets:\n      outputs:\n        - id: orders\n          type: io.kestra.plugin.ee.assets.Table\n"
+        "triggers:\n  - id: daily\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: '@daily'\n"
+        "    scheduleConditions:\n      - type: io.kestra.plugin.core.condition.Weekend\n"
+    )
+    (tmp_path / "f.yml").write_text(_flow("f", body), "utf-8")
+    done = run_cli(["inventory", "f.yml", "--manifest", "m.json", "--format", "csv"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [(r["line"], r["kind"], r["type"], r["yamlPath"], r["status"]) for r in rows] == [
+        ("5", "task", LOG, "tasks[0]", "core"),
+        ("12", "trigger", "io.kestra.plugin.core.trigger.Schedule", "triggers[0]", "core"),
+        ("15", "condition", "io.kestra.plugin.core.condition.Weekend", "triggers[0].scheduleConditions[0]", "core"),
+    ]
+
+
 def test_impact_when_a_mapping_is_a_plugin_for_one_manifest_only(tmp_path: Path) -> None:
     """A ``type`` outside the plugin slots is a plugin only when the manifest knows it (kind "other")."""
     from flowlint.files import Candidate

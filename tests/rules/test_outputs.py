@@ -257,6 +257,38 @@ def test_fl301_skips_description_triggers_and_subflow_outputs_but_reads_subflow_
     assert [(d.yaml_path, where(d)) for d in found] == [("tasks[0].inputs.file", (11, 25, 11, 37))]
 
 
+def test_fl301_skips_blueprint_metadata_and_the_descriptions_of_tasks_inputs_and_outputs() -> None:
+    body = """\
+        extend:
+          title: Pass data between tasks
+          description: "Read `{{ outputs.in_the_blueprint.value }}` downstream."
+        inputs:
+          - id: day
+            type: STRING
+            description: "Defaults to {{ outputs.in_an_input.value }}"
+        tasks:
+          - id: hello
+            type: io.kestra.plugin.core.log.Log
+            description: "Logs {{ outputs.in_a_task_description.value }}"
+            message: hi
+          - id: ticket
+            type: io.kestra.plugin.jira.issues.Create
+            description: "{{ outputs.rendered_by_jira.value }}"
+            payload:
+              description: "{{ outputs.in_the_payload.value }}"
+        outputs:
+          - id: greeting
+            type: STRING
+            value: "{{ outputs.hello.value }}"
+            description: "Copied from {{ outputs.in_an_output.value }}"
+        """
+    found = check(body)
+    assert [(d.yaml_path, where(d)) for d in found] == [
+        ("tasks[1].description", (17, 30, 17, 46)),
+        ("tasks[1].payload.description", (19, 32, 19, 46)),
+    ]
+
+
 def test_fl301_a_template_task_makes_any_id_possible() -> None:
     body = "tasks:\n  - id: t\n    type: io.kestra.plugin.core.flow.Template\n    namespace: n\n    templateId: x\n"
     assert check(body + log("'{{ outputs.from_template.value }}'")) == []

@@ -134,6 +134,38 @@ def test_fl003_complete_flow_is_fine() -> None:
     assert of(lint(HEAD + LOG_TASKS), "FL003") == []
 
 
+AZURE_BATCH = HEAD + textwrap.dedent("""\
+    tasks:
+      - id: batch
+        type: io.kestra.plugin.azure.batch.job.Create
+        endpoint: https://example.batch.azure.com
+        poolId: pool
+        job:
+          id: job
+        tasks:
+          - id: env
+            commands:
+              - echo hello
+          - commands: ["echo no id either"]
+      - id: par
+        type: io.kestra.plugin.core.flow.Parallel
+        tasks:
+          - id: step
+            commands:
+              - echo not a task
+        errors:
+          - message: no id and no type
+    """)
+
+
+def test_fl003_items_of_a_non_flowable_plugins_tasks_are_data_not_tasks() -> None:
+    # Azure Batch `tasks` are Batch task specs; only a flowable's (core flow) `tasks` hold Kestra tasks
+    assert [(d.span.line, d.span.column, d.message, d.yaml_path) for d in of(lint(AZURE_BATCH), "FL003")] == [
+        (18, 9, "this task has no `type`", "tasks[1].tasks[0]"),
+        (22, 9, "this task has no `id` and no `type`", "tasks[1].errors[0]"),
+    ]
+
+
 # FL004 invalid-id ---------------------------------------------------------------------------------
 
 
