@@ -401,7 +401,7 @@ def lsp(stdio: bool) -> None:
     import importlib.util
 
     if any(importlib.util.find_spec(name) is None for name in ("pygls", "lsprotocol")):
-        _fail_usage("flowlint lsp needs the [lsp] extra: pip install 'flowlint[lsp]'")
+        _fail_usage("flowlint lsp needs the [lsp] extra: pip install 'kestra-flowlint[lsp]'")
     from flowlint.lsp.server import serve
 
     serve()

@@ -353,7 +353,7 @@ def test_without_the_extra_it_says_how_to_install(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "pygls", None)
     result = CliRunner().invoke(main, ["lsp"])
     assert result.exit_code == 2
-    assert "flowlint lsp needs the [lsp] extra: pip install 'flowlint[lsp]'" in result.output
+    assert "flowlint lsp needs the [lsp] extra: pip install 'kestra-flowlint[lsp]'" in result.output
 
 
 def test_positions_count_utf16_units_and_yaml_line_breaks() -> None:
