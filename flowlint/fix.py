@@ -30,6 +30,7 @@ from flowlint.diagnostics import Diagnostic, Edit, Span
 from flowlint.errors import UsageError
 from flowlint.flow import PluginUse, is_flow_document, read_flow
 from flowlint.manifest.model import in_package
+from flowlint.secrets import masked
 from flowlint.source import LINE_BREAK, STR_TAG, Source, decode, get, parse, span_of, split_lines, tag_of
 
 if TYPE_CHECKING:
@@ -562,12 +563,13 @@ def fix_file(path: Path, display: str, linter: Linter, options: FixOptions) -> F
 
 
 def unified_diff(fix: FileFix) -> str:
-    """A unified diff of the fix (``--- a/PATH`` / ``+++ b/PATH``), line endings as in the file."""
+    """A unified diff of the fix (``--- a/PATH`` / ``+++ b/PATH``), line endings as in the file, literal
+    credentials masked on both sides as in check's snippets."""
     import difflib
 
     bom, codec = encoding_of(fix.original)
-    before = fix.original[len(bom) :].decode(codec, "surrogatepass").splitlines(keepends=True)
-    after = fix.fixed[len(bom) :].decode(codec, "surrogatepass").splitlines(keepends=True)
+    texts = (data[len(bom) :].decode(codec, "surrogatepass") for data in (fix.original, fix.fixed))
+    before, after = (masked(parse(fix.display, text)).splitlines(keepends=True) for text in texts)
     lines = []
     for line in difflib.unified_diff(before, after, f"a/{fix.display}", f"b/{fix.display}"):
         lines.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")

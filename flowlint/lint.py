@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ruamel.yaml.nodes import MappingNode
 
-from flowlint import suppress
+from flowlint import secrets, suppress
 from flowlint.config import Settings
 from flowlint.diagnostics import Diagnostic, Span
 from flowlint.flow import is_flow_document, read_flow
 from flowlint.manifest.model import Manifest
 from flowlint.rules import ALL_CODES, CHECKS, RULES_BY_CODE, CheckContext
-from flowlint.source import Source, SourceError, decode, parse
+from flowlint.source import Source, SourceError, decode, parse, split_lines
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -70,7 +70,7 @@ class Linter:
         """Check the YAML ``text`` of a file named ``display``."""
         source = parse(display, text)
         diagnostics: list[Diagnostic] = []
-        redactions: list[Span] = []
+        contexts: list[CheckContext] = []
         if source.error is not None:
             diagnostics.extend(self._source_error(display, source.error).diagnostics)
         flows = 0
@@ -90,10 +90,10 @@ class Linter:
             for check in CHECKS:
                 check(context)
             diagnostics.extend(context.diagnostics)
-            redactions.extend(context.redactions)
+            contexts.append(context)
         diagnostics = self._suppress(source, diagnostics) if flows else diagnostics
         diagnostics.sort(key=lambda d: d.sort_key)
-        excerpts = {d.span.line: _redacted(source.line_text(d.span.line), d.span.line, redactions) for d in diagnostics}
+        excerpts = _excerpts(source, diagnostics, contexts) if diagnostics else _NO_ENTRIES
         return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts)
 
     def _suppress(self, source: Source, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -143,13 +143,11 @@ class Linter:
         return FileResult(display, (diagnostic,))
 
 
-def _redacted(text: str, line: int, spans: list[Span]) -> str:
-    """``text`` (line ``line``) with every character inside ``spans`` replaced by ``*``."""
-    for span in spans:
-        if not span.line <= line <= span.end_line:
-            continue
-        start = span.column - 1 if line == span.line else len(text) - len(text.lstrip())
-        end = span.end_column - 1 if line == span.end_line else len(text)
-        if start < end:
-            text = text[:start] + "*" * (end - start) + text[end:]
-    return text
+def _excerpts(source: Source, diagnostics: list[Diagnostic], contexts: list[CheckContext]) -> dict[int, str]:
+    """The text of each line a finding starts on, every literal credential masked (found on the flows'
+    node trees, whichever rules ran; read line by line where a syntax error left no tree)."""
+    ranges = [(found.span.start_offset, found.span.end_offset) for context in contexts for found in context.secrets]
+    if source.error is not None:
+        ranges.extend(secrets.guessed(source))
+    lines = split_lines(secrets.mask(source.text, ranges)) if ranges else source.lines
+    return {d.span.line: lines[d.span.line - 1] if 0 < d.span.line <= len(lines) else "" for d in diagnostics}

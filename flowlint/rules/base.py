@@ -13,6 +13,8 @@ from flowlint.diagnostics import Diagnostic, Fix, Related, Severity, Span
 from flowlint.flow import Flow
 from flowlint.manifest.model import Manifest
 from flowlint.resolve import Resolution, Resolver
+from flowlint.secrets import Secret
+from flowlint.secrets import find as find_secrets
 from flowlint.source import Source, span_of
 
 DOCS_URL = "https://flowlint.dev/rules/{code}"
@@ -56,17 +58,16 @@ class CheckContext:
         self.rules = rules
         self.enabled = enabled
         self.diagnostics: list[Diagnostic] = []
-        self.redactions: list[Span] = []
-        """Ranges whose text no output may show (literal secrets): masked in source excerpts."""
 
     @cached_property
     def resolutions(self) -> list[Resolution]:
         """The resolution of every plugin use, computed once."""
         return Resolver(self.flow, self.settings, self.manifest).resolve_all()
 
-    def redact(self, span: Span) -> None:
-        """Keep the text at ``span`` out of every output (snippets show ``*`` instead)."""
-        self.redactions.append(span)
+    @cached_property
+    def secrets(self) -> list[Secret]:
+        """The literal credentials of the flow, found once: FL401 reports them, every output masks them."""
+        return find_secrets(self.source.text, self.flow.root)
 
     def on(self, code: str) -> bool:
         """Whether ``code`` is enabled in this run."""
