@@ -4,14 +4,14 @@ A credential property is one whose key, compared case-insensitively without ``_`
 ends with ``password``, ``passwd``, ``passphrase``, ``secret``, ``token``, ``apikey``, ``accesskey``,
 ``secretkey``/``secretkeyid`` (the secret half of an AWS key pair, as Kestra's AWS plugins name it),
 ``privatekey``, ``clientsecret`` or ``sastoken``. Not credentials: identifiers (``accessKeyId``,
-``clientId``: an id is not a secret), pagination tokens (``pageToken``, ``nextToken``, …), token
-limits and counts (a key with a word ``max``, ``min``, ``num``, ``limit``, ``count``, ``budget`` or
-``total``, as ``maxToken`` or ``MAX_OUTPUT_TOKEN``, and any whole number under a ``…token`` key, as
-``token: 2048``). A connection string (a key ending with ``url``, ``uri``, ``connectionstring``,
-``dsn`` or ``endpoint``) holds a credential when a password is written in it
-(``scheme://user:password@host``, ``…;password=…``, ``AccountKey=…``). The ``defaults`` of an input
-whose id is credential-like is one too, unless the flow reads ``secret(inputs.ID)``: then the default
-is the *name* of a secret.
+``clientId``: an id is not a secret; nor is an ``accessKey`` next to a ``secretKey``, the id half of
+an S3-style key pair), pagination tokens (``pageToken``, ``nextToken``, …), token limits and counts
+(a key with a word ``max``, ``min``, ``num``, ``limit``, ``count``, ``budget`` or ``total``, as
+``maxToken`` or ``MAX_OUTPUT_TOKEN``, and any whole number under a ``…token`` key, as ``token: 2048``).
+A connection string (a key ending with ``url``, ``uri``, ``connectionstring``, ``dsn`` or
+``endpoint``) holds a credential when a password is written in it (``scheme://user:password@host``,
+``…;password=…``, ``AccountKey=…``). The ``defaults`` of an input whose id is credential-like is one
+too, unless the flow reads ``secret(inputs.ID)``: then the default is the *name* of a secret.
 
 A literal is a value that is not an expression (no ``{{ … }}`` or ``{% … %}``), not empty, not a
 boolean or null, and not an obvious placeholder: ``${NAME}``/``$NAME``, ``<your key>``, values made
@@ -21,7 +21,8 @@ only of ``*``, ``x``, ``.``, ``?``, ``#`` or ``-``, the words ``changeme``, ``pl
 Masking replaces each character of a credential's value by ``*`` (line breaks and the indentation of
 continuation lines are kept, so lines and columns stay where they were). A file that does not parse
 has no node tree past its syntax error: there, :func:`guessed` reads the text line by line with the
-same key and literal rules.
+same key and literal rules (without the ones that need the tree: a key pair's id or an input used as a
+secret's name is masked there, the safe side).
 """
 
 from __future__ import annotations
@@ -106,10 +107,10 @@ def find(text: str, document: MappingNode) -> list[Secret]:
 
 def _find(text: str, document: MappingNode) -> Iterator[Secret]:
     locator = Locator(text)
-    for key, value, kind, chain in _mapping_entries(document):
+    for key, value, kind, chain, mapping in _mapping_entries(document):
         name = key.value
         if kind == "credential":
-            if _literal_scalar(name, value):
+            if _literal_scalar(name, value) and not _id_of_a_key_pair(name, mapping):
                 yield Secret(f"`{name}`", name, chain_path(chain), span_of(value), "a literal credential")
         elif kind == "connection" and is_str(value) and ("@" in value.value or "=" in value.value):
             found = _embedded_password(text, value, locator)
@@ -260,6 +261,18 @@ def _literal_scalar(key: str, node: Node) -> bool:
     return text is not None and is_credential(key, text)
 
 
+def _id_of_a_key_pair(key: str, mapping: MappingNode) -> bool:
+    """Whether ``key`` is an access key next to a secret key (``access_key``/``secret_key``,
+    ``MINIO_ACCESS_KEY``/``MINIO_SECRET_KEY``): the id half of an S3-style key pair, not a secret."""
+    name = normal_key(key)
+    if not name.endswith("accesskey") or "secret" in name:
+        return False
+    return any(
+        isinstance(other, ScalarNode) and normal_key(other.value).endswith(("secretkey", "secretaccesskey"))
+        for other, _ in mapping.value
+    )
+
+
 def _embedded_password(source: str, node: ScalarNode, locator: Locator) -> Span | None:
     text = scalar_text(source, node)
     for pattern in (_URL_PASSWORD, _PARAM_PASSWORD):
@@ -298,9 +311,9 @@ def _secret_name(text: str, document: MappingNode, input_id: str) -> bool:
     return pattern.search(text, document.start_mark.index, document.end_mark.index) is not None
 
 
-def _mapping_entries(root: MappingNode) -> Iterator[tuple[ScalarNode, Node, str, KeyChain]]:
-    """Every (key, value, kind of key, chain to the value) under ``root`` whose key names a credential
-    or a connection, each mapping once (aliases)."""
+def _mapping_entries(root: MappingNode) -> Iterator[tuple[ScalarNode, Node, str, KeyChain, MappingNode]]:
+    """Every (key, value, kind of key, chain to the value, mapping) under ``root`` whose key names a
+    credential or a connection, each mapping once (aliases)."""
     seen: set[int] = set()
     stack: list[tuple[Node, KeyChain | None]] = [(root, None)]
     while stack:
@@ -313,7 +326,7 @@ def _mapping_entries(root: MappingNode) -> Iterator[tuple[ScalarNode, Node, str,
                 if isinstance(key, ScalarNode):
                     kind = _key_kind(key.value)
                     if kind is not None:
-                        yield key, value, kind, (chain, key)
+                        yield key, value, kind, (chain, key), node
                 if isinstance(value, MappingNode | SequenceNode):
                     stack.append((value, (chain, key)))
         elif isinstance(node, SequenceNode):

@@ -137,12 +137,12 @@ def test_fl401_nested_properties_triggers_defaults_variables_labels_and_env() ->
             connection:
               auth:
                 clientSecret: {SECRET}
+                accessKey: {SECRET}
         triggers:
           - id: listen
             type: io.kestra.plugin.aws.sqs.Trigger
             accessKeyId: AKIAEXAMPLE
             secretKeyId: {SECRET}
-            accessKey: {SECRET}
         """
     found = check(body)
     assert [(d.yaml_path, d.span.line) for d in found] == [
@@ -151,8 +151,8 @@ def test_fl401_nested_properties_triggers_defaults_variables_labels_and_env() ->
         ("pluginDefaults[0].values.password", 11),
         ("tasks[0].env.GITHUB_TOKEN", 16),
         ("tasks[0].connection.auth.clientSecret", 20),
-        ("triggers[0].secretKeyId", 25),
-        ("triggers[0].accessKey", 26),
+        ("tasks[0].connection.auth.accessKey", 21),
+        ("triggers[0].secretKeyId", 26),
     ]
 
 
@@ -190,6 +190,22 @@ def test_fl401_key_ids_are_not_credentials() -> None:
             secretKeyId: {SECRET}
         """
     assert [(d.yaml_path, where(d)) for d in check(body)] == [("triggers[0].secretKeyId", (8, 18, 8, 29))]
+
+
+def test_fl401_access_key_next_to_a_secret_key_is_the_id_of_the_pair() -> None:
+    body = f"""\
+        variables:
+          access_key: testuser
+          secret_key: {SECRET}
+          MINIO_ACCESS_KEY: minio
+          MINIO_SECRET_KEY: "{{{{ secret('MINIO') }}}}"
+          storage:
+            accessKey: {SECRET}
+        """
+    assert [(d.yaml_path, where(d)) for d in check(body)] == [
+        ("variables.secret_key", (5, 15, 5, 26)),
+        ("variables.storage.accessKey", (9, 16, 9, 27)),
+    ]
 
 
 def test_fl401_input_default_that_names_the_secret_the_flow_reads() -> None:
@@ -322,11 +338,12 @@ def test_corpus_findings_are_literals_and_never_placeholders() -> None:
         text = path.read_text("utf-8-sig")
         for d in linter.lint_path(path, str(path)).diagnostics:
             found.append((path.name, d, text[d.span.start_offset : d.span.end_offset]))
-    # 118 literal credential properties, 13 connection strings with a password, 1 input default: all
+    # 117 literal credential properties, 13 connection strings with a password, 1 input default: all
     # test fixtures and examples with literal test credentials (see the closing note of the issue); the
-    # 6 `accessKeyId` values reported before are key ids, not credentials
-    assert len(found) == 132
-    assert not [d for _, d, _ in found if d.yaml_path.endswith("accessKeyId")]
+    # 6 `accessKeyId` values and the MinIO `access_key` next to its `secret_key` reported before are
+    # key ids, not credentials
+    assert len(found) == 131
+    assert not [d for _, d, _ in found if d.yaml_path.endswith(("accessKeyId", "access_key"))]
     kinds = [d.message.split(" holds ")[1].split(":")[0] for _, d, _ in found]
     assert kinds.count("a connection string with a literal password") == 13
     for name, d, written in found:
