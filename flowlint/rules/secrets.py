@@ -7,9 +7,10 @@ What is a credential and what is a literal is :mod:`flowlint.secrets`'s: credent
 (``keystorePassword``, ``AWS_SECRET_ACCESS_KEY``, ``api_key``, ``bearerToken``, ``secretKeyId``, …),
 connection strings with a password in them, and the ``defaults`` of credential-like inputs, anywhere in
 the flow (tasks, triggers, plugin defaults, variables, labels). Not credentials: ``tokenUrl``,
-``secretName``, pagination tokens, identifiers (``accessKeyId``, ``clientId``), token limits and counts
-(``maxToken: 2048``), and an input default that names the secret the flow reads with
-``secret(inputs.ID)``. Expressions, empty values and obvious placeholders are not literals.
+``secretName``, pagination tokens, identifiers (``accessKeyId``, ``clientId``, an ``accessKey`` next
+to a ``secretKey``), token limits and counts (``maxToken: 2048``), and an input default that names the
+secret the flow reads with ``secret(inputs.ID)``. Expressions, empty values and obvious placeholders
+are not literals.
 
 The secret itself is never printed: messages, help and related notes name the property only, and the
 value's characters are masked (``*``) wherever source text is shown, whether or not FL401 runs.
@@ -31,9 +32,10 @@ RULES = [
         "it as a secret and read it with `{{ secret('NAME') }}`. Properties whose name says credential "
         "(password, passwd, passphrase, secret, token, apiKey/api_key, accessKey, secretKey(Id), "
         "privateKey, clientSecret, sasToken), connection strings with an embedded password, and the "
-        "defaults of credential-like inputs are checked. Not credentials: ids (accessKeyId, clientId), "
-        "token limits and counts (maxToken, a number under a token key), pagination tokens, and an input "
-        "default the flow uses as a secret's name (`secret(inputs.api_key)`). Expressions, empty values "
+        "defaults of credential-like inputs are checked. Not credentials: ids (accessKeyId, clientId, an "
+        "accessKey next to a secretKey), token limits and counts (maxToken, a number under a token key), "
+        "pagination tokens, and an input default the flow uses as a secret's name "
+        "(`secret(inputs.api_key)`). Expressions, empty values "
         "and obvious placeholders (`${VAR}`, `<your-key>`, `****`, `changeme`, `YOUR_TOKEN`) are fine. "
         "flowlint never prints the value: source lines show it masked, whichever rules run.",
         "tasks:\n  - id: query\n    type: io.kestra.plugin.jdbc.postgresql.Query\n"
