@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FLOWLINT_TEST_SHARED") or ROOT.parent / "shared")
 CORPUS = SHARED / "corpus"
 EXAMPLES = ROOT / "examples"
-# What the interpreter and the tools around the tests write into the tree (pytest, pip, mypy, ruff).
-TOOL_FOLDERS = frozenset({".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
+# What the interpreter and the tools around the tests keep in the tree (pytest, pip, mypy, ruff, a venv).
+TOOL_FOLDERS = frozenset({".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".venv"})
 
 # The plugins most tests run against: the example instance of examples/manifest.yaml.
 STANDARD_MANIFEST: dict[str, Any] = {
@@ -249,9 +249,9 @@ def _tests_write_only_in_their_temp_dirs() -> Iterator[None]:
         for change in tree_changes(state, tree_state(folder))
     ]
     if changes:
-        shown = "\n  ".join(changes[:20]) + ("\n  ..." if len(changes) > 20 else "")
+        shown = changes[:20] + ([f"... and {len(changes) - 20} more"] if len(changes) > 20 else [])
         pytest.fail(
-            f"the tests wrote outside their temp dirs ({len(changes)} changes; a file edited by hand during the run "
-            f"shows here too):\n  {shown}",
+            "the tests wrote outside their temp dirs (a file edited by hand during the run shows here too):\n  "
+            + "\n  ".join(shown),
             pytrace=False,
         )
