@@ -367,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one run each, no external tools, 30 flows")
     args = parser.parse_args(argv)
     meta: dict[str, Any] = {
-        "flowlint": importlib.metadata.version("flowlint"),
+        "flowlint": importlib.metadata.version("kestra-flowlint"),
         "python": platform.python_version(),
         "ruamel_yaml": importlib.metadata.version("ruamel.yaml"),
         "platform": platform.platform(),

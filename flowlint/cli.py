@@ -52,13 +52,16 @@ def _guarded(verbose: bool, action: Callable[[], int]) -> NoReturn:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="flowlint")
+@click.version_option(__version__, "--version", "-V", prog_name="flowlint")
 def main() -> None:
     """flowlint: lint Kestra flows and resolve every plugin version against the installed plugins."""
 
 
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+def _codes(values: Sequence[str], flag: str) -> tuple[str, ...]:
+    """The rule selectors of a flag, checked: a UsageError (exit 2) with a did-you-mean for a typo."""
+    from flowlint.selection import selectors
+
+    return selectors(values, flag)
 
 
 @main.command()
@@ -109,43 +112,89 @@ def _codes(values: Sequence[str]) -> tuple[str, ...]:
 )
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for large runs (default: the CPUs).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
-@click.option("--verbose", "-v", is_flag=True, help="Say more; print tracebacks of internal errors.")
+@click.option(
+    "--verbose", "-v", is_flag=True, help="Say which config, manifest and versions were used, and time the run."
+)
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes first (as `flowlint fix`), then check.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: also apply unsafe fixes.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+@click.option("--show-settings", is_flag=True, help="Print the settings the run would use, and exit.")
+@click.option("--show-files", is_flag=True, help="Print the files the run would check, and exit.")
 def check(**options: Any) -> None:
     """Check Kestra flow files (folders: their *.yml/*.yaml; '-': standard input)."""
     _guarded(bool(options["verbose"]), lambda: _run_check(options))
 
 
-def _run_check(options: dict[str, Any]) -> int:
-    from flowlint.run import CheckOptions, run_check
+def _check_options(options: dict[str, Any]) -> Any:
+    from flowlint.run import CheckOptions
 
     fail_on = options["fail_on"]
-    outputs = _outputs(options["output_formats"], options["output_file"])
-    result = run_check(
-        CheckOptions(
-            paths=tuple(options["paths"]),
-            manifests=tuple(options["manifests"]),
-            config=options["config_path"],
-            select=_codes(options["select"]),
-            ignore=_codes(options["ignore"]),
-            fail_on=Severity(fail_on) if fail_on else None,
-            stdin_filename=options["stdin_filename"],
-            target=options["target_kestra_version"],
-            force_exclude=bool(options["force_exclude"]),
-            cwd=Path.cwd(),
-            cache=not options["no_cache"],
-            cache_dir=options["cache_dir"],
-            jobs=options["jobs"],
-        )
+    return CheckOptions(
+        paths=tuple(options["paths"]),
+        manifests=tuple(options["manifests"]),
+        config=options["config_path"],
+        select=_codes(options["select"], "--select"),
+        ignore=_codes(options["ignore"], "--ignore"),
+        fail_on=Severity(fail_on) if fail_on else None,
+        stdin_filename=options["stdin_filename"],
+        target=options["target_kestra_version"],
+        force_exclude=bool(options["force_exclude"]),
+        cwd=Path.cwd(),
+        cache=not options["no_cache"],
+        cache_dir=options["cache_dir"],
+        jobs=options["jobs"],
     )
+
+
+def _run_check(options: dict[str, Any]) -> int:
+    import time
+
+    from flowlint.run import candidates, describe, prepare, run_check
+
+    started = time.perf_counter()
+    check_options = _check_options(options)
+    outputs = _outputs(options["output_formats"], options["output_file"])
+    if options["unsafe_fixes"] and not options["apply_fixes"]:
+        raise UsageError("--unsafe-fixes goes with --fix")
+    if options["show_settings"] or options["show_files"] or options["apply_fixes"]:
+        showing = options["show_settings"] or options["show_files"]
+        setup = prepare(check_options._replace(cache=False) if showing else check_options)  # shows write nothing
+        if options["show_settings"]:
+            click.echo("\n".join(describe(setup._replace(use_cache=check_options.cache and not setup.reads_stdin))))
+            return EXIT_OK
+        if setup.reads_stdin:
+            raise UsageError("--show-files and --fix read files, not standard input ('-')")
+        found = candidates(check_options, setup)
+        if options["show_files"]:
+            click.echo("".join(f"{c.display}\n" for c in found), nl=False)
+            return EXIT_OK
+        if not _fix_before_check(setup, found, bool(options["unsafe_fixes"]), bool(options["quiet"])):
+            return EXIT_INTERNAL
+    result = run_check(check_options)
     from flowlint.formats import render
 
+    for warning in result.warnings:
+        click.echo(f"flowlint: warning: {warning}", err=True)
+    if options["verbose"]:
+        files = len(result.report.files)
+        lines = [
+            *describe(result.setup),
+            f"checked {files} {'file' if files == 1 else 'files'} "
+            f"({result.cached} from the cache) in {time.perf_counter() - started:.2f} s",
+        ]
+        click.echo("".join(f"flowlint: {line}\n" for line in lines), err=True, nl=False)
     quiet = bool(options["quiet"])
     printed: str | None = None
     color = False
     for name, path in outputs:
         color = path is None and _use_color(options["color"])
-        text = render(name, result.report, color=color, quiet=quiet, fail_on=result.fail_on)
+        if path is None and options["statistics"]:
+            from flowlint.formats.statistics import render_statistics
+
+            text = render_statistics(result.report, as_json=name == "json", quiet=quiet)
+        else:
+            text = render(name, result.report, color=color, quiet=quiet, fail_on=result.fail_on)
         if path is None:
             printed = text
         else:
@@ -233,12 +282,14 @@ def rules_command(show_all: bool) -> None:
 @main.command("rule")
 @click.argument("code")
 def rule_command(code: str) -> None:
-    """Explain one rule, with a bad and a good example."""
+    """Explain one rule (by code or name), with a bad and a good example."""
     from flowlint.rules import RULES_BY_CODE
+    from flowlint.selection import selector
 
-    rule = RULES_BY_CODE.get(code.strip().upper())
-    if rule is None:
-        _fail_usage(f"no rule {code!r}: `flowlint rules` lists them")
+    try:
+        rule = RULES_BY_CODE[selector(code, "flowlint rule", prefixes=False)]
+    except UsageError as error:
+        _fail_usage(str(error))
     enabled = "on" if rule.enabled_by_default else "off"
     fix = "; has a fix" if rule.fixable else ""
     indent = "    "
@@ -247,7 +298,10 @@ def rule_command(code: str) -> None:
         f"{rule.summary}\n\n{rule.explanation}\n\n"
         f"Bad:\n{indent}{rule.bad.rstrip().replace(chr(10), chr(10) + indent)}\n\n"
         f"Good:\n{indent}{rule.good.rstrip().replace(chr(10), chr(10) + indent)}\n\n"
-        f"More: {rule.url}"
+        + (f"Options (config: `rules: {{{rule.code}: {{OPTION: VALUE}}}}`):\n" if rule.options else "")
+        + "".join(f"{indent}{name} ({option.kind}): {option.help}\n" for name, option in rule.options.items())
+        + ("\n" if rule.options else "")
+        + f"More: {rule.url}"
     )
 
 
@@ -345,15 +399,13 @@ def manifest_pull(
 def _manifest_for(path: Path | None, config_path: Path | None) -> Any:
     """The manifest at ``path``, else the configured one, else the bundled catalog."""
     from flowlint.config import find_config, load_settings
-    from flowlint.manifest.catalog import load_catalog
-    from flowlint.manifest.loader import load_manifests
+    from flowlint.run import load_manifest
+    from flowlint.selection import checked_settings
 
-    if path is not None:
-        return load_manifests([path])
     cwd = Path.cwd()
     config = config_path if config_path is not None else find_config(cwd)
-    settings = load_settings(config, cwd)
-    return load_manifests(settings.manifests) if settings.manifests else load_catalog()
+    settings = checked_settings(load_settings(config, cwd))
+    return load_manifest([path] if path is not None else settings.manifests, settings)
 
 
 @manifest_group.command("show")
@@ -514,7 +566,9 @@ def _run_fix(options: dict[str, Any]) -> int:
         raise UsageError("--pin and --upgrade are separate runs: give one of them")
     if options["namespaces"] and not upgrades:
         raise UsageError("--namespace goes with --upgrade")
-    setup, found = _setup(options, select=_codes(options["select"]), ignore=_codes(options["ignore"]))
+    setup, found = _setup(
+        options, select=_codes(options["select"], "--select"), ignore=_codes(options["ignore"], "--ignore")
+    )
     for upgrade in upgrades:
         _check_upgrade(upgrade, setup.manifest)
     linter = Linter(setup.settings, setup.manifest, setup.enabled)
@@ -543,7 +597,7 @@ def _run_fix(options: dict[str, Any]) -> int:
     report = Report(
         files=sorted((f.result for f in fixes), key=lambda r: r.path),
         manifest_source=setup.manifest.source,
-        manifest_plugins=len(setup.manifest.plugins),
+        manifest_plugins=setup.manifest.own_plugins,
         manifest_summary=setup.manifest.summary(),
     )
     from flowlint.formats import render
@@ -566,6 +620,31 @@ def _run_fix(options: dict[str, Any]) -> int:
     if options["exit_zero"]:
         return EXIT_OK
     return EXIT_FINDINGS if report.failed(fail_on) else EXIT_OK
+
+
+def _fix_before_check(setup: Any, found: Sequence[Any], unsafe: bool, quiet: bool) -> bool:
+    """``check --fix``: apply the fixes ``flowlint fix`` would (all, with ``unsafe``), saying what changed on
+    standard error; False when a fix was refused (nothing written to that file)."""
+    from flowlint.atomic import write_atomically
+    from flowlint.fix import FixOptions, fix_file
+    from flowlint.lint import Linter
+
+    linter = Linter(setup.settings, setup.manifest, setup.enabled)
+    fixes = [fix_file(c.path, c.display, linter, FixOptions(unsafe, False, (), ())) for c in found]
+    refused = [f for f in fixes if f.refused is not None]
+    changed = [f for f in fixes if f.changed and f.refused is None]
+    for fixed in changed:
+        write_atomically(fixed.path, fixed.fixed)
+    if not quiet:
+        lines = [f"{c.path}:{c.line}:{c.column}: fixed {c.code}: {c.description}" for f in changed for c in f.changes]
+        count = len(lines)
+        lines.append(
+            f"fixed {count} {'issue' if count == 1 else 'issues'} in {len(changed)} "
+            f"{'file' if len(changed) == 1 else 'files'}"
+        )
+        click.echo("\n".join(lines), err=True)
+    _report_refused(refused)
+    return not refused
 
 
 def _check_upgrade(upgrade: Any, manifest: Any) -> None:
@@ -665,10 +744,10 @@ def impact_command(**options: Any) -> None:
 
 def _run_impact(options: dict[str, Any]) -> int:
     from flowlint.impact import compute, render_json, render_text
-    from flowlint.manifest.loader import load_manifests
+    from flowlint.run import load_manifest
 
     setup, found = _setup(options)
-    new = load_manifests([Path.cwd() / p for p in options["new_manifests"]])
+    new = load_manifest([Path.cwd() / p for p in options["new_manifests"]], setup.settings)
     result = compute(found, setup.settings, setup.manifest, new, setup.enabled)
     click.echo(render_json(result) if options["output_format"] == "json" else render_text(result), nl=False)
     return EXIT_FINDINGS if result.breaking else EXIT_OK

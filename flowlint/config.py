@@ -49,6 +49,8 @@ class Settings:
     """Everything a run needs besides the flows and the manifest."""
 
     target: Version = field(default_factory=lambda: _parse_target(DEFAULT_TARGET, "default"))
+    target_origin: str = "flowlint's default"
+    """Where ``target`` was set: the config file, ``--target-kestra-version``, or flowlint's default."""
     default_version: str = "LATEST"
     default_version_origin: str = "Kestra's default"
     global_defaults: tuple[ConfiguredDefault, ...] = ()
@@ -131,6 +133,7 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
     }
     settings = Settings(
         target=_parse_target(data.get("targetKestraVersion", DEFAULT_TARGET), what),
+        target_origin=str(config) if "targetKestraVersion" in data else "flowlint's default",
         default_version=_check_instance_default(default_version or "LATEST", origin),
         default_version_origin=origin if default_version else "Kestra's default",
         global_defaults=global_defaults,

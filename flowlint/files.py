@@ -1,8 +1,9 @@
 """Which files a run checks: the paths given, folders expanded to their YAML files.
 
 Folders are walked for ``*.yml``/``*.yaml``, skipping what ``exclude`` (gitignore-style patterns,
-relative to the config's folder) and every ``.gitignore`` on the way rule out. A file named
-explicitly is always checked, unless ``force_exclude`` is set (pre-commit passes files one by one).
+relative to the config's folder) and every ``.gitignore`` on the way rule out. A path named
+explicitly is always checked (as ruff and ripgrep do), unless ``force_exclude`` is set (pre-commit
+passes files one by one).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class Candidate(NamedTuple):
     display: str
 
 
-def _spec(patterns: Sequence[str]) -> GitIgnoreSpec | None:
+def compile_patterns(patterns: Sequence[str]) -> GitIgnoreSpec | None:
     """The patterns compiled, or None when there is none (nothing to match, nothing to import)."""
     if not any(line.strip() and not line.lstrip().startswith("#") for line in patterns):
         return None
@@ -51,37 +52,66 @@ def display_name(path: Path, cwd: Path) -> str:
 def collect(
     paths: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str], force_exclude: bool = False
 ) -> Iterator[Candidate]:
-    """Every file to check under ``paths``, each once, folders in sorted order."""
-    excluded = _spec(exclude)
+    """Every file to check under ``paths``, each once, folders in sorted order.
+
+    A path named here is checked whatever ``exclude`` and the ``.gitignore`` files say, and so is what a
+    named folder holds, except what they rule out below it (a pattern that rules out the named folder
+    itself does not apply inside it). With ``force_exclude`` they apply to named paths too.
+    """
+    excluded = compile_patterns(exclude)
     seen: set[Path] = set()
+    resolved_root = root.resolve()
     for given in paths:
         absolute = given if given.is_absolute() else cwd / given
+        if force_exclude and is_excluded(absolute, resolved_root, excluded):
+            continue
         if absolute.is_dir():
             prefix = str(cwd.resolve()) + os.sep
-            for found in _walk(absolute, root, excluded):
+            for found in _walk(absolute, resolved_root, excluded):
                 if found not in seen:
                     seen.add(found)
                     text = str(found)  # walked paths are canonical: no resolve() per file
                     display = text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else found.as_posix()
                     yield Candidate(found, display)
         else:
-            if force_exclude and excluded is not None and _is_excluded(absolute, root, excluded):
-                continue
             key = absolute.resolve() if absolute.exists() else absolute
             if key not in seen:
                 seen.add(key)
                 yield Candidate(absolute, display_name(absolute, cwd))
 
 
-def _is_excluded(path: Path, root: Path, excluded: GitIgnoreSpec) -> bool:
-    relative = _relative(str(path.resolve()), root.resolve())
-    return relative is not None and excluded.match_file(relative)
+def is_excluded(path: Path, root: Path, excluded: GitIgnoreSpec | None) -> bool:
+    """Whether ``exclude`` (relative to ``root``) or a ``.gitignore`` above ``path`` rules it out, the
+    folders on the way included (what ``--force-exclude`` applies to a named path)."""
+    try:
+        resolved = path.parent.resolve() / path.name
+    except (OSError, RuntimeError):
+        return False
+    ignores = _outer_ignores(resolved.parent, root)
+    own = _gitignore(resolved.parent)
+    if own is not None:
+        ignores.append((resolved.parent, own))
+    return _ignored(str(resolved), path.is_dir(), root, excluded, ignores)
+
+
+def _unblocked(spec: GitIgnoreSpec, base: Path, top: Path) -> GitIgnoreSpec | None:
+    """``spec`` (of a file in ``base``) without the patterns that rule out ``top`` or a folder between
+    them: a folder named on the command line is walked even when an ignore rule names it."""
+    below = _relative(str(top), base)
+    if below is None:
+        return spec
+    parts = below.split("/")
+    folders = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    kept = [p for p in spec.patterns if not (p.include and any(p.match_file(f) is not None for f in folders))]
+    if len(kept) == len(spec.patterns):
+        return spec
+    return type(spec)(kept) if any(p.include for p in kept) else None
 
 
 def _gitignore(folder: Path) -> GitIgnoreSpec | None:
     gitignore = folder / ".gitignore"
     with contextlib.suppress(OSError):
-        return _spec(gitignore.read_text("utf-8", errors="replace").splitlines())
+        return compile_patterns(gitignore.read_text("utf-8", errors="replace").splitlines())
     return None
 
 
@@ -100,10 +130,14 @@ def _outer_ignores(top: Path, root: Path) -> list[tuple[Path, GitIgnoreSpec]]:
     return [(folder, spec) for folder, spec in found if spec is not None]
 
 
-def _walk(top: Path, root: Path, excluded: GitIgnoreSpec | None) -> Iterator[Path]:
-    resolved_root = root.resolve()
+def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Iterator[Path]:
     start = top.resolve()
-    stack: list[tuple[Path, list[tuple[Path, GitIgnoreSpec]]]] = [(start, _outer_ignores(start, resolved_root))]
+    if excluded is not None:
+        excluded = _unblocked(excluded, resolved_root, start)
+    outer = [(base, _unblocked(spec, base, start)) for base, spec in _outer_ignores(start, resolved_root)]
+    stack: list[tuple[Path, list[tuple[Path, GitIgnoreSpec]]]] = [
+        (start, [(base, spec) for base, spec in outer if spec is not None])
+    ]
     while stack:
         folder, ignores = stack.pop()
         spec = _gitignore(folder)

@@ -16,7 +16,7 @@ from flowlint.config import Settings
 from flowlint.diagnostics import Diagnostic, Span
 from flowlint.flow import is_flow_document, read_flow
 from flowlint.manifest.model import Manifest
-from flowlint.rules import ALL_CODES, CHECKS, RULES_BY_CODE, CheckContext
+from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext
 from flowlint.source import Source, SourceError, decode, parse, split_lines
 
 if TYPE_CHECKING:
@@ -35,11 +35,13 @@ class FileResult(NamedTuple):
     flows: int = 0
     excerpts: Mapping[int, str] = _NO_ENTRIES
     """The text of each line a finding starts on, for snippets."""
+    invalid: bool = False
+    """The file could not be read, decoded or parsed as YAML (in whole or from some document on)."""
 
     @property
     def skipped(self) -> bool:
         """A readable YAML file with no flow in it (counted, not checked)."""
-        return self.flows == 0 and not any(d.code == "FL001" for d in self.diagnostics)
+        return self.flows == 0 and not self.invalid
 
 
 class Linter:
@@ -94,12 +96,13 @@ class Linter:
         diagnostics = self._suppress(source, diagnostics) if flows else diagnostics
         diagnostics.sort(key=lambda d: d.sort_key)
         excerpts = _excerpts(source, diagnostics, contexts) if diagnostics else _NO_ENTRIES
-        return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts)
+        invalid = source.error is not None
+        return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts, invalid)
 
     def _suppress(self, source: Source, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         if "flowlint:" not in source.text:
             return diagnostics  # no directive (and no need to split the text into lines)
-        directives = suppress.find_directives(source.text, source.lines, source.documents)
+        directives = suppress.find_directives(source.text, source.lines, source.documents, RULE_NAMES)
         if not directives:
             return diagnostics
         return suppress.apply(
@@ -136,11 +139,11 @@ class Linter:
 
     def _source_error(self, display: str, error: SourceError) -> FileResult:
         if "FL001" not in self._enabled_for(display):
-            return FileResult(display, ())
+            return FileResult(display, (), invalid=True)
         rule = RULES_BY_CODE["FL001"]
         level = self.settings.severity.get("FL001", rule.severity)
         diagnostic = Diagnostic("FL001", rule.name, level, error.message, display, error.span)
-        return FileResult(display, (diagnostic,))
+        return FileResult(display, (diagnostic,), invalid=True)
 
 
 def _excerpts(source: Source, diagnostics: list[Diagnostic], contexts: list[CheckContext]) -> dict[int, str]:

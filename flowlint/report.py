@@ -7,6 +7,7 @@ from functools import cached_property
 
 from flowlint.diagnostics import Diagnostic, Severity
 from flowlint.lint import FileResult
+from flowlint.manifest.model import count
 
 
 class Report:
@@ -49,26 +50,51 @@ class Report:
         """Readable YAML files that hold no flow."""
         return sum(1 for f in self.files if f.skipped)
 
+    @property
+    def invalid(self) -> int:
+        """Files with no flow that could not be read, decoded or parsed as YAML."""
+        return sum(1 for f in self.files if f.invalid and not f.flows)
+
+    @property
+    def fixable(self) -> tuple[int, int]:
+        """Findings with a safe fix, and with an unsafe one."""
+        safe = sum(1 for d in self.diagnostics if d.fix is not None and d.fix.safe)
+        unsafe = sum(1 for d in self.diagnostics if d.fix is not None and not d.fix.safe)
+        return safe, unsafe
+
     def failed(self, threshold: Severity) -> bool:
         """Whether any finding is at or above ``threshold``."""
         return any(d.severity.rank >= threshold.rank for d in self.diagnostics)
 
     def summary_line(self) -> str:
-        """``N files checked (F flows, S skipped non-flow YAML): E errors, W warnings, I info; manifest: ...``."""
-        files = len(self.files)
+        """``N files checked (F flows in K files, S skipped non-flow YAML, U not valid YAML): E errors, W
+        warnings, I info; manifest: ...``; every file is counted in one of the parentheses' groups."""
         counts = self.counts
         findings = ", ".join(
-            f"{counts[level]} {_plural(level.value, counts[level])}"
+            count(counts[level], level.value) if level is not Severity.INFO else f"{counts[level]} info"
             for level in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         )
+        with_flows = sum(1 for f in self.files if f.flows)
+        groups = [count(self.flows, "flow") + (f" in {count(with_flows, 'file')}" if with_flows != self.flows else "")]
+        if self.skipped:
+            groups.append(f"{self.skipped} skipped non-flow YAML")
+        if self.invalid:
+            groups.append(f"{self.invalid} not valid YAML")
         return (
-            f"{files} {_plural('file', files)} checked ({self.flows} {_plural('flow', self.flows)}, "
-            f"{self.skipped} skipped non-flow YAML): {findings}; manifest: {self.manifest_source} "
-            f"({self.manifest_summary})"
+            f"{count(len(self.files), 'file')} checked ({', '.join(groups)}): {findings}; "
+            f"manifest: {self.manifest_source} ({self.manifest_summary})"
         )
 
-
-def _plural(word: str, count: int) -> str:
-    if count == 1 or word == "info":
-        return word
-    return word + "s"
+    def fixable_line(self) -> str | None:
+        """``[*] N fixable with `flowlint fix` ...``, or None when no finding has a fix."""
+        safe, unsafe = self.fixable
+        if not safe and not unsafe:
+            return None
+        parts = [f"{safe} fixable with `flowlint fix`"] if safe else []
+        if unsafe:
+            parts.append(
+                f"{unsafe} more with `flowlint fix --unsafe-fixes`"
+                if safe
+                else f"{unsafe} fixable with `flowlint fix --unsafe-fixes`"
+            )
+        return "[*] " + " (".join(parts) + (")" if safe and unsafe else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,6 +19,7 @@ from flowlint.manifest.catalog import load_catalog
 from flowlint.manifest.model import Manifest
 from flowlint.report import Report
 from flowlint.rules import enabled_codes
+from flowlint.selection import checked_settings
 from flowlint.versions import parse_version
 
 
@@ -40,10 +42,14 @@ class CheckOptions(NamedTuple):
 
 
 class CheckResult(NamedTuple):
-    """The report and the severity that fails the run."""
+    """The report, the severity that fails the run, warnings for standard error, and how the run was set
+    up (with how many results came from the cache) for ``--verbose``."""
 
     report: Report
     fail_on: Severity
+    warnings: tuple[str, ...]
+    setup: RunSetup
+    cached: int
 
 
 class RunSetup(NamedTuple):
@@ -78,22 +84,29 @@ def prepare(options: CheckOptions, manifest: Manifest | None = None) -> RunSetup
     use_cache = options.cache and not reads_stdin
     cache_dir = options.cache_dir or ((config.parent if config is not None else cwd) / CACHE_DIR_NAME)
     stamps = Stamps(cache_dir if use_cache else None)
-    settings = load_settings(config, cwd, stamps)
+    settings = checked_settings(load_settings(config, cwd, stamps))
     if options.target is not None:
         target = parse_version(options.target)
         if target is None:
             raise UsageError(f"--target-kestra-version: {options.target!r} is not a Kestra version")
-        settings = settings.with_overrides(target=target)
+        settings = settings.with_overrides(target=target, target_origin="--target-kestra-version")
     manifest_paths = tuple(cwd / m for m in options.manifests) or settings.manifests
-    if manifest is None and manifest_paths:
-        from flowlint.manifest.loader import load_manifests
-
-        manifest = load_manifests(manifest_paths, stamps)
-    elif manifest is None:
-        manifest = load_catalog()
+    if manifest is None:
+        manifest = load_manifest(manifest_paths, settings, stamps)
     stamps.save()
     enabled = enabled_codes(options.select or settings.select, options.ignore or settings.ignore)
     return RunSetup(cwd, config, settings, manifest, manifest_paths, enabled, reads_stdin, use_cache, cache_dir)
+
+
+def load_manifest(paths: Sequence[Path], settings: Settings, stamps: Stamps | None = None) -> Manifest:
+    """The manifests at ``paths`` merged, with Kestra's core types for the target version when they do
+    not describe them; the bundled catalog when there is no path."""
+    if not paths:
+        return load_catalog()
+    from flowlint.manifest.core import with_core
+    from flowlint.manifest.loader import load_manifests
+
+    return with_core(load_manifests(paths, stamps), settings.target)
 
 
 def candidates(options: CheckOptions, setup: RunSetup) -> list[Candidate]:
@@ -132,11 +145,21 @@ def run_check(options: CheckOptions) -> CheckResult:
     manifest_paths = setup.manifest_paths
     linter = Linter(settings, manifest, enabled)
     resume_collection()
+    warnings: list[str] = []
+    cached = 0
     if setup.reads_stdin:
-        display = display_name(Path(options.stdin_filename), cwd) if options.stdin_filename else "-"
-        results: list[FileResult] = [linter.lint_bytes(sys.stdin.buffer.read(), display)]
+        name = options.stdin_filename
+        if name and options.force_exclude and _stdin_excluded(cwd / name, settings):
+            results: list[FileResult] = []
+            warnings.append(f"{name} is excluded (--force-exclude): standard input was not checked")
+        else:
+            display = display_name(Path(name), cwd) if name else "-"
+            results = [linter.lint_bytes(sys.stdin.buffer.read(), display)]
     else:
         found = candidates(options, setup)
+        if not found:
+            named = " ".join(str(p) for p in options.paths) or ("the configured include" if settings.include else ".")
+            warnings.append(f"no file to check: {named} holds no *.yml or *.yaml file that is not excluded")
         cache = None
         if setup.use_cache:
             key = run_key([repr(settings).encode(), " ".join(sorted(enabled)).encode(), manifest.fingerprint.encode()])
@@ -144,6 +167,7 @@ def run_check(options: CheckOptions) -> CheckResult:
         results = lint_files(linter, found, cache, options.jobs or default_jobs())
         if cache is not None:
             cache.save()
+            cached = cache.hits
     results.sort(key=lambda r: r.path)
     notes: tuple[str, ...] = ()
     if manifest_paths:
@@ -154,11 +178,57 @@ def run_check(options: CheckOptions) -> CheckResult:
     report = Report(
         files=results,
         manifest_source=manifest.source,
-        manifest_plugins=len(manifest.plugins),
+        manifest_plugins=manifest.own_plugins,
         manifest_summary=manifest.summary(),
         notes=notes,
     )
-    return CheckResult(report, options.fail_on or settings.fail_on)
+    return CheckResult(report, options.fail_on or settings.fail_on, tuple(warnings), setup, cached)
+
+
+def describe(setup: RunSetup) -> list[str]:
+    """What a run uses, a ``name: value`` line each: config, manifest, target and default versions,
+    file selection, rules and their options, cache (``--verbose`` and ``--show-settings`` print it)."""
+    settings, manifest = setup.settings, setup.manifest
+    files = ", ".join(str(p) for p in setup.manifest_paths) or "none: the bundled catalog"
+    enabled = sorted(setup.enabled)
+    lines = [
+        f"config: {setup.config if setup.config is not None else 'none (flowlint defaults)'}",
+        f"root: {settings.root}",
+        f"manifest files: {files}",
+        f"manifest: {manifest.source} ({manifest.summary()})",
+        f"target Kestra version: {settings.target.text} (from {settings.target_origin})",
+        f"default version: {settings.default_version} (from {settings.default_version_origin})",
+        f"include: {', '.join(settings.include) or '(paths given, else the working folder)'}",
+        f"exclude: {', '.join(settings.exclude) or '(none)'}",
+        f"rules enabled ({len(enabled)}): {', '.join(enabled)}",
+        f"severity overrides: {_pairs(settings.severity.items()) or '(none)'}",
+        f"per-file ignores: {_pairs(settings.per_file_ignores.items()) or '(none)'}",
+        f"rule options: {_pairs(settings.rule_options.items()) or '(none)'}",
+        f"fail on: {settings.fail_on.value}",
+        f"cache: {setup.cache_dir if setup.use_cache else 'off'}",
+    ]
+    return lines
+
+
+def _pairs(items: Iterable[tuple[str, object]]) -> str:
+    return "; ".join(f"{key}: {_plain(value)}" for key, value in items)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, Severity):
+        return value.value
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_plain(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _stdin_excluded(path: Path, settings: Settings) -> bool:
+    """Whether ``--stdin-filename`` names a file that ``exclude`` or a ``.gitignore`` rules out."""
+    from flowlint.files import compile_patterns, is_excluded
+
+    return is_excluded(path, settings.root.resolve(), compile_patterns(settings.exclude))
 
 
 def _real(path: Path) -> Path:

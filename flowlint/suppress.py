@@ -4,13 +4,15 @@
   the next line that is not blank or a comment. ``ignore`` without codes suppresses every code.
 - ``# flowlint: disable[FL201]`` ... ``# flowlint: enable[FL201]`` — every line in between.
 - ``# flowlint: file-ignore[FL108]`` — the whole file.
+
+Rules are named by code or by name (``ignore[unquoted-version]``).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -64,8 +66,12 @@ class Directive:
         return False
 
 
-def find_directives(text: str, lines: Sequence[str], documents: Iterable[Node]) -> list[Directive]:
-    """Every ``# flowlint:`` comment of the file (ignoring look-alikes inside strings)."""
+def find_directives(
+    text: str, lines: Sequence[str], documents: Iterable[Node], names: Mapping[str, str] | None = None
+) -> list[Directive]:
+    """Every ``# flowlint:`` comment of the file (ignoring look-alikes inside strings); a rule named by
+    its name (``ignore[unquoted-version]``) is turned into its code through ``names``."""
+    known = names or {}
     if "flowlint:" not in text:
         return []
     scalars = _scalar_ranges(documents)
@@ -88,7 +94,7 @@ def find_directives(text: str, lines: Sequence[str], documents: Iterable[Node]) 
             position = bisect.bisect_right(starts, index) - 1
             if position >= 0 and scalars[position][0] <= index < scalars[position][1]:
                 continue
-            codes = tuple(c.strip() for c in (match.group("codes") or "").split(",") if c.strip())
+            codes = tuple(known.get(c.strip(), c.strip()) for c in (match.group("codes") or "").split(",") if c.strip())
             span = Span(number, column + 1, number, len(line.rstrip()) + 1)
             own_line = not line[:column].strip()
             target = _next_content_line(lines, number) if own_line else number

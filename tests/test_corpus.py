@@ -86,4 +86,4 @@ def test_cli_over_the_corpus_exits_cleanly_with_the_bundled_catalog() -> None:
     assert "Traceback" not in done.stderr
     report = json.loads(done.stdout)
     assert report["summary"]["files"] == len(list(CORPUS.glob("flows*/**/*.yml")))
-    assert report["manifest"]["source"].startswith("catalog of official plugins, ")
+    assert report["manifest"]["source"].startswith("bundled catalog of official plugins as of ")

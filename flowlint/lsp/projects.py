@@ -15,9 +15,10 @@ from flowlint.config import Settings, find_config, load_settings
 from flowlint.errors import UsageError
 from flowlint.lint import Linter
 from flowlint.manifest.catalog import load_catalog
-from flowlint.manifest.loader import load_manifests
 from flowlint.manifest.model import Manifest
 from flowlint.rules import enabled_codes
+from flowlint.run import load_manifest
+from flowlint.selection import checked_settings
 
 Stamp = tuple[int, int] | None
 """A file's (mtime_ns, size); None when it cannot be read."""
@@ -117,14 +118,14 @@ class Projects:
         watched: list[Path] = [config] if config is not None else []
         stamps = {p: stamp(p) for p in watched}  # taken before reading: a change while reading reloads
         try:
-            settings = load_settings(config, root)
+            settings = checked_settings(load_settings(config, root))
             extra = _kestra_files(settings)
             stamps.update({p: stamp(p) for p in (*settings.manifests, *extra)})
-            manifest = load_manifests(settings.manifests) if settings.manifests else self._bundled()
+            manifest = load_manifest(settings.manifests, settings) if settings.manifests else self._bundled()
         except UsageError as error:
             return Project(config, root, None, str(error), stamps)
-        except (OSError, ValueError) as error:
-            return Project(config, root, None, f"{type(error).__name__}: {error}", stamps)
+        except (OSError, ValueError, RecursionError, MemoryError) as error:
+            return Project(config, root, None, _unreadable(config, root, error), stamps)
         linter = Linter(settings, manifest, enabled_codes(settings.select, settings.ignore))
         return Project(config, root, linter, None, stamps)
 
@@ -132,6 +133,17 @@ class Projects:
         if self._catalog is None:
             self._catalog = load_catalog()
         return self._catalog
+
+
+def _unreadable(config: Path | None, root: Path, error: Exception) -> str:
+    """What a config, or a file it names, that could not be read says (where no UsageError did)."""
+    if isinstance(error, RecursionError):
+        reason = "nested too deeply to read"
+    elif isinstance(error, MemoryError):
+        reason = "too large to read"
+    else:
+        reason = f"{type(error).__name__}: {error}"
+    return f"config {config} (or a file it names): {reason}" if config else f"settings for {root}: {reason}"
 
 
 def _kestra_files(settings: Settings) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin
+from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin, count
 from flowlint.versions import sort_versions
 
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -43,7 +43,7 @@ def _kind_counts(plugin: Plugin) -> str:
         kind = KIND_OF_KEY[key]
         names = {t for v in plugin.versions for t, k in v.types.items() if k == kind}
         if names:
-            counts.append(f"{len(names)} {key}")
+            counts.append(count(len(names), kind))
     return ", ".join(counts) or "no types"
 
 
@@ -57,6 +57,7 @@ def show(manifest: Manifest) -> str:
         lines.append(f"date: {made.isoformat()}")
     lines.append(f"{manifest.summary()}")
     lines.append("")
+    borrowed = {p.coordinates for p in manifest.plugins[manifest.own_plugins :]}
     for plugin in sorted(manifest.plugins, key=lambda p: p.coordinates):
         versions = sort_versions(v.version for v in plugin.versions)
         if len(versions) > 6:
@@ -64,6 +65,8 @@ def show(manifest: Manifest) -> str:
         else:
             shown = ", ".join(v.text for v in versions)
         core = "  [core: never versioned]" if plugin.core else ""
+        if plugin.coordinates in borrowed:
+            core = "  [core: never versioned; not in this manifest, taken from the bundled catalog]"
         lines.append(f"{plugin.coordinates}{core}")
         lines.append(f"    versions: {shown}")
         lines.append(f"    types: {_kind_counts(plugin)}")
@@ -84,9 +87,9 @@ def show_type(manifest: Manifest, type_name: str) -> tuple[str, bool]:
         aliased = [v.text for v in entry.versions if entry.canonical_in(v)]
         direct = [v.text for v in entry.versions if not entry.canonical_in(v)]
         if direct:
-            lines.append(f"    in {len(direct)} versions: {_span(direct)}")
+            lines.append(f"    in {count(len(direct), 'version')}: {_span(direct)}")
         if aliased:
-            lines.append(f"    as an alias of {entry.canonical} in {len(aliased)} versions: {_span(aliased)}")
+            lines.append(f"    as an alias of {entry.canonical} in {count(len(aliased), 'version')}: {_span(aliased)}")
     return "\n".join(lines) + "\n", True
 
 

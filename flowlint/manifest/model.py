@@ -103,6 +103,10 @@ class Manifest:
     """When it was made (``generatedAt``), as written."""
     fingerprint: str = ""
     """A hash of the file(s) it was read from ('' for the bundled catalog, which flowlint's version names)."""
+    core_note: str | None = None
+    """Where its core types come from when they are not its own (the bundled catalog's, for a target)."""
+    borrowed_plugins: int = 0
+    """How many of ``plugins`` (the last ones) were added for ``core_note``."""
 
     @cached_property
     def _index(self) -> Mapping[str, list[TypeEntry]]:
@@ -176,10 +180,26 @@ class Manifest:
         """Whether the manifest describes Kestra's core plugin (so core types can be checked)."""
         return any(plugin.core for plugin in self.plugins)
 
+    @property
+    def own_plugins(self) -> int:
+        """How many plugins the manifest itself lists (not those borrowed for ``core_note``)."""
+        return len(self.plugins) - self.borrowed_plugins
+
+    def core_plugins(self) -> list[Plugin]:
+        """The plugins marked ``core`` (bundled with Kestra)."""
+        return [plugin for plugin in self.plugins if plugin.core]
+
     def summary(self) -> str:
-        """``N plugins, M versions`` for the run summary."""
-        versions = sum(len(p.versions) for p in self.plugins)
-        return f"{len(self.plugins)} plugins, {versions} versions"
+        """``N plugins, M versions`` for the run summary (and where core types come from when borrowed)."""
+        own = self.plugins[: self.own_plugins]
+        versions = sum(len(p.versions) for p in own)
+        text = f"{count(len(own), 'plugin')}, {count(versions, 'version')}"
+        return f"{text}; {self.core_note}" if self.core_note else text
+
+
+def count(number: int, word: str) -> str:
+    """``1 plugin``, ``2 plugins``, ``5,124 versions``."""
+    return f"{number:,} {word}{'' if number == 1 else 's'}"
 
 
 def plugin_version(text: str, types: Mapping[str, str], aliases: Mapping[str, str] | None = None) -> PluginVersion:

@@ -18,6 +18,8 @@ RULES: list[Rule] = [
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 CHECKS: list[Check] = [structure.check, plugins.check, policy.check, outputs.check, secrets.check]
 ALL_CODES = frozenset(RULES_BY_CODE)
+RULE_NAMES: dict[str, str] = {rule.name: rule.code for rule in RULES}
+"""Rule name -> code: rules can be named either way wherever codes are accepted."""
 
 
 def _matches(code: str, selectors: Iterable[str]) -> bool:
@@ -37,4 +39,4 @@ def enabled_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> fro
     return frozenset(code for code in chosen if not _matches(code, ignored))
 
 
-__all__ = ["ALL_CODES", "CHECKS", "RULES", "RULES_BY_CODE", "CheckContext", "Rule", "enabled_codes"]
+__all__ = ["ALL_CODES", "CHECKS", "RULES", "RULES_BY_CODE", "RULE_NAMES", "CheckContext", "Rule", "enabled_codes"]

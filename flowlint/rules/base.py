@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 from ruamel.yaml.nodes import Node
 
@@ -20,6 +21,33 @@ from flowlint.source import Source, span_of
 DOCS_URL = "https://flowlint.dev/rules/{code}"
 
 
+class Option(NamedTuple):
+    """One option a rule takes in the config (``rules: {CODE: {name: value}}``): its type and default."""
+
+    kind: Literal["strings", "string", "boolean", "integer"]
+    default: Any
+    help: str
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is not of this option's type, or None when it is."""
+        if self.kind == "strings":
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                return None
+            return f"must be a list of strings, not {_shown(value)}"
+        expected = {"string": str, "boolean": bool, "integer": int}[self.kind]
+        if isinstance(value, expected) and (self.kind != "integer" or not isinstance(value, bool)):
+            return None
+        return f"must be {'an' if self.kind == 'integer' else 'a'} {self.kind}, not {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    kinds = {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "a list"}
+    return "null" if value is None else kinds.get(type(value), "a mapping" if isinstance(value, Mapping) else "that")
+
+
+_NO_OPTIONS: Mapping[str, Option] = MappingProxyType({})
+
+
 class Rule(NamedTuple):
     """A stable code, a name, a default severity, and the documentation users read."""
 
@@ -32,6 +60,8 @@ class Rule(NamedTuple):
     good: str
     enabled_by_default: bool = True
     fixable: bool = False
+    options: Mapping[str, Option] = _NO_OPTIONS
+    """The options the rule takes in the config, by name."""
 
     @property
     def url(self) -> str:
@@ -68,6 +98,11 @@ class CheckContext:
     def secrets(self) -> list[Secret]:
         """The literal credentials of the flow, found once: FL401 reports them, every output masks them."""
         return find_secrets(self.source.text, self.flow.root)
+
+    def option(self, code: str, name: str) -> Any:
+        """The configured value of option ``name`` of rule ``code``, else the option's default."""
+        given = self.settings.rule_options.get(code, {})
+        return given[name] if name in given else self.rules[code].options[name].default
 
     def on(self, code: str) -> bool:
         """Whether ``code`` is enabled in this run."""

@@ -7,16 +7,15 @@ FL201 floating-version and FL203 mixed-versions are off by default. FL201 takes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
-from typing import Any
 
 from flowlint.config import ConfiguredDefault
 from flowlint.diagnostics import Fix, Severity
 from flowlint.flow import FlowDefault
 from flowlint.manifest.model import Manifest
 from flowlint.resolve import Resolution, Status, VersionValue, namespace_chain, read_version
-from flowlint.rules.base import CheckContext, Rule
+from flowlint.rules.base import CheckContext, Option, Rule
 from flowlint.versions import Keyword, Version, newest
 
 RULES = [
@@ -32,6 +31,11 @@ RULES = [
         "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n",
         enabled_by_default=False,
         fixable=True,
+        options={
+            "namespaces": Option(
+                "strings", None, "Only flows whose namespace matches one of these patterns (default: every flow)."
+            )
+        },
     ),
     Rule(
         "FL202", "newer-version-available", Severity.INFO,
@@ -85,15 +89,6 @@ def _match_segments(pattern: Sequence[str], parts: Sequence[str]) -> bool:
     return bool(parts) and fnmatchcase(parts[0], head) and _match_segments(rest, parts[1:])
 
 
-def _option_list(options: Any, key: str) -> list[str] | None:
-    if not isinstance(options, Mapping) or key not in options:
-        return None
-    value = options[key]
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else None
-
-
 def check(ctx: CheckContext) -> None:
     """Report FL201-FL204 for one flow."""
     if ctx.on("FL201"):
@@ -130,7 +125,7 @@ def pin_skipped(resolution: Resolution) -> str | None:
 def _check_floating(ctx: CheckContext) -> None:
     from flowlint.fix import pin_edit, replace_edit  # the fix engine only when the rule is on
 
-    patterns = _option_list(ctx.settings.rule_options.get("FL201"), "namespaces")
+    patterns: list[str] | None = ctx.option("FL201", "namespaces")
     if patterns is not None and not namespace_matches(patterns, ctx.flow.namespace or ""):
         return
     for resolution in ctx.resolutions:

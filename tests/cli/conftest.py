@@ -28,6 +28,8 @@ SUMMARY = (
     "2 files checked (1 flow, 1 skipped non-flow YAML): 3 errors, 2 warnings, 0 info; "
     "manifest: test instance (4 plugins, 9 versions)"
 )
+FIXABLE = "[*] 2 fixable with `flowlint fix`"
+"""The line after the summary: FL107's and FL108's fixes are safe."""
 
 
 @pytest.fixture

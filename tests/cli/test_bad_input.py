@@ -86,8 +86,16 @@ def test_an_empty_file_is_skipped(tmp_path: Path, manifest_file: Path) -> None:
     stdout, stderr = check(tmp_path, "check", "--manifest", "manifest.json", "--format", "json", "empty.yml", expect=0)
     data = report(stdout)
     assert data["diagnostics"] == []
-    assert data["files"] == [{"path": "empty.yml", "documents": 0, "flows": 0, "skipped": True}]
-    assert data["summary"] == {"files": 1, "flows": 0, "skipped": 1, "errors": 0, "warnings": 0, "info": 0}
+    assert data["files"] == [{"path": "empty.yml", "documents": 0, "flows": 0, "skipped": True, "invalid": False}]
+    assert data["summary"] == {
+        "files": 1,
+        "flows": 0,
+        "skipped": 1,
+        "invalid": 0,
+        "errors": 0,
+        "warnings": 0,
+        "info": 0,
+    }
     assert stderr == ""
 
 
@@ -139,7 +147,15 @@ def test_a_5mb_flow_completes_with_every_finding(tmp_path: Path, manifest_file: 
     data = report(stdout)
     assert len(expected) == index // 1000 and len(expected) >= 30
     assert where(data) == expected
-    assert data["summary"] == {"files": 1, "flows": 1, "skipped": 0, "errors": len(expected), "warnings": 0, "info": 0}
+    assert data["summary"] == {
+        "files": 1,
+        "flows": 1,
+        "skipped": 0,
+        "invalid": 0,
+        "errors": len(expected),
+        "warnings": 0,
+        "info": 0,
+    }
 
 
 def billion_laughs(levels: int = 20) -> str:
@@ -222,6 +238,7 @@ def test_unreadable_files_in_a_folder_are_findings(tmp_path: Path, manifest_file
             "files": 6,
             "flows": 2 if root else 1,
             "skipped": 0,
+            "invalid": 4 if root else 5,
             "errors": len(expected),
             "warnings": 0,
             "info": 0,
@@ -318,7 +335,7 @@ def test_no_manifest_at_all_falls_back_to_the_bundled_catalog(tmp_path: Path) ->
     old_mtime(tmp_path / "hello.yml")
     stdout, stderr = check(tmp_path, "check", "hello.yml", expect=0)
     assert stderr == ""
-    assert "; manifest: catalog of official plugins, " in stdout
+    assert "; manifest: bundled catalog of official plugins as of " in stdout
 
 
 def test_manifest_option_without_a_value_is_exit_2(tmp_path: Path) -> None:
@@ -416,5 +433,13 @@ def test_a_good_run_in_the_same_setup_is_exit_0(tmp_path: Path, manifest_file: P
     (tmp_path / "hello.yml").write_text(LOG_FLOW, "utf-8")
     old_mtime(tmp_path / ".flowlint.yaml", tmp_path / "hello.yml", manifest_file)
     stdout, stderr = check(tmp_path, "check", "--format", "json", "hello.yml", expect=0)
-    assert report(stdout)["summary"] == {"files": 1, "flows": 1, "skipped": 0, "errors": 0, "warnings": 0, "info": 0}
+    assert report(stdout)["summary"] == {
+        "files": 1,
+        "flows": 1,
+        "skipped": 0,
+        "invalid": 0,
+        "errors": 0,
+        "warnings": 0,
+        "info": 0,
+    }
     assert stderr == ""

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 from flowlint import __version__
 from flowlint.formats.github_format import escape_data, escape_property
 from flowlint.rules import RULES
-from tests.cli.conftest import CLEAN, FLOW, SUMMARY, check
+from tests.cli.conftest import CLEAN, FIXABLE, FLOW, SUMMARY, check
 from tests.conftest import SHARED
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
@@ -155,7 +155,8 @@ GITHUB = [
     "version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version (installed: 0.20.0, 0.21.0)"
     "%0Ahelp: did you mean 0.20.0?",
     "::warning file=flows/f.yml,line=8,col=14,endLine=8,endColumn=18,title=FL107 unquoted-version::"
-    'version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2%0Ahelp: quote it: "0.20"',
+    "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which matches no installed version; "
+    'quoted, "0.20" would run 0.20.0%0Ahelp: quote it: "0.20"',
     "::error file=flows/f.yml,line=9,col=87,endLine=9,endColumn=94,title=FL102 version-not-installed::"
     "version 1.2.0 of io.kestra.plugin:plugin-jdbc-postgres is not installed (installed: 0.19.0, 1.2.1, 1.2.3)"
     "%0Ahelp: did you mean 1.2.1?",
@@ -167,7 +168,7 @@ GITHUB = [
 def test_github_workflow_commands(project: Path) -> None:
     done = check(project, "--format", "github", "--color", "always")
     assert (done.returncode, done.stderr) == (1, "")
-    assert done.stdout == "\n".join([*GITHUB, SUMMARY]) + "\n"
+    assert done.stdout == "\n".join([*GITHUB, SUMMARY, FIXABLE]) + "\n"
     assert check(project, "--format", "github", "-q").stdout == "\n".join(GITHUB) + "\n"
 
 
@@ -364,7 +365,7 @@ def test_full_to_the_log_and_sarif_to_a_file(project: Path) -> None:
     done = check(project, "--format", "full", "--format", "sarif:out.sarif")
     assert (done.returncode, done.stderr) == (1, "")
     assert done.stdout == check(project, "--format", "full").stdout
-    assert done.stdout.endswith(SUMMARY + "\n")
+    assert done.stdout.endswith(SUMMARY + "\n" + FIXABLE + "\n")
     assert (project / "out.sarif").read_text("utf-8") == check(project, "--format", "sarif").stdout
 
 
@@ -386,7 +387,7 @@ def test_output_file_takes_the_stdout_format(project: Path) -> None:
     done = check(project, "--format", "sarif", "--output-file", "report.sarif", "--format", "concise:c.txt")
     assert (done.returncode, done.stdout, done.stderr) == (1, "", "")
     assert (project / "report.sarif").read_text("utf-8") == check(project, "--format", "sarif").stdout
-    assert (project / "c.txt").read_text("utf-8").endswith(SUMMARY + "\n")
+    assert (project / "c.txt").read_text("utf-8").endswith(SUMMARY + "\n" + FIXABLE + "\n")
     # `FORMAT:-` is standard output
     assert check(project, "--format", "concise:-").stdout == check(project, "--format", "concise").stdout
 

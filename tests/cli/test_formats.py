@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from flowlint import __version__
-from tests.cli.conftest import CLEAN, SUMMARY, check
+from tests.cli.conftest import CLEAN, FIXABLE, SUMMARY, check
 from tests.conftest import STANDARD_MANIFEST, run_cli
 
 REPORT_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json"
@@ -34,7 +34,8 @@ CONCISE = [
     "io.kestra.plugin.core.log.Log",
     "flows/f.yml:8:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version "
     "(installed: 0.20.0, 0.21.0)",
-    "flows/f.yml:8:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2",
+    "flows/f.yml:8:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which "
+    'matches no installed version; quoted, "0.20" would run 0.20.0',
     "flows/f.yml:9:87: FL102 [error] version 1.2.0 of io.kestra.plugin:plugin-jdbc-postgres is not installed "
     "(installed: 0.19.0, 1.2.1, 1.2.3)",
     "flows/f.yml:10:9: FL005 [error] duplicate task id 'a' (first used at line 4)",
@@ -57,10 +58,12 @@ def test_json_report_is_valid_and_complete(project: Path) -> None:
     assert report["tool"] == {"name": "flowlint", "version": __version__}
     assert report["manifest"] == {"source": "test instance", "plugins": 4}
     assert report["files"] == [
-        {"path": "flows/compose.yaml", "documents": 1, "flows": 0, "skipped": True},
-        {"path": "flows/f.yml", "documents": 1, "flows": 1, "skipped": False},
+        {"path": "flows/compose.yaml", "documents": 1, "flows": 0, "skipped": True, "invalid": False},
+        {"path": "flows/f.yml", "documents": 1, "flows": 1, "skipped": False, "invalid": False},
     ]
-    assert report["summary"] == {"files": 2, "flows": 1, "skipped": 1, "errors": 3, "warnings": 2, "info": 0}
+    assert report["summary"] == {
+        "files": 2, "flows": 1, "skipped": 1, "invalid": 0, "errors": 3, "warnings": 2, "info": 0
+    }  # fmt: skip
     diagnostics = report["diagnostics"]
     assert all(set(d) == DIAGNOSTIC_KEYS for d in diagnostics)
     assert [(d["code"], d["line"], d["column"]) for d in diagnostics] == [
@@ -74,7 +77,8 @@ def test_json_report_is_valid_and_complete(project: Path) -> None:
         "code": "FL107",
         "name": "unquoted-version",
         "severity": "warning",
-        "message": "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2",
+        "message": "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which matches no "
+        'installed version; quoted, "0.20" would run 0.20.0',
         "path": "flows/f.yml",
         "line": 8,
         "column": 14,
@@ -108,7 +112,7 @@ def test_json_of_a_clean_run(project: Path) -> None:
 def test_concise_lines_and_summary(project: Path) -> None:
     done = check(project, "--format", "concise")
     assert done.returncode == 1
-    assert done.stdout == "\n".join([*CONCISE, SUMMARY]) + "\n"
+    assert done.stdout == "\n".join([*CONCISE, SUMMARY, FIXABLE]) + "\n"
 
 
 # full ---------------------------------------------------------------------------------------------
@@ -127,7 +131,8 @@ flows/f.yml:8:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-sh
    |              ^^^^
    = help: did you mean 0.20.0?
 
-flows/f.yml:8:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2
+flows/f.yml:8:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which \
+matches no installed version; quoted, "0.20" would run 0.20.0
    |
  8 |     version: 0.20
    |              ^^^^
@@ -155,7 +160,7 @@ def test_full_format(project: Path) -> None:
     assert done.returncode == 1
     # Each emoji takes two terminal cells: the carets sit under `"1.2.0"`, 2 cells further right than its column.
     carets = " " * 88 + "^" * 7
-    assert done.stdout == FULL.replace("CARETS", carets) + SUMMARY + "\n"
+    assert done.stdout == FULL.replace("CARETS", carets) + SUMMARY + "\n" + FIXABLE + "\n"
 
 
 def test_full_is_the_default_format(project: Path) -> None:
@@ -198,8 +203,8 @@ def test_summary_singular_and_source(tmp_path: Path) -> None:
         "utf-8",
     )
     done = run_cli(["check", "--manifest", "m.json", "--format", "concise", "f.yml"], tmp_path)
-    assert done.stdout.splitlines()[-1] == (
-        "1 file checked (1 flow, 0 skipped non-flow YAML): 1 error, 1 warning, 0 info; "
+    assert done.stdout.splitlines()[-2] == (
+        "1 file checked (1 flow): 1 error, 1 warning, 0 info; "
         "manifest: prod instance, exported 2026-11-20 (4 plugins, 9 versions)"
     )
 
@@ -207,7 +212,7 @@ def test_summary_singular_and_source(tmp_path: Path) -> None:
 def test_summary_counts_info(project: Path) -> None:
     (project / ".flowlint.yaml").write_text("manifest: manifest.json\nseverity: {FL108: info, FL107: info}\n")
     lines = check(project, "--format", "concise").stdout.splitlines()
-    assert lines[-1] == SUMMARY.replace("2 warnings, 0 info", "0 warnings, 2 info")
+    assert lines[-2] == SUMMARY.replace("2 warnings, 0 info", "0 warnings, 2 info")
     assert lines[0].startswith("flows/f.yml:5:11: FL108 [info] ")
 
 
@@ -223,7 +228,7 @@ def test_output_file_writes_the_report_and_prints_nothing(project: Path, output_
     if output_format == "json":
         assert json.loads(written)["summary"]["errors"] == 3
     elif output_format == "concise":
-        assert written == "\n".join([*CONCISE, SUMMARY]) + "\n"
+        assert written == "\n".join([*CONCISE, SUMMARY, FIXABLE]) + "\n"
     else:
         assert written == check(project, "--format", "full").stdout
 
@@ -255,7 +260,7 @@ def test_color_always_emits_ansi_even_with_no_color(project: Path) -> None:
     done = check(project, "--format", "concise", "--color", "always")  # run_cli sets NO_COLOR=1
     assert "\x1b[1mflows/f.yml:5:11:\x1b[0m \x1b[1;33mFL108\x1b[0m \x1b[33m[warning]\x1b[0m " in done.stdout
     assert "\x1b[1;31mFL102\x1b[0m \x1b[31m[error]\x1b[0m" in done.stdout
-    assert done.stdout.splitlines()[-1] == f"\x1b[31m{SUMMARY}\x1b[0m"
+    assert done.stdout.splitlines()[-2:] == [f"\x1b[31m{SUMMARY}\x1b[0m", FIXABLE]
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from flowlint.manifest.catalog import load_catalog
 from flowlint.resolve import Resolver, Status
@@ -22,7 +25,7 @@ def test_catalog_loads_fast_and_describes_itself() -> None:
     started = time.perf_counter()
     catalog = load_catalog()
     elapsed = time.perf_counter() - started
-    assert catalog.source.startswith("catalog of official plugins, 100 artifacts, as of ")
+    assert catalog.source.startswith("bundled catalog of official plugins as of ")
     assert len(catalog.plugins) == 100
     assert elapsed < 1.0  # generous: the benchmark measures it properly
     core = [p for p in catalog.plugins if p.core]
@@ -33,7 +36,7 @@ def test_the_lazily_built_catalog_index_equals_the_index_of_its_full_model() -> 
     from flowlint.manifest.model import Manifest
 
     catalog = load_catalog()
-    assert catalog.summary() == "100 plugins, 5124 versions"
+    assert catalog.summary() == "100 plugins, 5,124 versions"
     eager = Manifest(plugins=tuple(catalog.plugins))  # every plugin built, indexed version by version
     assert catalog.summary() == eager.summary() and catalog.has_core == eager.has_core is True
     assert sorted(catalog.type_names) == sorted(eager.type_names) and len(catalog.type_names) > 1000
@@ -150,3 +153,65 @@ def test_an_old_manifest_gets_one_note_in_the_summary(tmp_path: Path) -> None:
     (tmp_path / ".flowlint.yaml").write_text("manifestMaxAgeDays: 100000\n", "utf-8")
     done = run_cli(["check", "f.yml", "--manifest", "old.json", "--format", "concise"], tmp_path)
     assert "note: " not in done.stdout
+
+
+def _resolved(text: str) -> Any:
+    from flowlint.config import Settings
+    from flowlint.inventory import resolutions_of_text
+
+    ((resolution, _, _),) = resolutions_of_text(text, "f.yml", Settings(), load_catalog())
+    return resolution
+
+
+def test_a_type_one_old_release_of_another_plugin_had_is_not_ambiguous(tmp_path: Path) -> None:
+    db2 = "io.kestra.plugin.jdbc.db2.Query"  # plugin-jdbc-as400 0.16.0 had it too, and never again
+    latest = _resolved(flow(db2))
+    assert (latest.status, latest.entry.plugin.coordinates) == (Status.RESOLVED, "io.kestra.plugin:plugin-jdbc-db2")
+    (tmp_path / "f.yml").write_text(flow(db2) + flow(db2, "0.16.0").replace("id: f\n", "---\nid: g\n"), "utf-8")
+    done = run_cli(["check", "f.yml", "--format", "concise", "--select", "FL106"], tmp_path)
+    assert done.stdout.splitlines()[0] == (
+        f"f.yml:11:11: FL106 [warning] {db2} is provided by several plugins: io.kestra.plugin:plugin-jdbc-as400 "
+        "0.16.0, io.kestra.plugin:plugin-jdbc-db2 0.16.0"
+    )
+    assert done.stdout.count("FL106") == 1
+
+
+def test_a_self_alias_in_the_data_is_left_out_of_the_catalog(tmp_path: Path) -> None:
+    infer = "io.kestra.plugin.serdes.avro.InferAvroSchemaFromIon"
+    (entry,) = load_catalog().lookup(infer)
+    assert entry.canonical is None
+    (tmp_path / "f.yml").write_text(flow(infer, "1.10.2"), "utf-8")
+    done = run_cli(["check", "f.yml", "--format", "concise", "--select", "FL1"], tmp_path)
+    assert (done.returncode, [line for line in done.stdout.splitlines() if "FL1" in line]) == (0, [])
+    data = {
+        "plugins": [
+            {
+                "group": "io.kestra.plugin",
+                "artifact": "plugin-serdes",
+                "versions": ["0.23.0"],
+                "types": {
+                    infer: {"kind": "task", "since": "0.23.0"},
+                    "io.example.New": {"kind": "task", "since": "0.23.0"},
+                },
+                "aliases": {infer: infer, "io.example.Old": "io.example.New"},
+            }
+        ]
+    }
+    (tmp_path / "data.json").write_text(json.dumps(data), "utf-8")
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_catalog.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "data.json", "out.json", "2026-01-01"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (built,) = json.loads((tmp_path / "out.json").read_text("utf-8"))["plugins"]
+    assert built["al"] == [["io.example.Old", "io.example.New"]]
+
+
+def test_bash_resolves_to_plugin_script_shell_which_has_it_since_kestra_left_it() -> None:
+    resolution = _resolved(flow("io.kestra.core.tasks.scripts.Bash", "0.11.0"))
+    assert resolution.status is Status.RESOLVED  # not core: Kestra's core had it up to 0.10.1
+    assert resolution.entry.plugin.coordinates == "io.kestra.plugin:plugin-script-shell"
+    assert resolution.version.text == "0.11.0"

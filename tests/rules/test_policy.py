@@ -120,7 +120,7 @@ def test_fl201_namespaces_option_limits_it_to_matching_flows() -> None:
     assert of(lint(flow(task(QUERY), "prod.sales"), select=["FL201"], config=config), "FL201")
     assert of(lint(flow(task(QUERY), "prod"), select=["FL201"], config=config), "FL201")
     assert not of(lint(flow(task(QUERY), "company.team"), select=["FL201"], config=config), "FL201")
-    one = replace(settings(), rule_options={"FL201": {"namespaces": "company.*"}})
+    one = replace(settings(), rule_options={"FL201": {"namespaces": ["company.*"]}})
     assert of(lint(flow(task(QUERY)), select=["FL201"], config=one), "FL201")
 
 
