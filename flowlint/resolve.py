@@ -16,6 +16,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.config import ConfiguredDefault, Settings
 from flowlint.flow import Flow, FlowDefault, PluginUse
+from flowlint.manifest.core import core_version
 from flowlint.manifest.model import CORE_PREFIXES, Manifest, PluginVersion, TypeEntry
 from flowlint.source import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, kestra_text, tag_of
 from flowlint.versions import (
@@ -144,7 +145,7 @@ class Resolver:
         self.flow = flow
         self.settings = settings
         self.manifest = manifest
-        self.rules = MODERN if settings.exact_full_versions else LEGACY
+        self.rules = match_rules(settings)
         self._flow_defaults = [] if settings.kestra2 else self._usable_flow_defaults()
         chain = namespace_chain(flow.namespace)
         namespace_defaults = [d for ns in chain for d in settings.namespace_defaults.get(ns, ())]
@@ -166,25 +167,24 @@ class Resolver:
     def resolve(self, use: PluginUse) -> Resolution:
         """Resolve one use."""
         entries = tuple(self.manifest.lookup(use.type_name))
-        if any(entry.plugin.core for entry in entries) or (
-            not entries and use.type_name.startswith(CORE_PREFIXES) and not self.manifest.has_core
-        ):
+        if not entries and use.type_name.startswith(CORE_PREFIXES) and not self.manifest.has_core:
             return Resolution(use, Status.CORE, entries)
+        if any(entry.plugin.core for entry in entries):
+            if any(entry.plugin.core and self._core_has(entry) for entry in entries):
+                return Resolution(use, Status.CORE, entries)
+            # Kestra's core had it in older versions only (scripts.Bash before 0.11): other plugins, if any
+            entries = tuple(entry for entry in entries if not entry.plugin.core)
         if not entries:
             return Resolution(use, Status.NOT_A_PLUGIN if use.kind == "other" else Status.UNKNOWN_TYPE)
-        origin = self.origin(use)
-        value = origin.value
-        if value.request is None:
-            return Resolution(use, Status.INVALID, entries, origin)
-        request = value.request
-        if request is Keyword.NONE:
-            return Resolution(use, Status.NO_VERSION, entries, origin)
-        key = (use.type_name, request, self.rules)
-        outcome = self.manifest.outcomes.get(key)
-        if outcome is None:
-            outcome = self.manifest.outcomes[key] = _select(entries, request, self.rules)
-        status, entry, version, matches = outcome
-        return Resolution(use, status, entries, origin, entry, version, matches)
+        return resolved(use, entries, self.origin(use), self.manifest, self.rules)
+
+    def _core_has(self, entry: TypeEntry) -> bool:
+        """Whether the core version that the target Kestra version carries has ``entry``'s type."""
+        key = ("core version", entry.plugin.coordinates, self.settings.target)
+        version = self.manifest.outcomes.get(key)
+        if version is None:
+            version = self.manifest.outcomes[key] = core_version(entry.plugin, self.settings.target)
+        return any(candidate is version for candidate in entry.versions)
 
     def origin(self, use: PluginUse) -> Origin:
         """The first source of SEMANTICS §4 that gives ``use`` a version."""
@@ -228,17 +228,53 @@ class Resolver:
         return Origin("instance", value, description)
 
 
+def resolved(
+    use: PluginUse, entries: tuple[TypeEntry, ...], origin: Origin, manifest: Manifest, rules: MatchRules
+) -> Resolution:
+    """The resolution of ``use``, a type of the versioned plugins ``entries``, asking what ``origin`` asks."""
+    request = origin.value.request
+    if request is None:
+        return Resolution(use, Status.INVALID, entries, origin)
+    if request is Keyword.NONE:
+        return Resolution(use, Status.NO_VERSION, entries, origin)
+    key = (use.type_name, len(entries), request, rules)  # fewer entries: the core ones left out for the target
+    outcome = manifest.outcomes.get(key)
+    if outcome is None:
+        outcome = manifest.outcomes[key] = _select(entries, request, rules)
+    status, entry, version, matches = outcome
+    return Resolution(use, status, entries, origin, entry, version, matches)
+
+
+def as_written(resolution: Resolution, settings: Settings, manifest: Manifest) -> Resolution | None:
+    """``resolution`` had its version been quoted as written (``"1.10"``, not the number 1.1); None when the
+    version is not a YAML number that Kestra reads as another text."""
+    origin = resolution.origin
+    if origin is None or not origin.value.numeric or origin.value.text == origin.value.written:
+        return None
+    written = origin.value.written
+    value = check_version_text(VersionValue(written, written), settings)
+    return resolved(resolution.use, resolution.entries, origin._replace(value=value), manifest, match_rules(settings))
+
+
+def match_rules(settings: Settings) -> MatchRules:
+    """The matching rules of the target Kestra version (SEMANTICS §3)."""
+    return MODERN if settings.exact_full_versions else LEGACY
+
+
 Outcome = tuple[Status, TypeEntry | None, PluginVersion | None, tuple[tuple[TypeEntry, PluginVersion], ...]]
 """What a version request selects among a type's entries: status, entry, version, every match."""
 
 
 def _select(entries: Sequence[TypeEntry], request: Version | Keyword, rules: MatchRules) -> Outcome:
-    """The outcome of ``request`` for a type the manifest has (``entries``), whatever asked for it."""
-    matches = []
-    for entry in entries:
-        chosen = match(request, [v.version for v in entry.versions], rules)
-        if chosen is not None:
-            matches.append((entry, _by_version(entry.versions, chosen)))
+    """The outcome of ``request`` for a type the manifest has (``entries``), whatever asked for it.
+
+    The request picks one version among every version of every plugin that has the type (Kestra's
+    plugin registry keeps the versions of a type: ``getAllVersionsForType``); the plugins that have the
+    type at that version are the candidates. Several of them make it ambiguous; a plugin that had the
+    type only in a release the request does not pick (plugin-jdbc-as400 0.16.0 and db2.Query) does not."""
+    having = [(entry, version) for entry in entries for version in entry.versions]
+    chosen = match(request, [version.version for _, version in having], rules)
+    matches = [] if chosen is None else [(e, v) for e, v in having if v.version.same_release(chosen)]
     direct = [(entry, version) for entry, version in matches if entry.canonical_in(version) is None]
     if len(matches) > 1 and direct:
         matches = direct  # a plugin that has the class wins over one that only aliases it

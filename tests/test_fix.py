@@ -8,6 +8,7 @@ STANDARD_MANIFEST: shell Script 0.20.0/0.21.0, postgres Query 0.19.0/1.2.1/1.2.3
 from __future__ import annotations
 
 import codecs
+import copy
 import os
 import stat
 from pathlib import Path
@@ -41,7 +42,7 @@ from flowlint.manifest.catalog import load_catalog
 from flowlint.rules import enabled_codes
 from flowlint.rules.policy import pin_skipped
 from flowlint.source import decode, parse, span_of
-from tests.conftest import CORPUS, manifest, settings
+from tests.conftest import CORPUS, STANDARD_MANIFEST, manifest, settings
 
 SCRIPT = "io.kestra.plugin.scripts.shell.Script"
 QUERY = "io.kestra.plugin.jdbc.postgresql.Query"
@@ -107,6 +108,18 @@ def test_fl107_in_a_flow_default() -> None:
         f"tasks:\n  - id: a\n    type: {SCRIPT}\n"
     )
     assert fixed(before) == before.replace("version: 0.20", 'version: "0.20"')
+
+
+def test_fl107_that_changes_what_a_working_flow_runs_only_with_unsafe_fixes() -> None:
+    data = copy.deepcopy(STANDARD_MANIFEST)
+    data["plugins"][1]["versions"] = [{"version": v, "tasks": [SCRIPT]} for v in ("1.1.4", "1.10.2")]
+    shell_1_10 = Linter(settings(), manifest(data), enabled_codes(()))
+    before = f"id: f\nnamespace: n\ntasks:\n  - id: a\n    type: {SCRIPT}\n    version: 1.10  # runs 1.1.4\n"
+    out, changes, _ = fix_text(before, "flow.yml", shell_1_10, FixOptions())
+    assert (out, changes) == (before, [])
+    out, changes, _ = fix_text(before, "flow.yml", shell_1_10, FixOptions(unsafe=True))
+    assert out == before.replace("1.10 ", '"1.10" ')
+    assert [(c.line, c.column, c.code) for c in changes] == [(6, 14, "FL107")]
 
 
 # Golden: FL108 the canonical type --------------------------------------------------------------------

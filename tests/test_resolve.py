@@ -327,10 +327,13 @@ def test_unquoted_0_20_is_the_number_0_2() -> None:
     assert codes(diagnostics) == ["FL102", "FL107"]  # same place: ordered by code
     unquoted = only(diagnostics, "FL107")
     assert unquoted.severity is Severity.WARNING
-    assert unquoted.message == "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2"
+    assert unquoted.message == (
+        "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which matches no installed version; "
+        'quoted, "0.20" would run 0.20.0'
+    )
     assert at(unquoted) == (6, 14, 6, 18)
     assert unquoted.yaml_path == "tasks[0].version"
-    assert unquoted.fix is not None
+    assert unquoted.fix is not None and unquoted.fix.safe  # nothing runs today: quoting breaks nothing
     (edit,) = unquoted.fix.edits
     assert edit.replacement == '"0.20"'
     assert text[edit.span.start_offset : edit.span.end_offset] == "0.20"
@@ -354,7 +357,11 @@ def test_unquoted_1_10_asks_for_1_1() -> None:
     data = manifest_with(plugin("plugin-x", [("1.1.4", ["io.example.T"]), ("1.10.2", ["io.example.T"])]))
     diagnostics = lint(task("io.example.T", "1.10"), manifest_data=data)
     assert codes(diagnostics) == ["FL107"]
-    assert diagnostics[0].message == "version 1.10 is the number 1.1 for YAML: Kestra asks for version 1.1"
+    assert diagnostics[0].message == (
+        'version 1.10 is the number 1.1 for YAML: Kestra asks for version 1.1, which runs 1.1.4; quoted, "1.10" '
+        "would run 1.10.2"
+    )
+    assert diagnostics[0].fix is not None and not diagnostics[0].fix.safe  # 1.1.4 runs today, 1.10.2 after
     assert picked(task("io.example.T", "1.10"), manifest_data=data) == (Status.RESOLVED, "plugin", "1.1.4")
     assert picked(task("io.example.T", '"1.10"'), manifest_data=data) == (Status.RESOLVED, "plugin", "1.10.2")
 

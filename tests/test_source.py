@@ -162,7 +162,10 @@ def test_crlf_line_endings_keep_lines_columns_and_offsets() -> None:
     # offsets index the decoded text (BOM removed, CRLF kept): they select exactly the node
     for diagnostic, expected in zip(result.diagnostics, ("io.nope.Missing", "0.20", "0.20"), strict=True):
         assert crlf[diagnostic.span.start_offset : diagnostic.span.end_offset] == expected
-    assert result.diagnostics[2].message == "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2"
+    assert result.diagnostics[2].message == (
+        "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which matches no installed version; "
+        'quoted, "0.20" would run 0.20.0'
+    )
     assert result.excerpts[5] == "    type: io.nope.Missing"
 
 

@@ -7,7 +7,7 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from flowlint.diagnostics import Edit, Fix, Severity
 from flowlint.flow import FlowDefault
 from flowlint.manifest.model import Plugin
-from flowlint.resolve import Origin, Resolution, Status, VersionValue, read_version
+from flowlint.resolve import Origin, Resolution, Status, VersionValue, as_written, read_version
 from flowlint.rules.base import CheckContext, Rule
 from flowlint.source import is_null, is_str, kind_name, value_span
 from flowlint.versions import Version, closest, newest, oldest, sort_versions
@@ -65,7 +65,9 @@ RULES = [
         "FL106", "ambiguous-type", Severity.WARNING,
         "Several installed plugins provide this type at the requested version.",
         "When two artifacts both contain a type, which one runs depends on the instance. Remove one of "
-        "the artifacts, or pin a version only one of them has.",
+        "the artifacts, or pin a version only one of them has. The request picks one version among all "
+        "the versions that have the type; only the plugins that have it at that version compete (one that "
+        "shipped the type in an older release is no rival for LATEST).",
         "# plugin-a and plugin-b both ship io.example.Task 1.0.0\n- id: t\n  type: io.example.Task\n",
         "# only plugin-b is installed\n- id: t\n  type: io.example.Task\n",
     ),
@@ -73,8 +75,9 @@ RULES = [
         "FL107", "unquoted-version", Severity.WARNING,
         "A version that YAML reads as a number, so Kestra asks for another version.",
         "`version: 0.20` is the number 0.2 for YAML: Kestra asks for version `0.2` (the newest 0.2.x), and "
-        "`1.10` becomes `1.1`. Quote versions. The fix quotes the text as written, keeping what the "
-        "author meant.",
+        "`1.10` becomes `1.1`. Quote versions. The message says what each reading resolves to. The fix "
+        "quotes the text as written, keeping what the author meant; when that changes the version a "
+        "working flow runs (`1.10` runs 1.1.x today), the fix is unsafe and only `--unsafe-fixes` applies it.",
         "- id: script\n  type: io.kestra.plugin.scripts.shell.Script\n  version: 0.20\n",
         "- id: script\n  type: io.kestra.plugin.scripts.shell.Script\n  version: \"0.20\"\n",
         fixable=True,
@@ -136,19 +139,61 @@ def _check_own_version(ctx: CheckContext, resolution: Resolution, origin: Origin
     if value.problem is not None:
         ctx.report("FL104", node, f"invalid version: {value.problem}", yaml_path=path)
     if value.numeric and value.text != value.written:
-        _report_unquoted(ctx, node, value, path)
+        _report_unquoted(ctx, node, value, path, [resolution])
 
 
-def _report_unquoted(ctx: CheckContext, node: Node, value: VersionValue, path: str) -> None:
+_READINGS = {
+    Status.RESOLVED: ("runs {}", "would run {}"),
+    Status.NOT_INSTALLED: ("matches no installed version", "would match no installed version"),
+    Status.NOT_IN_VERSION: ("selects {} without the type", "would select {} without the type"),
+    Status.AMBIGUOUS: ("matches several plugins", "would match several plugins"),
+    Status.INVALID: ("is not a valid version", "would not be a valid version"),
+}
+"""How FL107 says what one reading of a version resolves to: (as Kestra reads it, as written)."""
+
+
+def _report_unquoted(
+    ctx: CheckContext, node: Node, value: VersionValue, path: str, resolutions: list[Resolution]
+) -> None:
+    """FL107; ``resolutions`` are the uses that take their version from ``node``. The fix is unsafe when it
+    changes the version a use runs today."""
+    readings = [(r, quoted) for r in resolutions if (quoted := as_written(r, ctx.settings, ctx.manifest))]
+    message = f"version {value.written} is the number {value.text} for YAML: Kestra asks for version {value.text}"
+    today, written = _reading([r for r, _ in readings], 0), _reading([q for _, q in readings], 1)
+    if today is not None and written is not None:
+        message += f', which {today}; quoted, "{value.written}" {written}'
+    safe = all(r.status not in (Status.RESOLVED, Status.AMBIGUOUS) or _runs(r) == _runs(q) for r, q in readings)
     span = value_span(node, ctx.source.text)
     ctx.report(
         "FL107",
         node,
-        f"version {value.written} is the number {value.text} for YAML: Kestra asks for version {value.text}",
+        message,
         yaml_path=path,
-        help=f'quote it: "{value.written}"',
-        fix=Fix(f'quote the version as written: "{value.written}"', (Edit(span, f'"{value.written}"'),)),
+        help=f'quote it: "{value.written}"'
+        if safe
+        else f'quote it as written ("{value.written}") to ask for {value.written}, or write "{value.text}" to keep '
+        "what runs today",
+        fix=Fix(f'quote the version as written: "{value.written}"', (Edit(span, f'"{value.written}"'),), safe=safe),
     )
+
+
+def _reading(resolutions: list[Resolution], form: int) -> str | None:
+    """What the uses resolve to under one reading of their version, in words; None when nothing to say."""
+    said: dict[str, list[str]] = {}
+    for resolution in resolutions:
+        words = _READINGS.get(resolution.status)
+        if words is not None:
+            version = resolution.version.text if resolution.version is not None else ""
+            said.setdefault(words[form].format(version), []).append(resolution.use.type_name.rsplit(".", 1)[-1])
+    if len(said) < 2:
+        return next(iter(said), None)
+    return " and ".join(f"{words} ({', '.join(dict.fromkeys(names))})" for words, names in said.items())
+
+
+def _runs(resolution: Resolution) -> tuple[object, ...]:
+    """What a resolution selects, comparable between two readings."""
+    chosen = resolution.matches or ((resolution.entry, resolution.version),)
+    return (resolution.status, *((e.plugin.coordinates if e else None, v.text if v else None) for e, v in chosen))
 
 
 def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
@@ -277,7 +322,11 @@ def _report_not_installed(
         f"version {asked} of {entry.plugin.coordinates} {verb} "
         f"(installed: {describe_versions(entry.plugin, request)}){suffix}"
     )
-    suggestion = closest(request, available)
+    quoted = as_written(resolution, ctx.settings, ctx.manifest)
+    if quoted is not None and quoted.status is Status.RESOLVED and quoted.version is not None:
+        suggestion: Version | None = quoted.version.version  # what FL107 says the version as written runs
+    else:
+        suggestion = closest(request, available)
     ctx.report(
         "FL102",
         at,
@@ -399,4 +448,5 @@ def _check_flow_default(ctx: CheckContext, default: FlowDefault) -> None:
                 yaml_path=version_path,
             )
         if value.numeric and value.text != value.written:
-            _report_unquoted(ctx, default.version_node, value, version_path)
+            users = [r for r in ctx.resolutions if r.origin is not None and r.origin.flow_default is default]
+            _report_unquoted(ctx, default.version_node, value, version_path, users)

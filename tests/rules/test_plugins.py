@@ -316,6 +316,36 @@ def test_fl106_a_version_only_one_plugin_has_is_fine() -> None:
     assert lint(flow(task("io.example.Task", '"2.0.0"')), manifest_data=TWO_PROVIDERS) == []
 
 
+# plugin-jdbc-as400 shipped io.kestra.plugin.jdbc.db2.Query in its 0.16.0 only; plugin-jdbc-db2 has it since
+DB2 = "io.kestra.plugin.jdbc.db2.Query"
+ONE_OLD_RELEASE: dict[str, Any] = copy.deepcopy(STANDARD_MANIFEST)
+ONE_OLD_RELEASE["plugins"] += [
+    {
+        "groupId": "io.kestra.plugin",
+        "artifactId": "plugin-jdbc-as400",
+        "versions": [{"version": "0.16.0", "tasks": [DB2]}],
+    },
+    {
+        "groupId": "io.kestra.plugin",
+        "artifactId": "plugin-jdbc-db2",
+        "versions": [{"version": v, "tasks": [DB2]} for v in ("0.16.0", "1.15.0", "1.15.5")],
+    },
+]
+
+
+def test_fl106_only_among_the_versions_the_use_resolves_to() -> None:
+    # LATEST, `1`, `1.15`: the newest versions that have the type are plugin-jdbc-db2's alone
+    body = task(DB2, task_id="a") + task(DB2, '"1"', "b") + task(DB2, '"1.15"', "c") + task(DB2, "OLDEST", "d")
+    found = lint(flow(body), manifest_data=ONE_OLD_RELEASE)
+    d = only(found, "FL106")  # OLDEST: 0.16.0, which both plugins released
+    assert codes(found) == ["FL106"]
+    assert (where(d), d.yaml_path) == ((13, 11, 13, 42), "tasks[3].type")
+    assert d.message == (
+        f"{DB2} is provided by several plugins: io.kestra.plugin:plugin-jdbc-as400 0.16.0, "
+        "io.kestra.plugin:plugin-jdbc-db2 0.16.0"
+    )
+
+
 # FL107 unquoted-version ---------------------------------------------------------------------------
 
 
@@ -325,7 +355,10 @@ def test_fl107_unquoted_number_with_a_fix_quoting_the_text_as_written() -> None:
     d = only(found, "FL107")
     assert where(d) == (6, 14, 6, 18)
     assert d.severity is Severity.WARNING
-    assert d.message == "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2"
+    assert d.message == (
+        "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which matches no installed version; "
+        'quoted, "0.20" would run 0.20.0'
+    )
     assert d.help == 'quote it: "0.20"'
     assert d.fix is not None and d.fix.safe
     assert d.fix.description == 'quote the version as written: "0.20"'
@@ -343,7 +376,72 @@ def test_fl107_unquoted_number_with_a_fix_quoting_the_text_as_written() -> None:
 
 def test_fl107_one_point_ten_becomes_one_point_one() -> None:
     d = only(lint(flow(task(SCRIPT, "1.10"))), "FL107")
-    assert d.message == "version 1.10 is the number 1.1 for YAML: Kestra asks for version 1.1"
+    assert d.message == (
+        "version 1.10 is the number 1.1 for YAML: Kestra asks for version 1.1, which matches no installed version; "
+        'quoted, "1.10" would match no installed version'
+    )
+    assert d.fix is not None and d.fix.safe  # neither reading runs anything: quoting breaks nothing
+
+
+SHELL_1_1: dict[str, Any] = copy.deepcopy(STANDARD_MANIFEST)
+SHELL_1_1["plugins"][1]["versions"] = [{"version": v, "tasks": [SCRIPT]} for v in ("1.0.5", "1.1.4", "1.9.0")]
+
+
+def test_fl107_fix_that_changes_what_a_working_flow_runs_is_unsafe() -> None:
+    text = flow(task(SCRIPT, "1.10"))
+    found = lint(text, manifest_data=SHELL_1_1)
+    d = only(found, "FL107")
+    assert codes(found) == ["FL107"]  # 1.1 runs 1.1.4 today
+    assert where(d) == (6, 14, 6, 18)
+    assert d.message == (
+        'version 1.10 is the number 1.1 for YAML: Kestra asks for version 1.1, which runs 1.1.4; quoted, "1.10" '
+        "would match no installed version"
+    )
+    assert d.help == 'quote it as written ("1.10") to ask for 1.10, or write "1.1" to keep what runs today'
+    assert d.fix is not None and not d.fix.safe
+    # applied anyway (--unsafe-fixes), the flow no longer resolves
+    assert codes(lint(apply_fix(text, d), manifest_data=SHELL_1_1)) == ["FL102"]
+
+
+def test_fl107_fix_is_safe_when_both_readings_run_the_same_version() -> None:
+    d = only(lint(flow(task(SCRIPT, "1.00")), manifest_data=SHELL_1_1), "FL107")
+    assert d.message == (
+        'version 1.00 is the number 1.0 for YAML: Kestra asks for version 1.0, which runs 1.0.5; quoted, "1.00" '
+        "would run 1.0.5"
+    )
+    assert d.help == 'quote it: "1.00"'
+    assert d.fix is not None and d.fix.safe
+
+
+def test_fl102_did_you_mean_is_what_the_version_as_written_runs() -> None:
+    data = copy.deepcopy(STANDARD_MANIFEST)
+    data["plugins"][1]["versions"] = [{"version": v, "tasks": [SCRIPT]} for v in ("1.0.5", "1.10.2")]
+    found = lint(flow(task(SCRIPT, "1.10")), manifest_data=data)
+    assert codes(found) == ["FL102", "FL107"]
+    missing = only(found, "FL102")
+    assert where(missing) == (6, 14, 6, 18)
+    assert missing.message == f"version 1.1 of {SHELL} matches no installed version (installed: 1.0.5, 1.10.2)"
+    assert missing.help == "did you mean 1.10.2?"  # not the closest to 1.1 (1.0.5): what "1.10" runs
+    assert only(found, "FL107").message == (
+        "version 1.10 is the number 1.1 for YAML: Kestra asks for version 1.1, which matches no installed version; "
+        'quoted, "1.10" would run 1.10.2'
+    )
+
+
+def test_fl107_in_a_flow_default_says_what_each_of_its_uses_runs() -> None:
+    data = copy.deepcopy(SHELL_1_1)
+    data["plugins"][1]["versions"][2]["tasks"].append("io.kestra.plugin.scripts.shell.Commands")  # 1.9.0 only
+    text = HEAD + (
+        "pluginDefaults:\n  - type: io.kestra.plugin.scripts\n    values:\n      version: 1.10\n"
+        f"tasks:\n  - id: a\n    type: {SCRIPT}\n  - id: b\n    type: io.kestra.plugin.scripts.shell.Commands\n"
+    )
+    d = only(lint(text, manifest_data=data), "FL107")
+    assert (where(d), d.yaml_path) == ((6, 16, 6, 20), "pluginDefaults[0].values.version")
+    assert d.message == (
+        "version 1.10 is the number 1.1 for YAML: Kestra asks for version 1.1, which runs 1.1.4 (Script) and "
+        'selects 1.1.4 without the type (Commands); quoted, "1.10" would match no installed version'
+    )
+    assert d.fix is not None and not d.fix.safe  # Script runs 1.1.4 today
 
 
 def test_fl107_in_a_flow_default() -> None:
@@ -406,6 +504,31 @@ def test_fl108_canonical_type_is_fine() -> None:
     assert lint(flow(task(CANONICAL))) == []
 
 
+def test_fl108_a_type_declared_as_its_own_alias_is_no_alias() -> None:
+    data = copy.deepcopy(STANDARD_MANIFEST)
+    data["plugins"][1]["versions"][1]["aliases"] = {SCRIPT: SCRIPT}
+    assert lint(flow(task(SCRIPT, '"0.21.0"')), manifest_data=data) == []
+
+
+BASH = "io.kestra.core.tasks.scripts.Bash"
+# Kestra's core had Bash up to 0.10.1; plugin-script-shell has it since 0.11.0
+BASH_MOVED: dict[str, Any] = copy.deepcopy(STANDARD_MANIFEST)
+BASH_MOVED["plugins"][0]["versions"].insert(0, {"version": "0.10.1", "tasks": [BASH]})
+BASH_MOVED["plugins"][1]["versions"].append({"version": "0.11.0", "tasks": [BASH, SCRIPT]})
+
+
+def test_a_type_that_left_kestras_core_resolves_to_the_plugin_that_has_it_now() -> None:
+    text = flow(task(BASH, '"0.10.1"'))
+    found = lint(text, manifest_data=BASH_MOVED)
+    d = only(found, "FL102")  # not core (never versioned): plugin-script-shell, which has no 0.10.1
+    assert codes(found) == ["FL102"]
+    assert (where(d), d.yaml_path) == ((6, 14, 6, 22), "tasks[0].version")
+    assert d.message == f"version 0.10.1 of {SHELL} is not installed (installed: 0.11.0, 0.20.0, 0.21.0)"
+    assert lint(flow(task(BASH, '"0.11.0"')), manifest_data=BASH_MOVED) == []
+    # a Kestra 0.10 target still has it in core: no version applies
+    assert lint(text, manifest_data=BASH_MOVED, config=settings(target="0.10")) == []
+
+
 # FL109 version-on-condition -----------------------------------------------------------------------
 
 TRIGGER = (
@@ -420,6 +543,14 @@ def test_fl109_version_on_a_condition() -> None:
     assert d.severity is Severity.ERROR
     assert d.message == "conditions take no `version`: remove it from this Weekend condition"
     assert d.yaml_path == "triggers[0].conditions[0].version"
+
+
+def test_fl109_version_on_a_schedule_condition() -> None:
+    text = flow(task(CANONICAL)) + TRIGGER.replace("conditions:", "scheduleConditions:") + '        version: "1.3.0"\n'
+    d = only(lint(text), "FL109")
+    assert where(d) == (12, 18, 12, 25)
+    assert d.message == "conditions take no `version`: remove it from this Weekend condition"
+    assert d.yaml_path == "triggers[0].scheduleConditions[0].version"
 
 
 def test_fl109_condition_without_version_is_fine() -> None:
