@@ -19,6 +19,7 @@ from ruamel.yaml.nodes import MappingNode
 from flowlint.config import Settings
 from flowlint.files import Candidate
 from flowlint.flow import is_flow_document, read_flow
+from flowlint.formats import escape_text
 from flowlint.manifest.model import Manifest
 from flowlint.resolve import Resolution, Resolver, Status
 from flowlint.source import decode, parse
@@ -105,7 +106,7 @@ def use_of(resolution: Resolution, display: str, namespace: str | None, flow_id:
     elif resolution.status is Status.CORE:
         resolved = "core"
     return Use(
-        file=display,
+        file=escape_text(display),
         line=mark.line + 1,
         column=mark.column + 1,
         namespace=namespace,

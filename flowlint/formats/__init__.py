@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from typing import Protocol
 
 from flowlint.diagnostics import Severity
@@ -19,6 +20,23 @@ class Formatter(Protocol):
 
 
 FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab", "junit")
+
+# Characters XML 1.0 cannot hold at all, escaped or not: controls, and the lone surrogates that stand for
+# the bytes of a file name that is not UTF-8 (``os.fsdecode``), which no UTF-8 output can hold either.
+_UNWRITABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def escape_text(text: str) -> str:
+    """``text`` with the characters an XML, JSON or terminal output cannot carry shown as ``\\xNN`` /
+    ``\\uNNNN``; a byte of a name that is not UTF-8 as itself (``bad\\xff.yml``)."""
+    return _UNWRITABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
 
 
 def render(

@@ -27,5 +27,5 @@ def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
         seen[key] = occurrence + 1
         if occurrence:
             key += f"\x00{occurrence}"
-        out.append(hashlib.sha256(key.encode("utf-8")).hexdigest())
+        out.append(hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest())
     return out

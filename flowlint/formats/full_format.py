@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from flowlint.diagnostics import Diagnostic
+from flowlint.formats import escape_text
 from flowlint.formats.style import Style
 from flowlint.report import Report
 
@@ -21,7 +22,7 @@ def render(report: Report, *, color: bool, quiet: bool) -> str:
         snippet = _snippet(diagnostic, lines_of, style)
         out.extend(snippet)
         for related in diagnostic.related:
-            where = f"{related.path}:{related.span.line}:{related.span.column}"
+            where = f"{escape_text(related.path)}:{related.span.line}:{related.span.column}"
             out.append(f"{pad}{style.paint('=', '34')} note: {related.message} at {where}")
         if diagnostic.help:
             out.append(f"{pad}{style.paint('=', '34')} help: {diagnostic.help}")

@@ -8,6 +8,7 @@ warnings, ``::notice`` for info), escaped as the Actions toolkit does. The defau
 from __future__ import annotations
 
 from flowlint.diagnostics import Diagnostic, Severity
+from flowlint.formats import escape_text
 from flowlint.formats.style import Style
 from flowlint.report import Report
 
@@ -26,7 +27,7 @@ def command(d: Diagnostic) -> str:
     """The workflow command that annotates ``d``."""
     span = d.span
     properties = {
-        "file": d.path,
+        "file": escape_text(d.path),
         "line": str(span.line),
         "col": str(span.column),
         "endLine": str(span.end_line),

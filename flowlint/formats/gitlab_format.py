@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from flowlint.diagnostics import Severity
+from flowlint.formats import escape_text
 from flowlint.formats.fingerprints import fingerprints
 from flowlint.report import Report
 
@@ -29,7 +30,7 @@ def render(report: Report, *, color: bool, quiet: bool) -> str:
             "fingerprint": fingerprint,
             "severity": SEVERITIES[d.severity],
             "categories": ["Bug Risk"],
-            "location": {"path": d.path, "lines": {"begin": d.span.line, "end": d.span.end_line}},
+            "location": {"path": escape_text(d.path), "lines": {"begin": d.span.line, "end": d.span.end_line}},
         }
         if d.help:
             issue["content"] = {"body": f"help: {d.help}"}

@@ -7,6 +7,7 @@ from typing import Any
 
 from flowlint import __version__
 from flowlint.diagnostics import Diagnostic, Severity
+from flowlint.formats import escape_text
 from flowlint.report import Report
 
 
@@ -18,13 +19,21 @@ def render(report: Report, *, color: bool, quiet: bool) -> str:
         "tool": {"name": "flowlint", "version": __version__},
         "manifest": {"source": report.manifest_source, "plugins": report.manifest_plugins},
         "files": [
-            {"path": f.path, "documents": f.documents, "flows": f.flows, "skipped": f.skipped} for f in report.files
+            {
+                "path": escape_text(f.path),
+                "documents": f.documents,
+                "flows": f.flows,
+                "skipped": f.skipped,
+                "invalid": f.invalid,
+            }
+            for f in report.files
         ],
         "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
         "summary": {
             "files": len(report.files),
             "flows": report.flows,
             "skipped": report.skipped,
+            "invalid": report.invalid,
             "errors": counts[Severity.ERROR],
             "warnings": counts[Severity.WARNING],
             "info": counts[Severity.INFO],
@@ -56,7 +65,7 @@ def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
         "name": d.name,
         "severity": d.severity.value,
         "message": d.message,
-        "path": d.path,
+        "path": escape_text(d.path),
         "line": d.span.line,
         "column": d.span.column,
         "endLine": d.span.end_line,

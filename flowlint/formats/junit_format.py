@@ -11,15 +11,12 @@ threshold of a passing file go to its ``<system-out>``. A YAML file with no flow
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from flowlint.diagnostics import Diagnostic, Severity
+from flowlint.formats import escape_text
 from flowlint.report import Report
-
-# Characters XML 1.0 cannot hold at all, escaped or not.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(report: Report, *, color: bool, quiet: bool, fail_on: Severity = Severity.ERROR) -> str:
@@ -31,7 +28,7 @@ def render(report: Report, *, color: bool, quiet: bool, fail_on: Severity = Seve
     failures = skipped = 0
     for file in report.files:
         found = by_path.get(file.path, [])
-        path = _xml_text(file.path)
+        path = escape_text(file.path)
         case = ET.SubElement(suite, "testcase", classname=path, name=path, file=path, time="0")
         failing = [d for d in found if d.severity.rank >= fail_on.rank]
         if file.skipped and not found:
@@ -70,9 +67,4 @@ def _listing(diagnostics: Sequence[Diagnostic]) -> str:
         lines.append(f"{d.span.line}:{d.span.column}: {d.code} [{d.severity.value}] {d.message}")
         if d.help:
             lines.append(f"    help: {d.help}")
-    return _xml_text("\n".join(lines) + "\n")
-
-
-def _xml_text(text: str) -> str:
-    """``text`` with the characters XML cannot carry shown as ``\\xNN`` / ``\\uNNNN``."""
-    return _NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return escape_text("\n".join(lines) + "\n")

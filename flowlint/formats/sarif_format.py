@@ -131,10 +131,11 @@ def _region(span: Span) -> dict[str, int]:
 
 
 def _artifact(path: str) -> dict[str, str]:
-    """A relative path is relative to %SRCROOT%; an absolute one becomes a file URI."""
+    """A relative path is relative to %SRCROOT%; an absolute one becomes a file URI. A name that is not
+    UTF-8 keeps its bytes, percent-encoded (``bad%FF.yml``), as a URI names such a file."""
     posix = path.replace("\\", "/")
     if posix.startswith("/"):
-        return {"uri": "file://" + quote(posix)}
+        return {"uri": "file://" + quote(posix, errors="surrogateescape")}
     if _DRIVE.match(posix):
-        return {"uri": "file:///" + quote(posix, safe="/:")}
-    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": "file:///" + quote(posix, safe="/:", errors="surrogateescape")}
+    return {"uri": quote(posix, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
