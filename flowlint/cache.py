@@ -5,6 +5,11 @@ manifest's bytes), so a change of any of them starts a fresh pack. Inside a pack
 keyed by its name and the hash of its content. Packs are written to a temporary file and renamed, after
 merging what another run may have written meanwhile: two runs at once never corrupt the cache, and at
 worst one's new entries are recomputed next time.
+
+Nothing read from the cache is trusted: a pack carries a checksum of its content (a pack that fails it is
+ignored whole, and rewritten), an entry without the shape :func:`result_to_data` gives is dropped and its
+file checked again, and the stamps file keeps only well-formed stamps. A damaged cache costs time, never a
+wrong result or an error.
 """
 
 from __future__ import annotations
@@ -52,9 +57,14 @@ class Stamps:
         self._path = directory / "validated" if directory is not None else None
         self._known: set[str] = set()
         self._new: set[str] = set()
+        self._damaged = False
+        """A line of the file is not a whole stamp: :meth:`save` rewrites it with the good ones."""
         if self._path is not None:
-            with contextlib.suppress(OSError, UnicodeDecodeError):
-                self._known = set(self._path.read_text("ascii").split())
+            with contextlib.suppress(OSError):
+                *lines, last = self._path.read_bytes().split(b"\n")
+                stamps = [line.decode("ascii") for line in lines if _is_stamp(line)]
+                self._known = set(stamps)
+                self._damaged = last != b"" or len(stamps) != len(lines)
 
     @staticmethod
     def key(schema_name: str, content: bytes) -> str:
@@ -70,13 +80,22 @@ class Stamps:
             self._new.add(stamp)
 
     def save(self) -> None:
-        """Write new stamps (appending is atomic enough: each line is a whole stamp)."""
-        if self._path is None or not self._new:
+        """Write new stamps (appending is atomic enough: each line is a whole stamp); a damaged file is
+        rewritten with the stamps it held."""
+        if self._path is None or not (self._new or self._damaged):
             return
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, UsageError):
             _ensure_dir(self._path.parent)
+            if self._damaged:
+                write_atomically(self._path, "".join(f"{s}\n" for s in sorted(self._known | self._new)).encode())
+                return
             with self._path.open("a", encoding="ascii") as handle:
                 handle.write("".join(f"{stamp}\n" for stamp in sorted(self._new)))
+
+
+def _is_stamp(line: bytes) -> bool:
+    """Whether a line of the stamps file is a whole stamp (a :func:`digest`: 32 lowercase hex digits)."""
+    return len(line) == 32 and not line.strip(b"0123456789abcdef")
 
 
 class ResultCache:
@@ -85,13 +104,26 @@ class ResultCache:
     def __init__(self, directory: Path, run_key: str) -> None:
         self.directory = directory
         self._pack = directory / f"results-{run_key}.pack"
-        self._entries: dict[str, Any] = _read_pack(self._pack)
+        entries = _read_pack(self._pack)
+        self._damaged = entries is None
+        """The pack on disk failed its checksum: :meth:`save` rewrites it even with nothing new."""
+        self._entries: dict[str, Any] = entries or {}
         self._new: dict[str, Any] = {}
+        self.hits = 0
+        """How many results :meth:`get` found (for ``--verbose``)."""
 
     def get(self, key: str) -> FileResult | None:
-        """The cached result for ``key``, if any."""
+        """The cached result for ``key``, if any; an entry that does not decode is dropped (and its file is
+        checked again)."""
         entry = self._entries.get(key)
-        return None if entry is None else result_from_data(entry)
+        if entry is None:
+            return None
+        result = _decoded(entry)
+        if result is None:
+            del self._entries[key]
+            return None
+        self.hits += 1
+        return result
 
     def put(self, key: str, result: FileResult) -> None:
         """Remember ``result`` under ``key``."""
@@ -103,16 +135,17 @@ class ResultCache:
 
     def save(self) -> None:
         """Merge with the pack on disk and write it atomically."""
-        if not self._new:
+        if not (self._new or self._damaged):
             return
-        merged = _read_pack(self._pack)
+        merged = _read_pack(self._pack) or {}
         merged.update(self._entries)
         merged.update(self._new)
         if len(merged) > _MAX_ENTRIES:
             merged = dict(list(merged.items())[-_MAX_ENTRIES:])
+        body = marshal.dumps(merged)
         with contextlib.suppress(OSError, UsageError):  # a cache that cannot be written only costs speed
             _ensure_dir(self.directory)
-            write_atomically(self._pack, marshal.dumps(merged))
+            write_atomically(self._pack, _PACK_MAGIC + _checksum(body) + body)
 
 
 def _ensure_dir(directory: Path) -> None:
@@ -121,18 +154,39 @@ def _ensure_dir(directory: Path) -> None:
         (directory / ".gitignore").write_text("# Created by flowlint: the cache is not for version control.\n*\n")
 
 
-def _read_pack(path: Path) -> dict[str, Any]:
+_PACK_MAGIC = b"flowlint results pack\n"
+"""A pack is this, the :func:`_checksum` of the rest, then the marshalled ``{key: entry}`` dict."""
+
+
+def _checksum(body: bytes | memoryview) -> bytes:
+    return blake2b(body, digest_size=16).digest()
+
+
+def _read_pack(path: Path) -> dict[str, Any] | None:
+    """The entries of the pack at ``path``: none when there is no pack, None when it fails its checksum
+    (unmarshalled only when it passes: marshal is not safe against damaged data)."""
     try:
-        with path.open("rb") as stream:
-            data = marshal.load(stream)
-    except (OSError, EOFError, ValueError, TypeError):
+        data = path.read_bytes()
+    except OSError:
         return {}
-    return data if isinstance(data, dict) else {}
+    start = len(_PACK_MAGIC) + 16
+    body = memoryview(data)[start:]
+    if not data.startswith(_PACK_MAGIC) or data[len(_PACK_MAGIC) : start] != _checksum(body):
+        return None
+    try:
+        entries = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return entries if isinstance(entries, dict) else None
+
+
+CACHE_FORMAT = b"2"
+"""The shape of a cached result: changed whenever result_to_data changes, so old packs are not read."""
 
 
 def run_key(parts: Iterable[bytes]) -> str:
-    """The key of a run's settings (flowlint's version always included)."""
-    return digest(__version__.encode(), *parts)
+    """The key of a run's settings (flowlint's version and the cache format always included)."""
+    return digest(__version__.encode(), CACHE_FORMAT, *parts)
 
 
 def _span_data(span: Span) -> tuple[int, ...]:
@@ -158,12 +212,12 @@ def result_to_data(result: FileResult) -> Any:
         )
         for d in result.diagnostics
     )
-    return (result.path, diagnostics, result.documents, result.flows, tuple(result.excerpts.items()))
+    return (result.path, diagnostics, result.documents, result.flows, tuple(result.excerpts.items()), result.invalid)
 
 
 def result_from_data(data: Any) -> FileResult:
     """The FileResult that :func:`result_to_data` turned into tuples."""
-    path, diagnostics, documents, flows, excerpts = data
+    path, diagnostics, documents, flows, excerpts, invalid = data
     return FileResult(
         path,
         tuple(
@@ -186,4 +240,49 @@ def result_from_data(data: Any) -> FileResult:
         documents,
         flows,
         dict(excerpts),
+        invalid,
     )
+
+
+def _decoded(data: Any) -> FileResult | None:
+    """The FileResult of a cache entry; None when the entry does not have the shape and the types
+    :func:`result_to_data` gives."""
+    try:
+        result = result_from_data(data)
+    except (TypeError, ValueError, LookupError):
+        return None
+    well_typed = (
+        type(result.path) is str
+        and type(result.documents) is int
+        and type(result.flows) is int
+        and type(result.invalid) is bool
+        and all(type(line) is int and type(text) is str for line, text in result.excerpts.items())
+        and all(map(_well_typed, result.diagnostics))
+    )
+    return result if well_typed else None
+
+
+def _well_typed(d: Diagnostic) -> bool:
+    fix = d.fix
+    return (
+        _texts(d.code, d.name, d.message, d.path, d.yaml_path)
+        and (d.help is None or type(d.help) is str)
+        and _is_span(d.span)
+        and all(_texts(r.path, r.message) and _is_span(r.span) for r in d.related)
+        and (
+            fix is None
+            or (
+                type(fix.description) is str
+                and type(fix.safe) is bool
+                and all(type(e.replacement) is str and _is_span(e.span) for e in fix.edits)
+            )
+        )
+    )
+
+
+def _texts(*values: object) -> bool:
+    return all(type(v) is str for v in values)
+
+
+def _is_span(span: Span) -> bool:
+    return all(type(n) is int for n in span)
