@@ -167,7 +167,9 @@ def _run_check(options: dict[str, Any]) -> int:
             raise UsageError("--show-files and --fix read files, not standard input ('-')")
         found = candidates(check_options, setup)
         if options["show_files"]:
-            click.echo("".join(f"{c.display}\n" for c in found), nl=False)
+            from flowlint.formats import escape_text
+
+            click.echo("".join(f"{escape_text(c.display)}\n" for c in found), nl=False)
             return EXIT_OK
         if not _fix_before_check(setup, found, bool(options["unsafe_fixes"]), bool(options["quiet"])):
             return EXIT_INTERNAL
@@ -591,7 +593,7 @@ def _run_fix(options: dict[str, Any]) -> int:
         return EXIT_FINDINGS if changed else EXIT_OK
     for fixed in changed:
         write_atomically(fixed.path, fixed.fixed)
-    lines = [f"{c.path}:{c.line}:{c.column}: fixed {c.code}: {c.description}" for f in changed for c in f.changes]
+    lines = [_fixed_line(c) for f in changed for c in f.changes]
     if lines and not quiet:
         click.echo("\n".join(lines), err=machine)
     report = Report(
@@ -636,7 +638,7 @@ def _fix_before_check(setup: Any, found: Sequence[Any], unsafe: bool, quiet: boo
     for fixed in changed:
         write_atomically(fixed.path, fixed.fixed)
     if not quiet:
-        lines = [f"{c.path}:{c.line}:{c.column}: fixed {c.code}: {c.description}" for f in changed for c in f.changes]
+        lines = [_fixed_line(c) for f in changed for c in f.changes]
         count = len(lines)
         lines.append(
             f"fixed {count} {'issue' if count == 1 else 'issues'} in {len(changed)} "
@@ -667,10 +669,20 @@ def _check_upgrade(upgrade: Any, manifest: Any) -> None:
         )
 
 
+def _fixed_line(change: Any) -> str:
+    """``path:line:col: fixed CODE: what`` for one applied fix (a name that is not UTF-8 escaped)."""
+    from flowlint.formats import escape_text
+
+    return f"{escape_text(change.path)}:{change.line}:{change.column}: fixed {change.code}: {change.description}"
+
+
 def _report_refused(refused: Sequence[Any]) -> None:
+    from flowlint.formats import escape_text
+
     for fixed in refused:
         click.echo(
-            f"flowlint: internal error: {fixed.display}: fix refused, nothing written: {fixed.refused}", err=True
+            f"flowlint: internal error: {escape_text(fixed.display)}: fix refused, nothing written: {fixed.refused}",
+            err=True,
         )
     if refused:
         click.echo(

@@ -365,7 +365,7 @@ def test_config_severity(project: Path) -> None:
         MIXED_LINES[2],
     ]
     assert done.returncode == 1
-    assert done.stdout.splitlines()[-1] == summary(1, 1, 0, 1, 2)
+    assert done.stdout.splitlines()[-2:] == [summary(1, 1, 0, 1, 2), "[*] 2 fixable with `flowlint fix`"]
 
 
 def test_config_fail_on(project: Path) -> None:

@@ -137,3 +137,14 @@ def test_impact_shows_the_name_escaped(odd: Path) -> None:
     assert done.returncode == 0, done.stderr
     (fixed,) = json.loads(done.stdout)["fixes"]
     assert [(use["file"], use["line"], use["taskId"]) for use in fixed["uses"]] == [(SHOWN, 9, "c")]
+
+
+def test_show_files_and_check_fix_show_the_name_escaped(odd: Path) -> None:
+    files = check(odd, "--show-files", env=STRICT)
+    assert (files.returncode, files.stdout) == (0, f"{SHOWN}\nflows/compose.yaml\n")
+    fixed = check(odd, "--no-cache", "--fix", "--select", "FL108", env=STRICT)
+    assert fixed.stderr.splitlines() == [
+        f"{SHOWN}:5:11: fixed FL108: replace with io.kestra.plugin.core.log.Log",
+        "fixed 1 issue in 1 file",
+    ]
+    assert fixed.returncode == 0
