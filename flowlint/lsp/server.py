@@ -6,6 +6,10 @@ during the pause restarts it, so only the latest text is linted. Linting runs in
 Linter per config. Config and manifest files are checked before every lint and every
 ``reloadIntervalSeconds`` (2 s by default, 0 never) and on ``workspace/didChangeWatchedFiles``: when one
 changed, it is reloaded and every open document linted again.
+
+Messages are read by :mod:`flowlint.lsp.transport`, which answers what pygls' reader would lose; every
+request is answered, a failure with one line (its traceback goes to the log, stderr), and requests about
+a document the client has not opened are answered with null.
 """
 
 from __future__ import annotations
@@ -13,12 +17,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from urllib.parse import unquote
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcServerNotInitialized
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
@@ -38,11 +46,13 @@ from flowlint.lsp.features import (
 )
 from flowlint.lsp.positions import LineIndex
 from flowlint.lsp.projects import Projects
+from flowlint.lsp.transport import serve as serve_messages
 
 DEFAULT_DEBOUNCE_MS = 150
 DEFAULT_RELOAD_SECONDS = 2.0
 YAML_LANGUAGES = frozenset({"yaml", "yml", "kestra"})
 WATCHED = ("**/.flowlint.yaml", "**/.flowlint.yml", "**/pyproject.toml")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 logger = logging.getLogger("flowlint.lsp")
 
@@ -61,14 +71,40 @@ class FlowlintServer(LanguageServer):
         self.root = Path.cwd()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._poller: asyncio.Task[None] | None = None
+        self._initialized = False
         self._register()
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over stdin and stdout until the input ends or the client says ``exit``.
+
+        As pygls' own ``start_io``, but reading through :mod:`flowlint.lsp.transport`, which survives
+        and answers the messages pygls' reader loses the stream or the process on.
+        """
+        writer = StdoutWriter(stdout or sys.stdout.buffer)
+        self.protocol.set_writer(writer)
+        try:
+            asyncio.run(serve_messages(stdin or sys.stdin.buffer, self.protocol, writer, self.thread_pool))
+        except BrokenPipeError:
+            logger.error("the connection to the client is lost")
+        except SystemExit:  # pygls' answer to ``exit``
+            pass
+        finally:
+            self.thread_pool.shutdown()
 
     def _register(self) -> None:
         def feature(name: str, options: Any = None) -> Callable[[Callable[[Any], Any]], None]:
             # pygls marks what it registers: a bound method cannot be marked, a plain function can
             def register(method: Callable[[Any], Any]) -> None:
                 def handler(params: Any) -> Any:
-                    return method(params)
+                    if not self._initialized and name != types.INITIALIZE:
+                        raise JsonRpcServerNotInitialized()
+                    try:
+                        return method(params)
+                    except JsonRpcException:
+                        raise
+                    except Exception as error:  # logged with its traceback; the client gets one line
+                        logger.exception("%s failed", name)
+                        raise JsonRpcInternalError(f"{name} failed: {type(error).__name__}: {error}") from None
 
                 self.feature(name, options)(handler)
 
@@ -104,6 +140,7 @@ class FlowlintServer(LanguageServer):
         path = to_fs_path(root) if root else params.root_path
         if path:
             self.root = Path(path)
+        self._initialized = True
 
     def on_initialized(self, params: types.InitializedParams) -> None:
         """Start watching config and manifest files."""
@@ -184,13 +221,13 @@ class FlowlintServer(LanguageServer):
     def lint(self, uri: str) -> Snapshot | None:
         """Lint the document's current text and publish what an editor shows."""
         self._cancel(uri)
-        document = self.workspace.get_text_document(uri)
-        if not _is_yaml(document):
+        document = self._open(uri)
+        if document is None or not _is_yaml(document):
             return None
         self.linted.add(uri)
         path = _path(uri)
         project = self.projects.for_folder(path.parent if path else self.root, self._root_for(path))
-        text = document.source
+        text = _lintable(document.source)
         linter = project.linter
         if linter is None or (path is not None and (project.excluded(path) or project.owns(path))):
             self.snapshots.pop(uri, None)
@@ -212,12 +249,20 @@ class FlowlintServer(LanguageServer):
         return snapshot
 
     def fresh(self, uri: str) -> Snapshot | None:
-        """The document linted at its current text (linting now when a change is pending)."""
+        """The document linted at its current text (linting now when a change is pending); None when it
+        is not open."""
         snapshot = self.snapshots.get(uri)
-        document = self.workspace.get_text_document(uri)
-        if uri in self._timers or snapshot is None or snapshot.text != document.source:
+        document = self._open(uri)
+        if document is None:
+            return None
+        if uri in self._timers or snapshot is None or snapshot.text != _lintable(document.source):
             return self.lint(uri)
         return snapshot
+
+    def _open(self, uri: str) -> TextDocument | None:
+        """The document, when the client opened it (pygls would read any other from disk)."""
+        document: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
+        return document
 
     def relint_all(self) -> None:
         """Lint every open document again."""
@@ -253,6 +298,12 @@ class FlowlintServer(LanguageServer):
         if self.root in path.parents:
             return self.root
         return path.parent
+
+
+def _lintable(text: str) -> str:
+    """The text as a file would hold it: a lone surrogate (which no file can) becomes U+FFFD, as an
+    editor saving it writes; positions do not move (both take as many code units in every LSP encoding)."""
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def _is_yaml(document: TextDocument) -> bool:
