@@ -156,17 +156,12 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
 
 def _read_config(config: Path) -> tuple[Any, bytes]:
     """The config's data (``{}`` when empty) and the bytes it was read from."""
-    if config.name == "pyproject.toml":
-        import tomllib
-
-        try:
-            raw = config.read_bytes()
-            table = tomllib.loads(raw.decode("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise UsageError(f"config {config}: {error}") from None
-        return table.get("tool", {}).get("flowlint", {}), raw
     raw = read_bytes(config, "config")
     data = parse_data(raw, config, "config")
+    if config.name == "pyproject.toml":
+        tool = data.get("tool")
+        table = tool.get("flowlint") if isinstance(tool, dict) else None
+        return ({} if table is None else table), raw
     return ({} if data is None else data), raw
 
 

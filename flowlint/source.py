@@ -29,6 +29,9 @@ MAX_NESTING = 1000
 MAX_COLLECTION_ALIASES = 50
 """SnakeYAML's default ``maxAliasesForCollections``: Kestra rejects more (YAML bombs)."""
 
+MAX_NUMBER_LENGTH = 1000
+"""Jackson's default maximum length of a number (StreamReadConstraints), in characters."""
+
 LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 """A YAML line break: CRLF, LF, CR, NEL, LS or PS."""
 _PREFIX_BYTES = bytes(1 if byte in b" \t?:-" else 0 for byte in range(256))
@@ -110,19 +113,9 @@ def split_lines(text: str) -> list[str]:
 
 def decode(data: bytes) -> str | SourceError:
     """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16/32; a located error otherwise."""
-    if b"\x00" in data[:8192] and not data.startswith(
-        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
-    ):
-        offset = data.index(b"\x00")
-        line, column = _position_in_bytes(data, offset)
-        return SourceError(
-            f"not a text file: NUL byte at line {line}, column {column}",
-            Span(line, column, line, column + 1),
-        )
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
@@ -131,71 +124,151 @@ def decode(data: bytes) -> str | SourceError:
                 return data.decode(encoding)
             except UnicodeDecodeError as error:
                 return _decode_error(data, error, encoding)
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    if b"\x00" in body[:8192]:
+        line, column = _position_in_bytes(body, body.index(b"\x00"), "utf-8")
+        return SourceError(
+            f"not a text file: NUL byte at line {line}, column {column}",
+            Span(line, column, line, column + 1),
+        )
     try:
-        return data.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        return _decode_error(data, error, "UTF-8")
+        return _decode_error(body, error, "utf-8")
 
 
 def _decode_error(data: bytes, error: UnicodeDecodeError, encoding: str) -> SourceError:
-    line, column = _position_in_bytes(data, error.start)
-    bad = data[error.start : error.start + 1].hex()
+    """Where ``data`` (after any UTF-8 BOM: the offsets of ``error`` count from there) stops decoding."""
+    line, column = _position_in_bytes(data, error.start, encoding)
+    name = encoding.upper()
     return SourceError(
-        f"invalid {encoding.upper().replace('-SIG', '')} text: byte 0x{bad} at line {line}, column {column}",
+        f"invalid {name} text: {_bad_unit(data, error.start, encoding)} at line {line}, column {column}",
         Span(line, column, line, column + 1),
     )
 
 
-def _position_in_bytes(data: bytes, offset: int) -> tuple[int, int]:
-    prefix = data[:offset].decode("utf-8", errors="replace")
+def _bad_unit(data: bytes, start: int, encoding: str) -> str:
+    """The byte (UTF-8) or code unit (UTF-16/32, in the byte order of the BOM) that does not decode."""
+    size = {"utf-16": 2, "utf-32": 4}.get(encoding, 1)
+    unit = data[start : start + size]
+    if size == 1:
+        return f"byte 0x{unit.hex()}"
+    if len(unit) < size:
+        return f"a truncated code unit (0x{unit.hex()} at the end)"
+    little = data.startswith(codecs.BOM_UTF16_LE if size == 2 else codecs.BOM_UTF32_LE)
+    return f"code unit 0x{int.from_bytes(unit, 'little' if little else 'big'):0{2 * size}X}"
+
+
+def _position_in_bytes(data: bytes, offset: int, encoding: str) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of byte ``offset``, which starts a code unit of ``encoding``."""
+    prefix = data[:offset].decode(encoding, errors="replace")
     lines = split_lines(prefix)
     return len(lines), len(lines[-1]) + 1
 
 
 def parse(path: str, text: str) -> Source:
     """Compose every YAML document of ``text``; stop at the first syntax error and keep it."""
+    span = too_deep(text)
+    if span is not None:
+        message = f"collections nested deeper than {MAX_NESTING} levels: Kestra's parser refuses them"
+        return Source(path=path, text=text, documents=(), error=SourceError(message, span))
+    documents, error = compose(text)
+    return Source(path=path, text=text, documents=documents, error=error)
+
+
+def compose(text: str) -> tuple[tuple[Node, ...], SourceError | None]:
+    """Every YAML document of ``text`` up to the first syntax error, and that error.
+
+    Only for text :func:`too_deep` passed: libyaml's composer recurses in C.
+    """
     documents: list[Node] = []
-    error = _nesting_error(text)
-    if error is None:
-        composer = _Composer(text)
-        try:
-            while composer.check_node():
-                documents.append(composer.get_node())
-        except MarkedYAMLError as exc:
-            error = _marked_error(exc)
-        except YAMLError as exc:
-            error = _reader_error(text, exc)
-        finally:
-            composer.dispose()
-    return Source(path=path, text=text, documents=tuple(documents), error=error)
+    error: SourceError | None = None
+    composer = _Composer(text)
+    try:
+        while composer.check_node():
+            documents.append(composer.get_node())
+    except MarkedYAMLError as exc:
+        error = _marked_error(text, exc)
+    except YAMLError as exc:
+        error = _reader_error(text, exc)
+    finally:
+        composer.dispose()
+    if documents and text and text[-1] not in "\r\n\x85\u2028\u2029":
+        _end_within_text(documents, text)
+    return tuple(documents), error
 
 
-def _marked_error(exc: MarkedYAMLError) -> SourceError:
+def _end_within_text(documents: list[Node], text: str) -> None:
+    """Move end marks past the last line back to the end of the text.
+
+    Without a final line break, libyaml ends the stream on a line of its own, past the file: the
+    collections that close there (the last child of the last child ...) would end on a line that
+    does not exist.
+    """
+    line, column = _end_of(text)
+    for document in documents:
+        node: Node | None = document
+        seen: set[int] = set()
+        while node is not None and id(node) not in seen and node.end_mark.line > line:
+            seen.add(id(node))
+            mark = node.end_mark
+            node.end_mark = type(mark)(mark.name, len(text), line, column, None, None)
+            node = _last_child(node)
+
+
+def _last_child(node: Node) -> Node | None:
+    if isinstance(node, MappingNode) and node.value:
+        last: Node = node.value[-1][1]
+        return last
+    if isinstance(node, SequenceNode) and node.value:
+        item: Node = node.value[-1]
+        return item
+    return None
+
+
+def _end_of(text: str) -> tuple[int, int]:
+    """The 0-based line and column of the end of ``text``."""
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        lines = LINE_BREAK.split(text)
+        return len(lines) - 1, len(lines[-1])
+    return text.count("\n"), len(text) - text.rfind("\n") - 1
+
+
+def _error_span(text: str, line: int, column: int, index: int) -> Span:
+    """A one-character span at a 0-based position of ``text``; at or past the end of the text, the empty
+    span at its end."""
+    if index < len(text):
+        return Span(line + 1, column + 1, line + 1, column + 2, index, index + 1)
+    end_line, end_column = _end_of(text)
+    return Span(end_line + 1, end_column + 1, end_line + 1, end_column + 1, len(text), len(text))
+
+
+def _marked_error(text: str, exc: MarkedYAMLError) -> SourceError:
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or "invalid YAML"
     if exc.context and exc.context_mark is not None and exc.problem_mark is not None:
         where = f" (while {exc.context.removeprefix('while ')} at line {exc.context_mark.line + 1})"
     else:
         where = ""
-    index = mark.index if mark is not None else 0
-    return SourceError(f"{problem}{where}", Span(line, column, line, column + 1, index, index + 1))
+    if mark is None:
+        return SourceError(f"{problem}{where}", Span(1, 1, 1, 2, 0, 1))
+    return SourceError(f"{problem}{where}", _error_span(text, mark.line, mark.column, mark.index))
 
 
 def _reader_error(text: str, exc: YAMLError) -> SourceError:
     position = getattr(exc, "position", 0) or 0
     prefix = split_lines(text[:position])
-    line, column = len(prefix), len(prefix[-1]) + 1
     reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
     character = getattr(exc, "character", None)
     if isinstance(character, str):
         reason = f"character {character!r} (U+{ord(character):04X}) is not allowed in YAML: {reason}"
-    return SourceError(reason, Span(line, column, line, column + 1, position, position + 1))
+    return SourceError(reason, _error_span(text, len(prefix) - 1, len(prefix[-1]), position))
 
 
-def _nesting_error(text: str) -> SourceError | None:
-    """Refuse collections nested deeper than Jackson allows, before libyaml's composer recurses into them
-    (it recurses in C: tens of thousands of levels, block or flow, overflow the stack).
+def too_deep(text: str) -> Span | None:
+    """Where collections first nest deeper than Jackson allows (None when they never do), found before
+    libyaml's composer recurses into them (it recurses in C: tens of thousands of levels, block or flow,
+    overflow the stack).
 
     A cheap bound first: a block collection starts within the indentation and indicators (``- ? :``)
     that open its line, at most two per column; a flow collection needs a bracket, at most two levels
@@ -217,11 +290,7 @@ def _nesting_error(text: str) -> SourceError | None:
                 depth += 1
                 if depth > MAX_NESTING:
                     mark = event.start_mark
-                    line, column, index = mark.line + 1, mark.column + 1, mark.index
-                    return SourceError(
-                        f"collections nested deeper than {MAX_NESTING} levels: Kestra's parser refuses them",
-                        Span(line, column, line, column + 1, index, index + 1),
-                    )
+                    return _error_span(text, mark.line, mark.column, mark.index)
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
     except YAMLError:

@@ -55,7 +55,7 @@ class Version:
         else:
             label = _qualifier_label(qualifier)
             rank = _QUALIFIER_RANKS.index(label) if label in _QUALIFIER_RANKS else -1
-            number = _qualifier_number(qualifier) if len(label) < len(qualifier) else 0
+            number = (_qualifier_number(qualifier) or 0) if len(label) < len(qualifier) else 0
             key = (major, minor, patch, 0, rank, number)
         self.sort_key: tuple[int, int, int, int, int, int] = key
         """A key under which a greater value is a newer version."""
@@ -90,15 +90,30 @@ def _qualifier_label(qualifier: str) -> str:
     return match.group(0).upper() if match else ""
 
 
-def _qualifier_number(qualifier: str) -> int:
+def _qualifier_number(qualifier: str) -> int | None:
+    """The number all digits of ``qualifier`` form (0 without digits), None above a Java int."""
     digits = "".join(ch for ch in qualifier if ch.isdigit())
-    return min(int(digits), _INT_MAX) if digits else 0
+    return _java_int(digits) if digits else 0
+
+
+def _java_int(digits: str) -> int | None:
+    """``Integer.parseInt`` of ASCII digits: None above 2147483647 (leading zeros allowed, any length)."""
+    if len(digits) > 10:
+        digits = digits.lstrip("0")
+        if len(digits) > 10:
+            return None
+    number = int(digits or "0")
+    return number if number <= _INT_MAX else None
 
 
 def parse_version(text: str) -> Version | None:
-    """Parse ``MAJOR[.MINOR[.PATCH]][-QUALIFIER]`` with an optional leading ``v``; None if invalid."""
+    """Parse ``MAJOR[.MINOR[.PATCH]][-QUALIFIER]`` with an optional leading ``v``; None if invalid.
+
+    Kestra parses each number, and the number all digits of the qualifier form, as a Java int: a
+    version where one is above 2147483647 is invalid.
+    """
     parts = text.split(".")
-    if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts):  # the common case, fast
+    if len(text) <= 32 and len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts):  # common, fast
         major, minor, patch = map(int, parts)
         if max(major, minor, patch) <= _INT_MAX:
             return Version(major, minor, patch, None, 3, text)
@@ -106,16 +121,17 @@ def parse_version(text: str) -> Version | None:
     match = _VERSION_RE.fullmatch(text)
     if match is None:
         return None
-    numbers = [match.group("major"), match.group("minor"), match.group("patch")]
-    given = [int(n) for n in numbers if n is not None]
-    if any(n > _INT_MAX for n in given):
+    written = [_java_int(n) for n in match.group("major", "minor", "patch") if n is not None]
+    given = [n for n in written if n is not None]
+    qualifier = match.group("qualifier")
+    if len(given) < len(written) or (qualifier is not None and _qualifier_number(qualifier) is None):
         return None
     padded = [*given, 0, 0][:3]
     return Version(
         major=padded[0],
         minor=padded[1],
         patch=padded[2],
-        qualifier=match.group("qualifier"),
+        qualifier=qualifier,
         parts=len(given),
         text=text[1:] if text.startswith("v") else text,
     )

@@ -87,10 +87,10 @@ def test_a_parse_runs_no_pure_python_composer_parser_or_scanner() -> None:
         ruamel.yaml.constructor.__file__,
     }
     assert [c for c in calls if c[0] in pure_files] == []
-    # Nodes are made straight from C code running under source.parse: no Python composer in between.
+    # Nodes are made straight from C code running under source.compose: no Python composer in between.
     node_inits = [c for c in calls if c[0] == ruamel.yaml.nodes.__file__ and c[2] != ruamel.yaml.nodes.__file__]
     assert len(node_inits) >= 12
-    assert {(c[2], c[3]) for c in node_inits} == {(source.__file__, "parse")}
+    assert {(c[2], c[3]) for c in node_inits} == {(source.__file__, "compose")}
     assert parsed.error is None
     assert isinstance(parsed.documents[0].start_mark, _ruamel_yaml.Mark)
 

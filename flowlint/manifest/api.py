@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from flowlint import __version__
+from flowlint.datafile import parse_json, read_bytes
 from flowlint.errors import UsageError
 from flowlint.manifest.model import in_package
 from flowlint.manifest.writer import BuildResult, new_manifest_data, plugin_data
@@ -501,18 +502,7 @@ def import_responses(files: Sequence[Path], source: str | None) -> BuildResult:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    return parse_json(read_bytes(path, ""), path, "")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -37,7 +37,14 @@ def manifest_from_data(
                 )
             seen.add(text.lower())
             types = {t: KIND_OF_KEY[key] for key in KINDS for t in item.get(key, ())}
-            versions.append(plugin_version(text, types, item.get("aliases")))
+            try:
+                versions.append(plugin_version(text, types, item.get("aliases")))
+            except ValueError:  # the schema's pattern admits it: a number above a Java int, or non-ASCII digits
+                raise UsageError(
+                    f"{what}: $.plugins[{index}].versions[{vindex}].version: version {text} of "
+                    f"{entry['groupId']}:{entry['artifactId']} is not one Kestra reads (its numbers, and the digits "
+                    "of its qualifier, are Java ints: ASCII digits, at most 2147483647)"
+                ) from None
         plugins.append(
             Plugin(
                 group_id=entry["groupId"],

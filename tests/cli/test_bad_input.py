@@ -385,7 +385,8 @@ def test_a_manifest_file_that_does_not_exist_is_exit_2(tmp_path: Path) -> None:
         pytest.param(
             ".flowlint.yaml",
             "manifest: [\n",
-            r"config \S*/\.flowlint\.yaml:2:1: invalid YAML: did not find expected node content",
+            r"config \S*/\.flowlint\.yaml:2:1: invalid YAML: did not find expected node content "
+            r"\(while parsing a flow node at line 2\)",
             id="not-yaml",
         ),
         pytest.param(

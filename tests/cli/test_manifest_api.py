@@ -453,11 +453,12 @@ def test_import_not_json_gives_line_and_column(tmp_path: Path) -> None:
     done = import_(tmp_path, "saved.json")
     assert done.returncode == 2
     assert (
-        done.stderr == "flowlint: error: saved.json:3:3: not JSON: Expecting property name enclosed in double quotes\n"
+        done.stderr
+        == "flowlint: error: saved.json:3:3: invalid JSON: Expecting property name enclosed in double quotes\n"
     )
     html = import_(tmp_path, "page.html")
     assert html.returncode == 2
-    assert html.stderr == "flowlint: error: page.html:1:1: not JSON: Expecting value\n"
+    assert html.stderr == "flowlint: error: page.html:1:1: invalid JSON: Expecting value\n"
     missing = import_(tmp_path, "missing.json")
     assert missing.returncode == 2
     assert missing.stderr == "flowlint: error: cannot read missing.json: No such file or directory\n"
