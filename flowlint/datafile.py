@@ -37,8 +37,8 @@ _STR = _TAG + "str"
 _MERGE = _TAG + "merge"
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
 """What ``!!bool`` accepts (ruamel's safe loader's table: YAML 1.1 words too)."""
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-"""A JSON string or a bracket."""
+_JSON_TOKEN = r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]'
+"""A JSON string or a bracket (compiled when an error needs it)."""
 _STEPS = {"[": 1, "{": 1, "]": -1, "}": -1}
 _BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _NOT_QUOTES_OR_BRACKETS = bytes(sorted(set(range(256)) - set(b'"[]{}')))
@@ -145,7 +145,7 @@ class _TooDeep(Exception):
 def _deepest(text: str) -> int:
     """The offset of the first bracket of JSON ``text`` deeper than ``MAX_NESTING``."""
     level = 0
-    for token in _JSON_TOKEN.finditer(text):
+    for token in re.finditer(_JSON_TOKEN, text, re.DOTALL):
         level += _STEPS.get(token.group(), 0)
         if level > MAX_NESTING:
             return token.start()

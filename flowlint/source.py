@@ -51,26 +51,30 @@ class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
     """libyaml's reader, scanner, parser and composer, with ruamel's YAML 1.2 tag resolution.
 
     ``resolve`` is ruamel's, minus its per-scalar look-up of the YAML version: flows are YAML 1.2 (no
-    ``%YAML`` directive changes that for Kestra), so the implicit-tag table is taken once per process.
+    ``%YAML`` directive changes that for Kestra), so the implicit-tag table is taken once per process,
+    and compiled one first character at a time (compiling all of it costs a few milliseconds that a
+    config of plain strings would otherwise pay at every start-up).
     """
 
-    _implicit: ClassVar[dict[str, list[tuple[Tag, re.Pattern[str]]]] | None] = None
+    _implicit: ClassVar[dict[str, list[tuple[Tag, re.Pattern[str]]]]] = {}
     """First character -> (tag, compiled pattern) to try, in order (ruamel's table, its lazily compiled
-    patterns compiled, its tags shared)."""
+    patterns compiled, its tags shared), for the first characters met so far."""
 
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
         VersionedResolver.__init__(self)  # no loader: it would point back here, a cycle only GC frees
-        if _Composer._implicit is None:
-            _Composer._implicit = {
-                first: [(Tag(suffix=tag), re.compile(regexp.pattern, regexp.flags)) for tag, regexp in entries]
-                for first, entries in self.versioned_resolver.items()
-            }
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode:
             if implicit[0]:
-                for tag, regexp in (_Composer._implicit or {}).get(value[:1], ()):
+                first = value[:1]
+                entries = _Composer._implicit.get(first)
+                if entries is None:
+                    entries = _Composer._implicit[first] = [
+                        (Tag(suffix=tag), re.compile(regexp.pattern, regexp.flags))
+                        for tag, regexp in self.versioned_resolver.get(first, ())
+                    ]
+                for tag, regexp in entries:
                     if regexp.match(value):
                         return tag
             return _STR
