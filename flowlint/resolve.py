@@ -110,6 +110,13 @@ def read_version(node: Node, settings: Settings) -> VersionValue:
     return check_version_text(VersionValue(written, text, numeric=numeric), settings)
 
 
+def _shown(text: str) -> str:
+    """``text`` quoted for a message; a long one cut in the middle, with its length."""
+    if len(text) <= 60:
+        return repr(text)
+    return f"{text[:24]!r}…{text[-12:]!r} ({len(text):,} characters)"
+
+
 def check_version_text(value: VersionValue, settings: Settings) -> VersionValue:
     """Attach the parsed request, or the reason the text is not one."""
     text = value.text or ""
@@ -120,7 +127,7 @@ def check_version_text(value: VersionValue, settings: Settings) -> VersionValue:
     else:
         request = parse_request(text)
         if request is None:
-            problem = f"{text!r} is not a version (MAJOR[.MINOR[.PATCH]][-QUALIFIER]) nor LATEST, OLDEST or NONE"
+            problem = f"{_shown(text)} is not a version (MAJOR[.MINOR[.PATCH]][-QUALIFIER]) nor LATEST, OLDEST or NONE"
         elif not settings.exact_full_versions and not legacy_property_valid(text):
             problem = (
                 f"Kestra {settings.target_text} accepts only MAJOR.MINOR.PATCH[-QUALIFIER] or a keyword "

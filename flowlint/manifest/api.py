@@ -593,6 +593,10 @@ class _Client:
         except (UnicodeDecodeError, json.JSONDecodeError):
             what = content_type or "no content type"
             raise UsageError(f"{url} answered with something that is not JSON ({what})") from None
+        except RecursionError:
+            raise UsageError(f"{url} answered with JSON nested too deeply to read") from None
+        except ValueError as error:  # an integer of thousands of digits
+            raise UsageError(f"{url} answered with JSON flowlint cannot read: {error}") from None
 
     def _timeout(self, url: str) -> UsageError:
         return UsageError(f"no answer from {url} within {self.timeout:g} s")

@@ -631,6 +631,22 @@ def test_pull_non_json_answer(kestra: FakeKestra, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "answered with JSON nested too deeply to read"),
+        (b'{"n": ' + b"9" * 5000 + b"}", "answered with JSON flowlint cannot read: Exceeds the limit (4300 digits)"),
+    ],
+    ids=["deep", "huge-integer"],
+)
+def test_pull_a_hostile_json_answer_is_exit_2(kestra: FakeKestra, tmp_path: Path, body: bytes, reason: str) -> None:
+    kestra.routes["/api/v1/instance/versioned-plugins"] = Answer(body=body)
+    done = pull(kestra.url, tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"flowlint: error: {kestra.url}/api/v1/instance/versioned-plugins {reason}")
+    no_traceback(done.stderr)
+
+
 def test_pull_connection_refused(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
