@@ -46,6 +46,8 @@ def test_the_wheel_installs_and_checks_the_examples(tmp_path: Path) -> None:
     data = {"flowlint/py.typed", "flowlint/data/catalog.json", "flowlint/schemas/config.schema.json"}
     data |= {"flowlint/schemas/manifest.schema.json", "flowlint/schemas/report.schema.json"}
     assert data <= names
+    modules = {p.relative_to(source).as_posix() for p in (source / "flowlint").rglob("*.py")}
+    assert sorted(modules - names) == []  # every subpackage listed in pyproject.toml
     assert {n.split("/")[0] for n in names} == {"flowlint", "kestra_flowlint-0.1.0.dist-info"}
     assert "Name: kestra-flowlint\n" in metadata
     assert "flowlint = flowlint.__main__:entry" in entry_points

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flowlint.datafile import load_data
 from tests.cli.conftest import check
-from tests.cli.test_manifest_build import SCRIPT, SHELL, plugin_jar
 from tests.conftest import run_cli
+from tests.manifest.plugin_jars import SCRIPT, SHELL, plugin_jar
 
 
 def test_check_format_and_output_file_create_missing_folders(project: Path) -> None:

@@ -1,0 +1,161 @@
+"""A minimal reader of the JVM class file format: access flags, super class and interfaces, and the class
+annotations Kestra reads (``@Hidden``, ``@Plugin(internal = ..., aliases = ...)``)."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+HIDDEN_ANNOTATION = "Lio/swagger/v3/oas/annotations/Hidden;"
+PLUGIN_ANNOTATION = "Lio/kestra/core/models/annotations/Plugin;"
+
+_ACC_PUBLIC, _ACC_INTERFACE, _ACC_ABSTRACT, _ACC_ANNOTATION, _ACC_ENUM = 0x0001, 0x0200, 0x0400, 0x2000, 0x4000
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """What flowlint needs of one class file."""
+
+    access: int
+    super_name: str | None
+    interfaces: tuple[str, ...]
+    hidden: bool = False
+    internal: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def concrete_public(self) -> bool:
+        """A public class that can be instantiated (not an interface, abstract class, enum, annotation)."""
+        excluded = _ACC_INTERFACE | _ACC_ABSTRACT | _ACC_ANNOTATION | _ACC_ENUM
+        return bool(self.access & _ACC_PUBLIC) and not self.access & excluded
+
+
+class _ClassReader:
+    """A minimal reader of the JVM class file format: constant pool, hierarchy, class annotations."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+        self.utf8: dict[int, str] = {}
+        self.classes: dict[int, int] = {}
+        self.integers: dict[int, int] = {}
+
+    def u1(self) -> int:
+        value = self.data[self.pos]
+        self.pos += 1
+        return value
+
+    def u2(self) -> int:
+        (value,) = struct.unpack_from(">H", self.data, self.pos)
+        self.pos += 2
+        return int(value)
+
+    def u4(self) -> int:
+        (value,) = struct.unpack_from(">I", self.data, self.pos)
+        self.pos += 4
+        return int(value)
+
+    def skip(self, count: int) -> None:
+        if self.pos + count > len(self.data):
+            raise ValueError("truncated class file")
+        self.pos += count
+
+    def class_name(self, index: int) -> str:
+        return self.utf8[self.classes[index]]
+
+    def read(self) -> ClassInfo:
+        if self.u4() != 0xCAFEBABE:
+            raise ValueError("not a class file")
+        self.skip(4)  # minor, major
+        self._constant_pool()
+        access = self.u2()
+        self.u2()  # this_class
+        super_index = self.u2()
+        interfaces = tuple(self.class_name(self.u2()) for _ in range(self.u2()))
+        for _ in range(2):  # fields, then methods
+            for _ in range(self.u2()):
+                self.skip(6)
+                for _ in range(self.u2()):
+                    self.skip(2)
+                    self.skip(self.u4())
+        hidden, internal = False, False
+        aliases: tuple[str, ...] = ()
+        for _ in range(self.u2()):
+            name = self.utf8.get(self.u2(), "")
+            length = self.u4()
+            end = self.pos + length
+            if name == "RuntimeVisibleAnnotations":
+                for _ in range(self.u2()):
+                    descriptor, values = self._annotation()
+                    if descriptor == HIDDEN_ANNOTATION:
+                        hidden = True
+                    elif descriptor == PLUGIN_ANNOTATION:
+                        internal = bool(values.get("internal"))
+                        found = values.get("aliases")
+                        if isinstance(found, list):
+                            aliases = tuple(a for a in found if isinstance(a, str))
+            self.pos = end
+        super_name = self.class_name(super_index) if super_index else None
+        return ClassInfo(access, super_name, interfaces, hidden, internal, aliases)
+
+    def _constant_pool(self) -> None:
+        count = self.u2()
+        index = 1
+        while index < count:
+            tag = self.u1()
+            if tag == 1:
+                length = self.u2()
+                self.skip(length)
+                self.utf8[index] = self.data[self.pos - length : self.pos].decode("utf-8", "replace")
+            elif tag == 3:
+                self.integers[index] = self.u4()
+            elif tag == 7:
+                self.classes[index] = self.u2()
+            elif tag in (5, 6):
+                self.skip(8)
+                index += 1  # longs and doubles take two slots
+            elif tag in (4, 9, 10, 11, 12, 17, 18):
+                self.skip(4)
+            elif tag == 15:
+                self.skip(3)
+            elif tag in (8, 16, 19, 20):
+                self.skip(2)
+            else:
+                raise ValueError(f"unknown constant pool tag {tag}")
+            index += 1
+
+    def _annotation(self) -> tuple[str, dict[str, Any]]:
+        descriptor = self.utf8.get(self.u2(), "")
+        values: dict[str, Any] = {}
+        for _ in range(self.u2()):
+            name = self.utf8.get(self.u2(), "")
+            values[name] = self._element_value()
+        return descriptor, values
+
+    def _element_value(self) -> Any:
+        tag = chr(self.u1())
+        if tag == "s":
+            return self.utf8.get(self.u2())
+        if tag in "BCIJSZDF":
+            return self.integers.get(self.u2())
+        if tag == "e":
+            self.skip(4)
+            return None
+        if tag == "c":
+            self.skip(2)
+            return None
+        if tag == "@":
+            self._annotation()
+            return None
+        if tag == "[":
+            return [self._element_value() for _ in range(self.u2())]
+        raise ValueError(f"unknown element value tag {tag!r}")
+
+
+def parse_class(data: bytes) -> ClassInfo | None:
+    """The hierarchy and annotations of a class file; None if it is not a readable class file."""
+    try:
+        return _ClassReader(data).read()
+    except (struct.error, IndexError, KeyError, ValueError):
+        return None

@@ -1,0 +1,111 @@
+"""``manifest build DIR``: every JAR under a folder, made one native manifest (the versions of an artifact
+one plugin; the same version twice one entry)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from flowlint.errors import UsageError
+from flowlint.manifest.jars.jar import JarPlugin, read_jar
+from flowlint.manifest.jars.kinds import KIND_ORDER
+from flowlint.manifest.writer import BuildResult, new_manifest_data, plugin_data
+from flowlint.versions import parse_version
+
+
+def find_jars(folder: Path, warnings: list[str]) -> list[Path]:
+    """Every ``*.jar`` under ``folder``, recursively, in a stable order."""
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        warnings.append(f"cannot read folder {where}: {error.strerror or error}")
+
+    found = []
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs.sort()
+        for name in files:
+            if name.lower().endswith(".jar"):
+                found.append(Path(root) / name)
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def build_from_jars(folder: Path, source: str | None) -> BuildResult:
+    """A native manifest of the plugin JARs under ``folder``, with warnings about the JARs left out."""
+    if not folder.exists():
+        raise UsageError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    warnings: list[str] = []
+    jars = find_jars(folder, warnings)
+    if not jars:
+        raise UsageError(f"no plugin JARs (*.jar) in {folder}")
+    plugins: dict[tuple[str, str], dict[str, tuple[JarPlugin, dict[str, Any]]]] = {}
+    titles: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    skipped: list[str] = []
+    for path in jars:
+        label = path.relative_to(folder).as_posix()
+        before = len(warnings)
+        jar = read_jar(path, label, warnings)
+        if jar is None:
+            skipped.extend(warnings[before:])
+            continue
+        coordinates = (jar.group_id, jar.artifact_id)
+        versions = plugins.setdefault(coordinates, {})
+        key = jar.version.lower()
+        if key in versions:
+            first, entry = versions[key]
+            warnings.append(
+                f"{label}: {jar.group_id}:{jar.artifact_id} {jar.version} is also in {first.label}; "
+                "their plugin classes are merged"
+            )
+            _add_types(entry, jar)
+        else:
+            entry = {"version": jar.version, **{k: [] for k in KIND_ORDER}, "aliases": {}}
+            _add_types(entry, jar)
+            versions[key] = (jar, entry)
+        if jar.title:
+            titles.setdefault(coordinates, []).append((jar.version, jar.title))
+    if not plugins:
+        shown = "; ".join(skipped[:5]) + (f"; and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+        raise UsageError(f"no Kestra plugin in the {len(jars)} JAR file(s) of {folder}: {shown}")
+    data_plugins = []
+    for coordinates, versions in plugins.items():
+        title = _newest_title(titles.get(coordinates, []))
+        finished = [_finish(entry) for _, entry in versions.values()]
+        data_plugins.append(plugin_data(coordinates[0], coordinates[1], finished, title))
+    text = source if source is not None else f"plugin JARs in {folder}, built {date.today().isoformat()}"
+    generated = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return BuildResult(new_manifest_data(text, data_plugins, generated_at=generated), warnings)
+
+
+def _add_types(entry: dict[str, Any], jar: JarPlugin) -> None:
+    known = {t for key in KIND_ORDER for t in entry[key]}
+    for type_name, key in jar.types.items():
+        if type_name not in known:
+            entry[key].append(type_name)
+            known.add(type_name)
+    for alias, target in jar.aliases.items():
+        entry["aliases"].setdefault(alias, target)
+
+
+def _finish(entry: dict[str, Any]) -> dict[str, Any]:
+    done: dict[str, Any] = {"version": entry["version"]}
+    for key in KIND_ORDER:
+        if entry[key] or key != "others":
+            done[key] = sorted(entry[key])
+    if entry["aliases"]:
+        done["aliases"] = dict(sorted(entry["aliases"].items()))
+    return done
+
+
+def _newest_title(titles: list[tuple[str, str]]) -> str | None:
+    if not titles:
+        return None
+
+    def order(item: tuple[str, str]) -> tuple[int, ...]:
+        parsed = parse_version(item[0])
+        return parsed.sort_key if parsed is not None else (-1,)
+
+    return max(titles, key=order)[1]
