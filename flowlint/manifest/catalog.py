@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any, overload
 
 from flowlint.errors import UsageError
-from flowlint.manifest.model import Manifest, Plugin, PluginVersion, TypeEntry
+from flowlint.manifest.model import Manifest, Plugin, PluginVersion, TypeEntry, count
 from flowlint.versions import Version, parse_version
 
 CATALOG_RESOURCE = "catalog.json"
@@ -183,9 +183,13 @@ class CatalogManifest(Manifest):
         """Whether the catalog describes Kestra's core plugin."""
         return any(item["c"] for item in self.items)
 
+    def core_plugins(self) -> list[Plugin]:
+        """The plugins marked ``core``, built without building the others."""
+        return [self.plugins[i] for i, item in enumerate(self.items) if item["c"]]
+
     def summary(self) -> str:
         """``N plugins, M versions`` for the run summary."""
-        return f"{len(self.items)} plugins, {sum(len(item['v']) for item in self.items)} versions"
+        return f"{count(len(self.items), 'plugin')}, {count(sum(len(item['v']) for item in self.items), 'version')}"
 
 
 def catalog_from_data(data: Mapping[str, Any]) -> CatalogManifest:
@@ -196,7 +200,7 @@ def catalog_from_data(data: Mapping[str, Any]) -> CatalogManifest:
     as_of = str(data.get("asOf", "unknown date"))
     return CatalogManifest(
         plugins=_Plugins(items),
-        source=f"catalog of official plugins, {len(items)} artifacts, as of {as_of}",
+        source=f"bundled catalog of official plugins as of {as_of}",
         origin="bundled catalog",
         items=tuple(items),
         as_of=as_of,
