@@ -11,9 +11,11 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from flowlint.cache import ResultCache, file_key, result_from_data, result_to_data
+from flowlint.cache import ResultCache, result_from_data, result_to_data
+from flowlint.diagnostics import FileResult
 from flowlint.files import Candidate
-from flowlint.lint import FileResult, Linter
+from flowlint.lint import Linter
+from flowlint.stamps import file_key
 
 PARALLEL_THRESHOLD = 100
 """Fewer files than this to lint are checked in this process."""

@@ -6,7 +6,8 @@ keyed by its name and the hash of its content. Packs are written to a temporary 
 merging what another run may have written meanwhile: two runs at once never corrupt the cache, and at
 worst one's new entries are recomputed next time.
 
-Nothing read from the cache is trusted: a pack carries a checksum of its content (a pack that fails it is
+Content digests and the schema-validation stamps live in :mod:`flowlint.stamps`. Nothing read from the
+cache is trusted: a pack carries a checksum of its content (a pack that fails it is
 ignored whole, and rewritten), an entry without the shape :func:`result_to_data` gives is dropped and its
 file checked again, and the stamps file keeps only well-formed stamps. A damaged cache costs time, never a
 wrong result or an error.
@@ -22,80 +23,12 @@ from typing import Any
 
 from flowlint import __version__
 from flowlint.atomic import write_atomically
-from flowlint.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
+from flowlint.diagnostics import Diagnostic, Edit, FileResult, Fix, Related, Severity, Span
 from flowlint.errors import UsageError
-from flowlint.lint import FileResult
+from flowlint.stamps import checksum, digest, ensure_dir
 
-try:  # blake2 alone: importing hashlib also loads OpenSSL, a few ms of every start-up
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - a Python built without it
-    from hashlib import blake2b
-
-CACHE_DIR_NAME = ".flowlint_cache"
 _MAX_ENTRIES = 200_000
 _SEVERITIES = {s.value: s for s in Severity}
-
-
-def digest(*parts: bytes) -> str:
-    """A short, stable hash of ``parts``."""
-    hasher = blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "little"))
-        hasher.update(part)
-    return hasher.hexdigest()
-
-
-def file_key(display: str, content: bytes) -> str:
-    """The key of one file's result: its name and its content."""
-    return digest(display.encode("utf-8", "surrogateescape"), content)
-
-
-class Stamps:
-    """Hashes of config and manifest files that already passed their JSON Schema."""
-
-    def __init__(self, directory: Path | None) -> None:
-        self._path = directory / "validated" if directory is not None else None
-        self._known: set[str] = set()
-        self._new: set[str] = set()
-        self._damaged = False
-        """A line of the file is not a whole stamp: :meth:`save` rewrites it with the good ones."""
-        if self._path is not None:
-            with contextlib.suppress(OSError):
-                *lines, last = self._path.read_bytes().split(b"\n")
-                stamps = [line.decode("ascii") for line in lines if _is_stamp(line)]
-                self._known = set(stamps)
-                self._damaged = last != b"" or len(stamps) != len(lines)
-
-    @staticmethod
-    def key(schema_name: str, content: bytes) -> str:
-        """The stamp of ``content`` against schema ``schema_name`` for this flowlint version."""
-        return digest(__version__.encode(), schema_name.encode(), content)
-
-    def __contains__(self, stamp: str) -> bool:
-        return stamp in self._known or stamp in self._new
-
-    def add(self, stamp: str) -> None:
-        """Remember that a file passed."""
-        if stamp not in self._known:
-            self._new.add(stamp)
-
-    def save(self) -> None:
-        """Write new stamps (appending is atomic enough: each line is a whole stamp); a damaged file is
-        rewritten with the stamps it held."""
-        if self._path is None or not (self._new or self._damaged):
-            return
-        with contextlib.suppress(OSError, UsageError):
-            _ensure_dir(self._path.parent)
-            if self._damaged:
-                write_atomically(self._path, "".join(f"{s}\n" for s in sorted(self._known | self._new)).encode())
-                return
-            with self._path.open("a", encoding="ascii") as handle:
-                handle.write("".join(f"{stamp}\n" for stamp in sorted(self._new)))
-
-
-def _is_stamp(line: bytes) -> bool:
-    """Whether a line of the stamps file is a whole stamp (a :func:`digest`: 32 lowercase hex digits)."""
-    return len(line) == 32 and not line.strip(b"0123456789abcdef")
 
 
 class ResultCache:
@@ -144,14 +77,8 @@ class ResultCache:
             merged = dict(list(merged.items())[-_MAX_ENTRIES:])
         body = marshal.dumps(merged)
         with contextlib.suppress(OSError, UsageError):  # a cache that cannot be written only costs speed
-            _ensure_dir(self.directory)
+            ensure_dir(self.directory)
             write_atomically(self._pack, _PACK_MAGIC + _checksum(body) + body)
-
-
-def _ensure_dir(directory: Path) -> None:
-    if not directory.is_dir():
-        directory.mkdir(parents=True, exist_ok=True)
-        (directory / ".gitignore").write_text("# Created by flowlint: the cache is not for version control.\n*\n")
 
 
 _PACK_MAGIC = b"flowlint results pack\n"
@@ -159,7 +86,7 @@ _PACK_MAGIC = b"flowlint results pack\n"
 
 
 def _checksum(body: bytes | memoryview) -> bytes:
-    return blake2b(body, digest_size=16).digest()
+    return checksum(body)
 
 
 def _read_pack(path: Path) -> dict[str, Any] | None:

@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from flowlint.datafile import load_data, parse_data, read_bytes, validate
 from flowlint.diagnostics import Severity
 from flowlint.errors import UsageError
+from flowlint.stamps import Stamps
 from flowlint.versions import Version, parse_keyword, parse_version
-
-if TYPE_CHECKING:
-    from flowlint.cache import Stamps
 
 CONFIG_NAMES = (".flowlint.yaml", ".flowlint.yml")
 DEFAULT_TARGET = "1.3"

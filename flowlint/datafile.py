@@ -26,9 +26,9 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.errors import UsageError
 from flowlint.source import MAX_COLLECTION_ALIASES, MAX_NESTING, MAX_NUMBER_LENGTH, compose, too_deep
+from flowlint.stamps import Stamps
 
 if TYPE_CHECKING:
-    from flowlint.cache import Stamps
     from flowlint.diagnostics import Span
 
 _NESTED = f"collections nested deeper than {MAX_NESTING} levels"

@@ -1,8 +1,10 @@
-"""The data every finding carries: where, what, how bad, and how to fix it."""
+"""The data every finding carries (where, what, how bad, how to fix it), and what checking one file found."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
+from types import MappingProxyType
 from typing import NamedTuple
 
 
@@ -74,3 +76,24 @@ class Diagnostic(NamedTuple):
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order of display: file, position, code, message."""
         return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+
+NO_EXCERPTS: Mapping[int, str] = MappingProxyType({})
+
+
+class FileResult(NamedTuple):
+    """What checking one file found."""
+
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    documents: int = 0
+    flows: int = 0
+    excerpts: Mapping[int, str] = NO_EXCERPTS
+    """The text of each line a finding starts on, for snippets."""
+    invalid: bool = False
+    """The file could not be read, decoded or parsed as YAML (in whole or from some document on)."""
+
+    @property
+    def skipped(self) -> bool:
+        """A readable YAML file with no flow in it (counted, not checked)."""
+        return self.flows == 0 and not self.invalid

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 
-from flowlint.diagnostics import Diagnostic, Severity
-from flowlint.lint import FileResult
+from flowlint.diagnostics import Diagnostic, FileResult, Severity
 from flowlint.manifest.model import count
 
 

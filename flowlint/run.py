@@ -9,17 +9,18 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flowlint.batch import default_jobs, lint_files
-from flowlint.cache import CACHE_DIR_NAME, ResultCache, Stamps, run_key
+from flowlint.cache import ResultCache, run_key
 from flowlint.config import Settings, find_config, load_settings
-from flowlint.diagnostics import Severity
+from flowlint.diagnostics import FileResult, Severity
 from flowlint.errors import UsageError
 from flowlint.files import Candidate, collect, display_name
-from flowlint.lint import FileResult, Linter
+from flowlint.lint import Linter
 from flowlint.manifest.catalog import load_catalog
 from flowlint.manifest.model import Manifest
 from flowlint.report import Report
 from flowlint.rules import enabled_codes
 from flowlint.selection import checked_settings
+from flowlint.stamps import CACHE_DIR_NAME, Stamps
 from flowlint.versions import parse_version
 
 

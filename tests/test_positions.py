@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from flowlint.lint import FileResult, Linter
+from flowlint.diagnostics import FileResult
+from flowlint.lint import Linter
 from flowlint.rules import enabled_codes
 from tests.conftest import lint, manifest, run_cli, settings, where
 

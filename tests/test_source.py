@@ -22,7 +22,8 @@ import ruamel.yaml.reader
 import ruamel.yaml.scanner
 
 from flowlint import source
-from flowlint.lint import FileResult, Linter
+from flowlint.diagnostics import FileResult
+from flowlint.lint import Linter
 from flowlint.rules import enabled_codes
 from tests.conftest import codes, lint, manifest, settings
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from lsprotocol import types
 from ruamel.yaml.nodes import MappingNode, Node
 
-from flowlint.diagnostics import Diagnostic, Edit, Severity
+from flowlint.diagnostics import Diagnostic, Edit, FileResult, Severity
 from flowlint.flow import Flow, PluginUse, is_flow_document, read_flow
-from flowlint.lint import FileResult, Linter
+from flowlint.lint import Linter
 from flowlint.lsp.positions import LineIndex
 from flowlint.manifest.model import Manifest, PluginVersion, TypeEntry
 from flowlint.resolve import Resolution, Resolver, Status

@@ -5,14 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flowlint.datafile import parse_data, read_bytes, validate
 from flowlint.errors import UsageError
 from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin, PluginVersion, plugin_version
-
-if TYPE_CHECKING:
-    from flowlint.cache import Stamps
+from flowlint.stamps import Stamps, digest
 
 
 def manifest_from_data(
@@ -65,7 +63,6 @@ def manifest_from_data(
 
 def load_manifests(paths: Sequence[Path], stamps: Stamps | None = None) -> Manifest:
     """Load and merge the manifests at ``paths``; later files add versions to earlier plugins."""
-    from flowlint.cache import digest  # the cache imports the linter, which imports this module
 
     if not paths:
         raise UsageError("no manifest given")

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from flowlint.cache import ResultCache, file_key
+from flowlint.cache import ResultCache
+from flowlint.stamps import file_key
 from tests.cli.conftest import check
 
 

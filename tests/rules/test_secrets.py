@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from flowlint.config import Settings
-from flowlint.diagnostics import Diagnostic, Severity
-from flowlint.lint import FileResult, Linter
+from flowlint.diagnostics import Diagnostic, FileResult, Severity
+from flowlint.lint import Linter
 from flowlint.manifest.catalog import load_catalog
 from flowlint.rules import enabled_codes
 from flowlint.rules.secrets import secret_name
