@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import difflib
 import os
 import stat
 from pathlib import Path
@@ -395,6 +396,23 @@ def test_the_proof_refuses_an_edit_that_changes_more_than_its_value() -> None:
         verify(source, apply_edits(text, [mapping]), [mapping])
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "where"),
+    [
+        ("a: &x [1]\nb: *x\n", "a: [1]\nb: [1]\n", "line 2: an alias names another node"),
+        ("a: [1]\nb: [1]\n", "a: &x [1]\nb: *x\n", "line 2: two nodes became one"),
+        ("a: !t 1\n", "a: 1\n", "line 1: another value"),
+        ("a: !t [1]\n", "a: [1]\n", "line 1: another kind of node or tag"),
+        ("a: [1, 2]\n", "a: [1]\n", "line 1: another number of items"),
+        ("a: {b: 1}\n", "a: {b: 1, c: 2}\n", "line 1: another number of keys"),
+        ("a: 1\n", "a: '1'\n", "line 1: another value"),
+    ],
+)
+def test_the_proof_compares_tags_and_which_nodes_are_aliases(before: str, after: str, where: str) -> None:
+    with pytest.raises(FixRefused, match=f"reads as other data than the original plus the edits \\({where}\\)"):
+        verify(parse("flow.yml", before), after, [])
+
+
 def test_a_refused_fix_writes_nothing_and_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = f"id: f\nnamespace: n\ntasks:\n  - id: a\n    type: {SCRIPT}\n    version: 0.20\n"
     path = tmp_path / "flow.yml"
@@ -450,6 +468,27 @@ def test_unified_diff_names_both_sides(tmp_path: Path) -> None:
     assert diff.startswith("--- a/flows/flow.yml\n+++ b/flows/flow.yml\n")
     assert "-    version: 0.20\n\\ No newline at end of file\n" in diff
     assert '+    version: "0.20"\n\\ No newline at end of file\n' in diff
+
+
+@pytest.mark.parametrize("gap", range(9))
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_the_diff_hunks_are_difflibs_however_far_apart_the_fixes_are(tmp_path: Path, gap: int, newline: str) -> None:
+    # two passes (FL107 quotes, FL201 pins), insertions and replacements, hunks that merge or not (3 lines of
+    # context each), a change on a last line without a line break
+    filler = "".join(f"  - id: f{n}\n    type: {LOG}\n" for n in range(gap))
+    text = (
+        f"id: f\nnamespace: n\ntasks:\n  - id: a\n    type: {SCRIPT}\n    version: 0.20\n{filler}"
+        f"  - id: b\n    type: {ALIAS}\n{filler}  - id: c\n    type: {QUERY}\n    version: 1.2"
+    ).replace("\n", newline)
+    path = tmp_path / "flow.yml"
+    path.write_text(text, "utf-8", newline="")
+    result = fix_file(path, "flow.yml", linter(("FL1", "FL201")), FixOptions())
+    before, after = (data.decode("utf-8").splitlines(keepends=True) for data in (result.original, result.fixed))
+    expected = [
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        for line in difflib.unified_diff(before, after, "a/flow.yml", "b/flow.yml")
+    ]
+    assert len(result.changes) == 4 and unified_diff(result) == "".join(expected)
 
 
 # Property: --pin on real flows ---------------------------------------------------------------------

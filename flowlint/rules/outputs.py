@@ -21,8 +21,11 @@ list of results under ``outputs``) are not checked.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
-from collections.abc import Iterator, Mapping
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -247,6 +250,7 @@ def check(ctx: CheckContext) -> None:
         return
     flow = ctx.flow
     tasks: dict[str, TaskInfo] | None = None  # worked out for the first expression that reads outputs
+    hints: _Hints | None = None  # worked out for the first unknown task id
     ids_complete = True
     locator = Locator(ctx.source.text)
     for node, yaml_path in strings_with_expressions(flow, ctx.source.text):
@@ -266,7 +270,9 @@ def check(ctx: CheckContext) -> None:
             found = tasks.get(task_id)
             if found is None:
                 if ids_complete and not ref.guarded:
-                    _report_unknown(ctx, ref, yaml_path, tasks, text, locator)
+                    if hints is None:
+                        hints = _Hints(ctx, tasks)
+                    _report_unknown(ctx, ref, yaml_path, hints, text, locator)
                 continue
             if (task_id, _attribute_name(ref, tasks)) in guarded:
                 continue  # `{% if outputs.q.rows is defined %}…{{ outputs.q.rows }}`: absence is handled
@@ -283,13 +289,14 @@ def _report_unknown(
     ctx: CheckContext,
     ref: OutputRef,
     yaml_path: str,
-    tasks: Mapping[str, TaskInfo],
+    hints: _Hints,
     text: ScalarText,
     locator: Locator,
 ) -> None:
     segment = ref.segments[0]
     task_id = segment.name
     assert task_id is not None
+    tasks = hints.tasks
     if ref.dashed is not None and ref.dashed in tasks:
         ctx.report(
             "FL301",
@@ -300,15 +307,15 @@ def _report_unknown(
             help=f"write `outputs['{ref.dashed}']` for a task id with a hyphen",
         )
         return
-    close = suggest(task_id, tasks)
+    close = hints.suggest(task_id)
     related: list[tuple[Node | Span, str]] = []
-    suggested = tasks[close[0]].use if close else None
+    suggested = tasks[close].use if close is not None else None
     if suggested is not None:
-        related.append((suggested.id_node or suggested.node, f"task '{close[0]}'"))
-    help_text = f"did you mean '{close[0]}'?" if close else None
-    if task_id in _trigger_ids(ctx):
+        related.append((suggested.id_node or suggested.node, f"task '{close}'"))
+    help_text = f"did you mean '{close}'?" if close is not None else None
+    if task_id in hints.trigger_ids:
         help_text = f"'{task_id}' is a trigger: a trigger's outputs are read as `trigger.<attribute>`"
-    elif task_id in _input_ids(ctx):
+    elif task_id in hints.input_ids:
         help_text = f"'{task_id}' is an input: read it as `inputs.{task_id}`"
     ctx.report(
         "FL301",
@@ -331,20 +338,111 @@ def _input_ids(ctx: CheckContext) -> set[str]:
     return {entry[1].value for entry in entries if entry is not None and is_str(entry[1])}
 
 
-def suggest(task_id: str, tasks: Mapping[str, TaskInfo]) -> list[str]:
-    """The task id closest to ``task_id``: the same but for case, ``_`` and ``-`` (``fetchAuthToken`` for
-    ``fetch_auth_token``), else the closest spelling."""
-    known = [name for name, task in tasks.items() if task.use is not None]
-    squashed = {_squash(name): name for name in reversed(known)}
-    if _squash(task_id) in squashed:
-        return [squashed[_squash(task_id)]]
+class _Hints:
+    """What FL301 says of the unknown task ids of one flow, each worked out once: the trigger and input
+    ids, and the did-you-mean of every id."""
+
+    def __init__(self, ctx: CheckContext, tasks: Mapping[str, TaskInfo]) -> None:
+        self.tasks = tasks
+        self.trigger_ids = _trigger_ids(ctx)
+        self.input_ids = _input_ids(ctx)
+        known = [name for name, task in tasks.items() if task.use is not None]
+        self._squashed = {_squash(name): name for name in reversed(known)}
+        self._names = _Closest(known)
+        self._squashed_names = _Closest(self._squashed)
+        self._suggested: dict[str, str | None] = {}
+
+    def suggest(self, task_id: str) -> str | None:
+        """The task id closest to ``task_id``: the same but for case, ``_`` and ``-`` (``fetchAuthToken``
+        for ``fetch_auth_token``), else the closest spelling (None: no task id is close)."""
+        if task_id not in self._suggested:
+            squashed = _squash(task_id)
+            if squashed in self._squashed:
+                found: str | None = self._squashed[squashed]
+            else:
+                found = self._names.closest(task_id)
+                if found is None:
+                    close = self._squashed_names.closest(squashed)
+                    found = None if close is None else self._squashed[close]
+            self._suggested[task_id] = found
+        return self._suggested[task_id]
+
+
+FULL_SCAN = 100
+"""Up to this many task ids, an unknown id is compared with every one of them."""
+SHORTLIST = 16
+"""Beyond FULL_SCAN task ids, an unknown id is compared with the SHORTLIST ids that share most trigrams
+with it, and with its NEIGHBOURS."""
+NEIGHBOURS = 4
+"""How many ids on either side of an unknown id, in the ids sorted as written and sorted backwards, it is
+compared with (those that share its beginning or its end, which trigrams held by too many ids miss)."""
+COMMON_TRIGRAM = 256
+"""A trigram held by more task ids than this tells too few apart: it does not put them on a shortlist."""
+
+
+class _Closest:
+    """difflib's closest spelling (``get_close_matches``, cutoff 0.6) among ``names``: all of them when they
+    are at most FULL_SCAN, else a shortlist of at most SHORTLIST + 4 * NEIGHBOURS drawn from indexes (a
+    flow of thousands of tasks with thousands of unknown ids stays linear; the closest of a shortlist is
+    the closest of all but for ties and near ties)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = sorted(names)
+        self._index: dict[str, list[str]] | None = None
+        self._backwards: list[str] = []
+
+    def closest(self, word: str) -> str | None:
+        """The name closest to ``word``, None when none is close enough."""
+        return _best_match(word, self.names if len(self.names) <= FULL_SCAN else self._shortlist(word))
+
+    def _shortlist(self, word: str) -> list[str]:
+        if self._index is None:
+            self._index = {}
+            for name in self.names:
+                for trigram in _trigrams(name):
+                    self._index.setdefault(trigram, []).append(name)
+            self._backwards = sorted(name[::-1] for name in self.names)
+        shared: Counter[str] = Counter()
+        for trigram in _trigrams(word):
+            holders = self._index.get(trigram, ())
+            if len(holders) <= COMMON_TRIGRAM:
+                shared.update(holders)
+        # most trigrams shared first, then (as difflib ranks ties) the closest length, then the larger name
+        by_count = shared.most_common()
+        if len(by_count) > SHORTLIST:  # only the counts the SHORTLIST reaches are ranked further
+            floor = -by_count[SHORTLIST - 1][1]
+            by_count = by_count[: bisect.bisect_right(by_count, floor, key=lambda item: -item[1])]
+        size = len(word)
+        ranked = heapq.nlargest(SHORTLIST, [(count, -abs(len(name) - size), name) for name, count in by_count])
+        found = {name: None for _, _, name in ranked}  # the likeliest first: the later ones are cut short
+        at = bisect.bisect_left(self.names, word)
+        found.update(dict.fromkeys(self.names[max(at - NEIGHBOURS, 0) : at + NEIGHBOURS]))
+        at = bisect.bisect_left(self._backwards, word[::-1])
+        found.update(dict.fromkeys(name[::-1] for name in self._backwards[max(at - NEIGHBOURS, 0) : at + NEIGHBOURS]))
+        return list(found)
+
+
+def _best_match(word: str, names: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """What ``difflib.get_close_matches(word, names, n=1, cutoff=cutoff)`` gives (the best ratio, the larger
+    name on a tie), skipping the names whose cheap upper bounds of the ratio are already below the best."""
     import difflib
 
-    close = difflib.get_close_matches(task_id, sorted(known), n=1, cutoff=0.6)
-    if close:
-        return close
-    close = difflib.get_close_matches(_squash(task_id), sorted(squashed), n=1, cutoff=0.6)
-    return [squashed[close[0]]] if close else []
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best, found = cutoff, None
+    for name in names:
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() < best or matcher.quick_ratio() < best:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best or (ratio == best and (found is None or name > found)):
+            best, found = ratio, name
+    return found
+
+
+def _trigrams(name: str) -> set[str]:
+    padded = f"\0\0{name}\0"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 def _squash(name: str) -> str:
