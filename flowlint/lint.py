@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ruamel.yaml.nodes import MappingNode
 
 from flowlint import secrets, suppress
 from flowlint.config import Settings
-from flowlint.diagnostics import Diagnostic, Span
+from flowlint.diagnostics import NO_EXCERPTS, Diagnostic, FileResult, Span
 from flowlint.flow import is_flow_document, read_flow
 from flowlint.manifest.model import Manifest
 from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext
@@ -23,25 +21,6 @@ if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
 
-_NO_ENTRIES: Mapping[int, str] = MappingProxyType({})
-
-
-class FileResult(NamedTuple):
-    """What checking one file found."""
-
-    path: str
-    diagnostics: tuple[Diagnostic, ...]
-    documents: int = 0
-    flows: int = 0
-    excerpts: Mapping[int, str] = _NO_ENTRIES
-    """The text of each line a finding starts on, for snippets."""
-    invalid: bool = False
-    """The file could not be read, decoded or parsed as YAML (in whole or from some document on)."""
-
-    @property
-    def skipped(self) -> bool:
-        """A readable YAML file with no flow in it (counted, not checked)."""
-        return self.flows == 0 and not self.invalid
 
 
 class Linter:
@@ -99,7 +78,7 @@ class Linter:
             contexts.append(context)
         diagnostics = self._suppress(source, diagnostics) if flows else diagnostics
         diagnostics.sort(key=lambda d: d.sort_key)
-        excerpts = _excerpts(source, diagnostics, contexts) if diagnostics else _NO_ENTRIES
+        excerpts = _excerpts(source, diagnostics, contexts) if diagnostics else NO_EXCERPTS
         invalid = source.error is not None
         return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts, invalid)
 
