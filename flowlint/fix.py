@@ -34,19 +34,11 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Diagnostic, Edit, Span
 from flowlint.errors import UsageError
 from flowlint.flow import PluginUse, is_flow_document, read_flow
+from flowlint.limits import MAX_COLLECTION_ALIASES
 from flowlint.manifest.model import in_package
+from flowlint.nodes import get, is_str, span_of, tag_of
 from flowlint.secrets import masked
-from flowlint.source import (
-    LINE_BREAK,
-    MAX_COLLECTION_ALIASES,
-    Source,
-    decode,
-    get,
-    is_str,
-    parse,
-    span_of,
-    tag_of,
-)
+from flowlint.source import LINE_BREAK, Source, decode, parse
 
 if TYPE_CHECKING:
     from flowlint.diagnostics import FileResult

@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from flowlint.source import MAX_COLLECTION_ALIASES, get, is_null, is_str
+from flowlint.limits import MAX_COLLECTION_ALIASES
+from flowlint.nodes import get, is_null, is_str
 
 PLUGIN_TYPE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+")
 

@@ -19,8 +19,8 @@ from flowlint.files import Candidate
 from flowlint.inventory import Use, read_text, resolutions_of_text, use_of
 from flowlint.lint import Linter
 from flowlint.manifest.model import Manifest
+from flowlint.nodes import span_of
 from flowlint.resolve import Resolution, Status
-from flowlint.source import span_of
 
 _OK = (Status.RESOLVED, Status.CORE, Status.NOT_A_PLUGIN)
 _FINDING_OF = {

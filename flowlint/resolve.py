@@ -18,7 +18,7 @@ from flowlint.config import ConfiguredDefault, Settings
 from flowlint.flow import Flow, FlowDefault, PluginUse
 from flowlint.manifest.core import core_version
 from flowlint.manifest.model import CORE_PREFIXES, Manifest, PluginVersion, TypeEntry
-from flowlint.source import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, kestra_text, tag_of
+from flowlint.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, kestra_text, tag_of
 from flowlint.versions import (
     LEGACY,
     MODERN,

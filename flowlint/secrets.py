@@ -36,8 +36,9 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Span
 from flowlint.flow import KeyChain, chain_path
-from flowlint.pebble import Locator, scalar_text
-from flowlint.source import BOOL_TAG, LINE_BREAK, NULL_TAG, Source, get, is_str, kestra_text, span_of, tag_of
+from flowlint.nodes import BOOL_TAG, NULL_TAG, get, is_str, kestra_text, span_of, tag_of
+from flowlint.scalar_text import Locator, scalar_text
+from flowlint.source import LINE_BREAK, Source
 
 CREDENTIAL_SUFFIXES = (
     "password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "secretkey", "secretkeyid",

@@ -1,17 +1,17 @@
-"""Bytes to text to YAML nodes that keep their positions.
+"""Bytes to text to YAML nodes that keep their positions (what is asked of a node: flowlint.nodes).
 
 YAML is composed by libyaml through ruamel.yaml's C extension: nodes, never constructed Python
 objects, so every node has start and end marks and duplicate keys stay visible. Columns count
-characters (code points), so wide characters do not shift them.
+characters (code points), so wide characters do not shift them. Collections nested deeper than
+Kestra's parser allows (flowlint.limits) are refused before libyaml recurses into them.
 """
 
 from __future__ import annotations
 
 import codecs
-import math
 import re
 from functools import cached_property
-from typing import Any, ClassVar, NamedTuple, TypeGuard
+from typing import Any, ClassVar, NamedTuple
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -21,30 +21,16 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 from flowlint.diagnostics import Span
-from flowlint.versions import java_number_text
-
-MAX_NESTING = 1000
-"""Jackson's default maximum nesting depth (StreamReadConstraints): Kestra rejects deeper documents."""
-
-MAX_COLLECTION_ALIASES = 50
-"""SnakeYAML's default ``maxAliasesForCollections``: Kestra rejects more (YAML bombs)."""
-
-MAX_NUMBER_LENGTH = 1000
-"""Jackson's default maximum length of a number (StreamReadConstraints), in characters."""
+from flowlint.limits import MAX_NESTING, NESTED
 
 LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 """A YAML line break: CRLF, LF, CR, NEL, LS or PS."""
 _PREFIX_BYTES = bytes(1 if byte in b" \t?:-" else 0 for byte in range(256))
 """Maps the characters that can open a block collection's line (indentation and ``- ? :``) to 1."""
 
-STR_TAG = "tag:yaml.org,2002:str"
-INT_TAG = "tag:yaml.org,2002:int"
-FLOAT_TAG = "tag:yaml.org,2002:float"
-BOOL_TAG = "tag:yaml.org,2002:bool"
-NULL_TAG = "tag:yaml.org,2002:null"
-
-
-_STR = VersionedResolver.DEFAULT_SCALAR_TAG
+RESOLVED_STR = VersionedResolver.DEFAULT_SCALAR_TAG
+"""The one Tag object the composer gives every scalar it reads as a string (flowlint.nodes compares by
+identity before it compares tag names)."""
 
 
 class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
@@ -77,7 +63,7 @@ class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
                 for tag, regexp in entries:
                     if regexp.match(value):
                         return tag
-            return _STR
+            return RESOLVED_STR
         return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
 
@@ -174,7 +160,7 @@ def parse(path: str, text: str) -> Source:
     """Compose every YAML document of ``text``; stop at the first syntax error and keep it."""
     span = too_deep(text)
     if span is not None:
-        message = f"collections nested deeper than {MAX_NESTING} levels: Kestra's parser refuses them"
+        message = f"{NESTED}: Kestra's parser refuses them"
         return Source(path=path, text=text, documents=(), error=SourceError(message, span))
     documents, error = compose(text)
     return Source(path=path, text=text, documents=documents, error=error)
@@ -302,105 +288,3 @@ def too_deep(text: str) -> Span | None:
     finally:
         parser.dispose()
     return None
-
-
-def span_of(node: Node) -> Span:
-    """The span from a node's start mark to its end mark."""
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1, start.index, end.index)
-
-
-_PROPERTIES = re.compile(r"(?:[&!][^\s]*\s+)+")
-"""Anchors (``&a``) and tags (``!!str``) before a node's value, with the space after them."""
-
-
-def value_span(node: Node, text: str) -> Span:
-    """The span of a node's value alone, without the anchor or tag that may precede it."""
-    span = span_of(node)
-    start, end = node.start_mark.index, node.end_mark.index
-    match = _PROPERTIES.match(text, start, end)
-    if match is None:
-        return span
-    skipped = text[start : match.end()]
-    lines = split_lines(skipped)
-    line = span.line + len(lines) - 1
-    column = (span.column + len(skipped)) if len(lines) == 1 else len(lines[-1]) + 1
-    return Span(line, column, span.end_line, span.end_column, match.end(), span.end_offset)
-
-
-def tag_of(node: Node) -> str | None:
-    """The resolved tag of ``node`` (what ``tag_of(node)`` gives, without a new string each time)."""
-    tag = node.ctag
-    return None if tag is None else tag.trval
-
-
-def is_str(node: Node | None) -> TypeGuard[ScalarNode]:
-    """Whether ``node`` is a scalar YAML reads as a string."""
-    return isinstance(node, ScalarNode) and (node.ctag is _STR or tag_of(node) == STR_TAG)
-
-
-def is_null(node: Node | None) -> bool:
-    """Whether ``node`` is a YAML null (``~``, ``null`` or nothing)."""
-    return isinstance(node, ScalarNode) and tag_of(node) == NULL_TAG
-
-
-def get(node: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
-    """The last (key node, value node) of ``key`` in a mapping, None when absent or not a mapping."""
-    if not isinstance(node, MappingNode):
-        return None
-    found: tuple[ScalarNode, Node] | None = None
-    for key_node, value_node in node.value:
-        if key_node.value == key and isinstance(key_node, ScalarNode):  # a collection's value is a list
-            found = (key_node, value_node)
-    return found
-
-
-def kind_name(node: Node | None) -> str:
-    """A human name for the YAML type of ``node`` ("a list", "a string", "null", ...)."""
-    if node is None:
-        return "nothing"
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    return {
-        STR_TAG: "a string",
-        INT_TAG: "an integer",
-        FLOAT_TAG: "a number",
-        BOOL_TAG: "a boolean",
-        NULL_TAG: "null",
-    }.get(tag_of(node) or "", "a scalar")
-
-
-def kestra_text(node: Node | None) -> str | None:
-    """A scalar as the string Kestra's Jackson makes of it (numbers and booleans coerced); None for
-    null and collections."""
-    if not isinstance(node, ScalarNode):
-        return None
-    if node.ctag is _STR:
-        return str(node.value)
-    tag = tag_of(node)
-    if tag == NULL_TAG:
-        return None
-    if tag == BOOL_TAG:
-        return "true" if node.value.lower() in ("true", "yes", "on") else "false"
-    if tag is not None and tag in (INT_TAG, FLOAT_TAG):
-        return _number_text(node.value, tag)
-    return str(node.value)
-
-
-def _number_text(written: str, tag: str) -> str:
-    lowered = written.replace("_", "").lower()
-    try:
-        if tag == INT_TAG:
-            sign = -1 if lowered.startswith("-") else 1
-            digits = lowered.lstrip("+-")
-            base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2], 10)
-            return java_number_text(sign * int(digits[2:] if base != 10 else digits, base))
-        if lowered.lstrip("+-") == ".inf":
-            return java_number_text(-math.inf if lowered.startswith("-") else math.inf)
-        if lowered == ".nan":
-            return java_number_text(math.nan)
-        return java_number_text(float(lowered))
-    except ValueError:
-        return written

@@ -40,9 +40,10 @@ from flowlint.fix import (
 from flowlint.inventory import resolutions_of_text
 from flowlint.lint import Linter
 from flowlint.manifest.catalog import load_catalog
+from flowlint.nodes import span_of
 from flowlint.rules import enabled_codes
 from flowlint.rules.policy import pin_skipped
-from flowlint.source import decode, parse, span_of
+from flowlint.source import decode, parse
 from tests.conftest import CORPUS, STANDARD_MANIFEST, manifest, settings
 
 SCRIPT = "io.kestra.plugin.scripts.shell.Script"

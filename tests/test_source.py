@@ -21,8 +21,8 @@ import ruamel.yaml.parser
 import ruamel.yaml.reader
 import ruamel.yaml.scanner
 
-from flowlint import source
-from flowlint.diagnostics import FileResult
+from flowlint import nodes, source
+from flowlint.diagnostics import FileResult, Span
 from flowlint.lint import Linter
 from flowlint.rules import enabled_codes
 from tests.conftest import codes, lint, manifest, settings
@@ -101,8 +101,8 @@ def test_nodes_keep_marks_and_yaml_1_2_tags() -> None:
     root = parsed.documents[0]
     tags = {k.value: v.tag for k, v in root.value}
     # YAML 1.2: `yes` is a string, not a boolean
-    assert tags == {"a": source.STR_TAG, "b": source.FLOAT_TAG, "c": source.INT_TAG, "d": source.NULL_TAG}
-    assert source.span_of(root.value[1][1]) == source.Span(2, 4, 2, 8, 10, 14)
+    assert tags == {"a": nodes.STR_TAG, "b": nodes.FLOAT_TAG, "c": nodes.INT_TAG, "d": nodes.NULL_TAG}
+    assert nodes.span_of(root.value[1][1]) == Span(2, 4, 2, 8, 10, 14)
 
 
 # --- documents ---------------------------------------------------------------------------------------

@@ -33,17 +33,10 @@ from pygls.workspace import TextDocument
 
 from flowlint import __version__
 from flowlint.files import YAML_SUFFIXES
-from flowlint.lsp.features import (
-    FIX_ALL,
-    Snapshot,
-    code_actions,
-    completion,
-    error_diagnostic,
-    hover,
-    looks_like_flow,
-    lsp_diagnostic,
-    shown,
-)
+from flowlint.lsp.actions import FIX_ALL, code_actions
+from flowlint.lsp.completion import completion
+from flowlint.lsp.findings import Snapshot, error_diagnostic, looks_like_flow, lsp_diagnostic, shown
+from flowlint.lsp.hover import hover
 from flowlint.lsp.positions import LineIndex
 from flowlint.lsp.projects import Projects
 from flowlint.lsp.transport import serve as serve_messages

@@ -13,10 +13,11 @@ from flowlint.config import Settings
 from flowlint.diagnostics import Diagnostic, Fix, Related, Severity, Span
 from flowlint.flow import Flow
 from flowlint.manifest.model import Manifest
+from flowlint.nodes import span_of
 from flowlint.resolve import Resolution, Resolver
 from flowlint.secrets import Secret
 from flowlint.secrets import find as find_secrets
-from flowlint.source import Source, span_of
+from flowlint.source import Source
 
 DOCS_URL = "https://flowlint.dev/rules/{code}"
 

@@ -33,9 +33,10 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Severity, Span
 from flowlint.flow import Flow, KeyChain, PluginUse, chain_path
-from flowlint.pebble import Locator, OutputRef, ScalarText, Segment, output_refs, scalar_text
+from flowlint.nodes import BOOL_TAG, get, is_str, kestra_text, tag_of
+from flowlint.pebble import OutputRef, Segment, output_refs
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.source import BOOL_TAG, get, is_str, kestra_text, tag_of
+from flowlint.scalar_text import Locator, ScalarText, scalar_text
 
 FETCH, FETCH_ONE, STORE, NONE = "FETCH", "FETCH_ONE", "STORE", "NONE"
 MODE_OUTPUT: Mapping[str, str | None] = {FETCH: "rows", FETCH_ONE: "row", STORE: "uri", NONE: None}

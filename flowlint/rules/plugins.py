@@ -7,9 +7,9 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from flowlint.diagnostics import Edit, Fix, Severity
 from flowlint.flow import FlowDefault
 from flowlint.manifest.model import Plugin
+from flowlint.nodes import is_null, is_str, kind_name, value_span
 from flowlint.resolve import Origin, Resolution, Status, VersionValue, as_written, read_version
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.source import is_null, is_str, kind_name, value_span
 from flowlint.versions import Version, closest, newest, oldest, sort_versions
 
 _SHOWN_VERSIONS = 10

@@ -8,8 +8,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Severity, Span
 from flowlint.flow import PLUGIN_TYPE, SlotItem
+from flowlint.nodes import get, is_null, is_str, kestra_text, kind_name, span_of
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.source import get, is_null, is_str, kestra_text, kind_name, span_of
 
 FLOW_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]*")
 NAMESPACE = re.compile(r"[a-z0-9][a-z0-9._-]*")

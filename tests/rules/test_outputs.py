@@ -584,8 +584,9 @@ def test_corpus_flows_heavy_on_outputs_have_no_finding(name: str, corpus_results
 def test_corpus_references_are_read(corpus_results: dict[str, Any]) -> None:
     """The reader really sees the references of the corpus (a reader that saw none would find nothing)."""
     from flowlint.flow import is_flow_document, read_flow
-    from flowlint.pebble import output_refs, scalar_text
+    from flowlint.pebble import output_refs
     from flowlint.rules.outputs import strings_with_expressions
+    from flowlint.scalar_text import scalar_text
     from flowlint.source import parse
 
     seen = 0

@@ -1,0 +1,38 @@
+"""What stands at an offset of a document: the flows that hold it, the plugin use whose ``type`` or
+``version`` holds it (for hover and completion)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ruamel.yaml.nodes import MappingNode, Node
+
+from flowlint.flow import Flow, PluginUse, is_flow_document, read_flow
+from flowlint.nodes import get
+from flowlint.source import Source
+
+
+def flows_at(source: Source, offset: int) -> Iterator[Flow]:
+    """The flow documents of ``source`` that hold ``offset`` (read when reached)."""
+    for position, document in enumerate(source.documents):
+        if is_flow_document(document) and _inside(document, offset):
+            assert isinstance(document, MappingNode)
+            yield read_flow(document, position)
+
+
+def use_at(source: Source, offset: int) -> tuple[Flow, PluginUse, Node] | None:
+    """The plugin use whose ``type`` or ``version`` (key or value) holds ``offset``, and that node."""
+    for flow in flows_at(source, offset):
+        for use in flow.uses:
+            type_entry = get(use.node, "type")
+            if _inside(use.type_node, offset) or (type_entry is not None and _inside(type_entry[0], offset)):
+                return flow, use, use.type_node
+            if use.version_node is not None and (
+                _inside(use.version_node, offset) or (use.version_key is not None and _inside(use.version_key, offset))
+            ):
+                return flow, use, use.version_node
+    return None
+
+
+def _inside(node: Node, offset: int) -> bool:
+    return bool(node.start_mark.index <= offset <= node.end_mark.index)
