@@ -94,6 +94,21 @@ def is_excluded(path: Path, root: Path, excluded: GitIgnoreSpec | None) -> bool:
     return _ignored(str(resolved), path.is_dir(), root, excluded, ignores)
 
 
+def root_relative(path: Path, root: Path) -> str | None:
+    """``path`` (symlinks resolved) relative to the config's folder ``root``, with ``/``; None when it is
+    not below it or cannot be resolved. What ``exclude`` and ``perFileIgnores`` patterns are matched with."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return None
+
+
+def matches(spec: GitIgnoreSpec, path: Path, root: Path) -> bool:
+    """Whether gitignore-style ``spec`` (relative to ``root``) matches ``path``."""
+    relative = root_relative(path, root)
+    return relative is not None and spec.match_file(relative)
+
+
 def _unblocked(spec: GitIgnoreSpec, base: Path, top: Path) -> GitIgnoreSpec | None:
     """``spec`` (of a file in ``base``) without the patterns that rule out ``top`` or a folder between
     them: a folder named on the command line is walked even when an ignore rule names it."""

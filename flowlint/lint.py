@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from ruamel.yaml.nodes import MappingNode
 from flowlint import secrets, suppress
 from flowlint.config import Settings
 from flowlint.diagnostics import NO_EXCERPTS, Diagnostic, FileResult, Span
+from flowlint.files import root_relative
 from flowlint.flow import is_flow_document, read_flow
 from flowlint.manifest.model import Manifest
 from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext
@@ -107,8 +107,9 @@ class Linter:
         if not self.settings.per_file_ignores:
             return self.enabled
         names = {display}
-        with contextlib.suppress(ValueError, OSError, RuntimeError):
-            names.add(Path(display).resolve().relative_to(self.settings.root.resolve()).as_posix())
+        relative = root_relative(Path(display), self.settings.root)
+        if relative is not None:
+            names.add(relative)
         ignored = {code for spec, codes in self._per_file_specs if any(map(spec.match_file, names)) for code in codes}
         if not ignored:
             return self.enabled

@@ -85,7 +85,7 @@ def prepare(options: CheckOptions, manifest: Manifest | None = None) -> RunSetup
     use_cache = options.cache and not reads_stdin
     cache_dir = options.cache_dir or ((config.parent if config is not None else cwd) / CACHE_DIR_NAME)
     stamps = Stamps(cache_dir if use_cache else None)
-    settings = checked_settings(load_settings(config, cwd, stamps))
+    settings = load_config(config, cwd, stamps)
     if options.target is not None:
         target = parse_version(options.target)
         if target is None:
@@ -97,6 +97,12 @@ def prepare(options: CheckOptions, manifest: Manifest | None = None) -> RunSetup
     stamps.save()
     enabled = enabled_codes(options.select or settings.select, options.ignore or settings.ignore)
     return RunSetup(cwd, config, settings, manifest, manifest_paths, enabled, reads_stdin, use_cache, cache_dir)
+
+
+def load_config(config: Path | None, cwd: Path, stamps: Stamps | None = None) -> Settings:
+    """The settings of ``config`` (None: flowlint's defaults for ``cwd``), every rule selector, severity
+    and option in it checked; raises UsageError naming the file and key."""
+    return checked_settings(load_settings(config, cwd, stamps))
 
 
 def load_manifest(paths: Sequence[Path], settings: Settings, stamps: Stamps | None = None) -> Manifest:

@@ -11,14 +11,13 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-from flowlint.config import Settings, find_config, load_settings
+from flowlint.config import Settings, find_config
 from flowlint.errors import UsageError
+from flowlint.files import compile_patterns, matches
 from flowlint.lint import Linter
-from flowlint.manifest.catalog import load_catalog
 from flowlint.manifest.model import Manifest
 from flowlint.rules import enabled_codes
-from flowlint.run import load_manifest
-from flowlint.selection import checked_settings
+from flowlint.run import load_config, load_manifest
 
 Stamp = tuple[int, int] | None
 """A file's (mtime_ns, size); None when it cannot be read."""
@@ -64,12 +63,8 @@ class Project:
         if settings is None or not settings.exclude:
             return False
         if self._excluded is None:
-            self._excluded = GitIgnoreSpec.from_lines(settings.exclude)
-        try:
-            relative = path.resolve().relative_to(settings.root.resolve()).as_posix()
-        except (ValueError, OSError, RuntimeError):
-            return False
-        return self._excluded.match_file(relative)
+            self._excluded = compile_patterns(settings.exclude)
+        return self._excluded is not None and matches(self._excluded, path, settings.root)
 
     def owns(self, path: Path) -> bool:
         """Whether ``path`` is one of the files the project was read from (config, manifest)."""
@@ -85,7 +80,6 @@ class Projects:
 
     def __init__(self) -> None:
         self._projects: dict[tuple[Path | None, Path], Project] = {}
-        self._catalog: Manifest | None = None
         self.loads = 0
         """How many times a project was (re)loaded: for tests and logs."""
 
@@ -118,21 +112,16 @@ class Projects:
         watched: list[Path] = [config] if config is not None else []
         stamps = {p: stamp(p) for p in watched}  # taken before reading: a change while reading reloads
         try:
-            settings = checked_settings(load_settings(config, root))
+            settings = load_config(config, root)
             extra = _kestra_files(settings)
             stamps.update({p: stamp(p) for p in (*settings.manifests, *extra)})
-            manifest = load_manifest(settings.manifests, settings) if settings.manifests else self._bundled()
+            manifest = load_manifest(settings.manifests, settings)
         except UsageError as error:
             return Project(config, root, None, str(error), stamps)
         except (OSError, ValueError, RecursionError, MemoryError) as error:
             return Project(config, root, None, _unreadable(config, root, error), stamps)
         linter = Linter(settings, manifest, enabled_codes(settings.select, settings.ignore))
         return Project(config, root, linter, None, stamps)
-
-    def _bundled(self) -> Manifest:
-        if self._catalog is None:
-            self._catalog = load_catalog()
-        return self._catalog
 
 
 def _unreadable(config: Path | None, root: Path, error: Exception) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any, overload
 
@@ -207,7 +207,8 @@ def catalog_from_data(data: Mapping[str, Any]) -> CatalogManifest:
     )
 
 
+@cache
 def load_catalog() -> CatalogManifest:
-    """The bundled catalog."""
+    """The bundled catalog (read once per process: every run and language-server project shares it)."""
     raw = resources.files("flowlint.data").joinpath(CATALOG_RESOURCE).read_bytes()
     return catalog_from_data(json.loads(raw))
