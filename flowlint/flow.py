@@ -8,6 +8,7 @@ class name is a plugin candidate wherever it stands; only its *kind* comes from 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -157,6 +158,16 @@ def is_flow_document(node: Node | None) -> bool:
         return False
     keys = {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
     return ("id" in keys and "namespace" in keys) or ("tasks" in keys and bool(keys & {"id", "namespace"}))
+
+
+def flows_of(documents: Sequence[Node], within: Callable[[Node], bool] | None = None) -> Iterator[Flow]:
+    """The flows of a file's documents, in order, each read when reached (``within``: only documents it
+    accepts). The one way every command goes from a document to a flow: check, fix, inventory, impact and
+    the language server."""
+    for index, document in enumerate(documents):
+        if is_flow_document(document) and (within is None or within(document)):
+            assert isinstance(document, MappingNode)
+            yield read_flow(document, index)
 
 
 def path_join(base: str, key: Node) -> str:

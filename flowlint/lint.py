@@ -6,13 +6,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ruamel.yaml.nodes import MappingNode
-
 from flowlint import secrets, suppress
 from flowlint.config import Settings
 from flowlint.diagnostics import NO_EXCERPTS, Diagnostic, FileResult, Span
 from flowlint.files import root_relative
-from flowlint.flow import is_flow_document, read_flow
+from flowlint.flow import flows_of
 from flowlint.manifest.model import Manifest
 from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext
 from flowlint.source import Source, SourceError, decode, parse, split_lines
@@ -59,14 +57,11 @@ class Linter:
         if source.error is not None:
             diagnostics.extend(self._source_error(display, source.error).diagnostics)
         flows = 0
-        for index, document in enumerate(source.documents):
-            if not is_flow_document(document):
-                continue
-            assert isinstance(document, MappingNode)
+        for flow in flows_of(source.documents):
             flows += 1
             context = CheckContext(
                 source=source,
-                flow=read_flow(document, index),
+                flow=flow,
                 settings=self.settings,
                 manifest=self.manifest,
                 rules=RULES_BY_CODE,

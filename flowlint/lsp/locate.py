@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ruamel.yaml.nodes import MappingNode, Node
+from ruamel.yaml.nodes import Node
 
-from flowlint.flow import Flow, PluginUse, is_flow_document, read_flow
+from flowlint.flow import Flow, PluginUse, flows_of
 from flowlint.nodes import get
 from flowlint.source import Source
 
 
 def flows_at(source: Source, offset: int) -> Iterator[Flow]:
     """The flow documents of ``source`` that hold ``offset`` (read when reached)."""
-    for position, document in enumerate(source.documents):
-        if is_flow_document(document) and _inside(document, offset):
-            assert isinstance(document, MappingNode)
-            yield read_flow(document, position)
+    yield from flows_of(source.documents, lambda document: _inside(document, offset))
 
 
 def use_at(source: Source, offset: int) -> tuple[Flow, PluginUse, Node] | None:
