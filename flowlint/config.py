@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from flowlint.datafile import load_data, parse_data, read_bytes, validate
 from flowlint.diagnostics import Severity
@@ -22,14 +22,17 @@ DEFAULT_TARGET = "1.3"
 INSTANCE_KEYWORDS = ("LATEST", "OLDEST", "CURRENT", "NONE")
 
 
+DefaultLevel = Literal["namespace", "global"]
+"""Where a configured plugin default is set."""
+
+
 class ConfiguredDefault(NamedTuple):
     """A namespace or global plugin default that sets a ``version``."""
 
     type: str
     version: str
     forced: bool
-    level: str
-    """``namespace`` or ``global``."""
+    level: DefaultLevel
     scope: str
     """The namespace it is set for, or ``global``."""
     origin: str
@@ -183,7 +186,7 @@ def _check_instance_default(text: str, origin: str) -> str:
 
 
 def _defaults(
-    entries: Sequence[Mapping[str, Any]], level: str, scope: str, origin: str
+    entries: Sequence[Mapping[str, Any]], level: DefaultLevel, scope: str, origin: str
 ) -> tuple[ConfiguredDefault, ...]:
     result = []
     for entry in entries:

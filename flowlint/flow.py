@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -34,7 +34,17 @@ plugin only when its ``type`` is a class name, like a mapping anywhere else."""
 NO_PLUGINS_UNDER_A_PLUGIN = frozenset({"assets"})
 """Properties of a task or trigger that hold no plugins (asset ``type``s name asset kinds, not classes)."""
 
+PluginKind = Literal["task", "trigger", "condition", "taskRunner", "other"]
+"""What a plugin use is: its slot in the flow (``other``: a plugin object elsewhere, such as a property)."""
+
 PLUGIN_SLOTS = frozenset({"task", "trigger", "condition", "taskRunner"})
+_SLOT_KINDS: dict[str, PluginKind] = {
+    "task": "task",
+    "trigger": "trigger",
+    "condition": "condition",
+    "taskRunner": "taskRunner",
+    "condition-map": "condition",
+}
 _LIST_SLOTS = {"task-list": "a list of tasks", "trigger-list": "a list of triggers"}
 _ROOT_SLOTS = {
     "tasks": "task-list",
@@ -57,7 +67,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9_$-]+")
 class PluginUse(NamedTuple):
     """One task, trigger, condition, task runner or other plugin object of a flow."""
 
-    kind: str
+    kind: PluginKind
     node: MappingNode
     type_node: ScalarNode
     type_name: str
@@ -299,12 +309,7 @@ def _record_use(node: MappingNode, path: str, slot: str, flow: Flow) -> str | No
     if not is_str(found) or not PLUGIN_TYPE.fullmatch(found.value):
         return None
     type_node = found
-    if slot in ("task", "trigger", "condition", "taskRunner"):
-        kind = slot
-    elif slot == "condition-map":
-        kind = "condition"
-    else:
-        kind = "task" if id_entry is not None else "other"
+    kind = _SLOT_KINDS.get(slot) or ("task" if id_entry is not None else "other")
     use = PluginUse(
         kind=kind,
         node=node,

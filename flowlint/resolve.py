@@ -8,9 +8,10 @@ matched against the installed versions of the plugin that contain the type.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
-from typing import NamedTuple
+from fnmatch import fnmatchcase
+from typing import Literal, NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -60,11 +61,15 @@ class VersionValue(NamedTuple):
     request: Request | None = None
 
 
+Level = Literal["plugin", "flow", "namespace", "global", "instance"]
+"""Where a requested version comes from: the plugin's own ``version``, the flow's ``pluginDefaults``,
+namespace or global defaults, or the instance's ``defaultVersion``."""
+
+
 class Origin(NamedTuple):
     """Where a requested version came from."""
 
-    level: str
-    """plugin, flow, namespace, global or instance."""
+    level: Level
     value: VersionValue
     description: str
     node: Node | None = None
@@ -143,6 +148,44 @@ def namespace_chain(namespace: str | None) -> list[str]:
         return []
     parts = namespace.split(".")
     return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def namespace_matches(patterns: Iterable[str], namespace: str) -> bool:
+    """Whether ``namespace`` matches one of ``patterns``: ``*`` is one segment (with fnmatch inside a
+    segment, ``team*``), ``**`` zero or more segments."""
+    parts = namespace.split(".") if namespace else []
+    return any(_match_segments(pattern.split("."), parts) for pattern in patterns)
+
+
+def _match_segments(pattern: Sequence[str], parts: Sequence[str]) -> bool:
+    if not pattern:
+        return not parts
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_match_segments(rest, parts[skip:]) for skip in range(len(parts) + 1))
+    return bool(parts) and fnmatchcase(parts[0], head) and _match_segments(rest, parts[1:])
+
+
+def pin_skipped(resolution: Resolution) -> str | None:
+    """Why ``flowlint fix --pin`` leaves a use alone: "pinned" when it has its own version or its flow's
+    default pins it exactly; another reason when it cannot be pinned; None when it gets a pin."""
+    use, origin = resolution.use, resolution.origin
+    if use.version_node is not None:
+        return "pinned"
+    if resolution.status in (Status.CORE, Status.NOT_A_PLUGIN, Status.UNKNOWN_TYPE):
+        return "pinned"  # not versioned, or not a plugin flowlint knows
+    if use.kind == "condition":
+        return "conditions take no version"
+    if origin is not None and origin.level == "flow" and is_exact(origin.value):
+        return "pinned"
+    if resolution.status is not Status.RESOLVED or resolution.version is None:
+        return f"it does not resolve today ({resolution.status.value})"
+    return None
+
+
+def is_exact(value: VersionValue) -> bool:
+    """Whether a requested version is an exact pin (a full ``MAJOR.MINOR.PATCH`` version)."""
+    return isinstance(value.request, Version) and value.request.parts == 3
 
 
 class Resolver:

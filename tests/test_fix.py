@@ -21,7 +21,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-import flowlint.fix
+import flowlint.fix.text
 from flowlint.atomic import write_atomically
 from flowlint.config import Settings
 from flowlint.diagnostics import Edit, Span
@@ -41,8 +41,8 @@ from flowlint.inventory import resolutions_of_text
 from flowlint.lint import Linter
 from flowlint.manifest.catalog import load_catalog
 from flowlint.nodes import span_of
+from flowlint.resolve import pin_skipped
 from flowlint.rules import enabled_codes
-from flowlint.rules.policy import pin_skipped
 from flowlint.source import decode, parse
 from tests.conftest import CORPUS, STANDARD_MANIFEST, manifest, settings
 
@@ -418,8 +418,8 @@ def test_a_refused_fix_writes_nothing_and_says_why(tmp_path: Path, monkeypatch: 
     text = f"id: f\nnamespace: n\ntasks:\n  - id: a\n    type: {SCRIPT}\n    version: 0.20\n"
     path = tmp_path / "flow.yml"
     path.write_text(text, "utf-8")
-    real = flowlint.fix.apply_edits
-    monkeypatch.setattr(flowlint.fix, "apply_edits", lambda t, e: real(t, e).replace("id: a", "id: z"))
+    real = flowlint.fix.text.apply_edits
+    monkeypatch.setattr(flowlint.fix.text, "apply_edits", lambda t, e: real(t, e).replace("id: a", "id: z"))
     result = fix_file(path, "flow.yml", linter(), FixOptions())
     assert result.refused is not None and "other data" in result.refused
     assert result.fixed == result.original and not result.changed
@@ -435,8 +435,8 @@ def test_the_command_exits_3_on_a_refused_fix_and_writes_nothing(
     text = f"id: f\nnamespace: n\ntasks:\n  - id: a\n    type: {SCRIPT}\n    version: 0.20\n"
     path = tmp_path / "flow.yml"
     path.write_text(text, "utf-8")
-    real = flowlint.fix.apply_edits
-    monkeypatch.setattr(flowlint.fix, "apply_edits", lambda t, e: real(t, e).replace("id: a", "id: z"))
+    real = flowlint.fix.text.apply_edits
+    monkeypatch.setattr(flowlint.fix.text, "apply_edits", lambda t, e: real(t, e).replace("id: a", "id: z"))
     monkeypatch.chdir(tmp_path)
     done = CliRunner().invoke(main, ["fix", "flow.yml", "--manifest", str(manifest_file)])
     assert done.exit_code == 3, done.output

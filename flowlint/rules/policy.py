@@ -7,86 +7,22 @@ FL201 floating-version and FL203 mixed-versions are off by default. FL201 takes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from fnmatch import fnmatchcase
-
 from flowlint.config import ConfiguredDefault
 from flowlint.diagnostics import Fix, Severity
+from flowlint.edits import pin_edit, replace_edit
 from flowlint.flow import FlowDefault
 from flowlint.manifest.model import Manifest
-from flowlint.resolve import Resolution, Status, VersionValue, namespace_chain, read_version
+from flowlint.resolve import (
+    Resolution,
+    Status,
+    VersionValue,
+    is_exact,
+    namespace_chain,
+    namespace_matches,
+    read_version,
+)
 from flowlint.rules.base import CheckContext, Option, Rule
-from flowlint.versions import Keyword, Version, newest
-
-RULES = [
-    Rule(
-        "FL201", "floating-version", Severity.WARNING,
-        "The version is not an exact pin: LATEST, OLDEST, a partial version or a default decides it.",
-        "A plugin that runs with LATEST, OLDEST, a partial version (`1.2`) or a version set outside the "
-        "flow (namespace or global defaults, the instance's `defaultVersion`) changes version when the "
-        "instance's plugins change, without the flow changing. Off by default; enable it for the flows "
-        "that must not move: `rules: {FL201: {namespaces: [\"prod.**\"]}}` (`*` one namespace segment, `**` "
-        "any number). The fix pins the version the plugin resolves to today.",
-        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: LATEST\n",
-        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n",
-        enabled_by_default=False,
-        fixable=True,
-        options={
-            "namespaces": Option(
-                "strings", None, "Only flows whose namespace matches one of these patterns (default: every flow)."
-            )
-        },
-    ),
-    Rule(
-        "FL202", "newer-version-available", Severity.INFO,
-        "The plugin is pinned below the newest installed version that has its type.",
-        "An exact pin keeps a flow on one version while newer ones are installed. That can be on purpose; "
-        "this note says what is available. The fix bumps the pin to the newest installed version (the newest "
-        "release, unless the pin is a pre-release) and is unsafe: the plugin's behaviour may change. "
-        "`flowlint fix --unsafe-fixes` applies it. Off by default.",
-        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.1\"   # 1.2.3 installed\n",
-        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n",
-        enabled_by_default=False,
-        fixable=True,
-    ),
-    Rule(
-        "FL203", "mixed-versions", Severity.INFO,
-        "One plugin runs with several versions in one flow.",
-        "Tasks of one plugin that resolve to different versions in one flow usually mean a pin was "
-        "forgotten when the others moved. Off by default.",
-        "- id: a\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.1\"\n"
-        "- id: b\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n",
-        "- id: a\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n"
-        "- id: b\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n",
-        enabled_by_default=False,
-    ),
-    Rule(
-        "FL204", "conflicting-defaults", Severity.WARNING,
-        "Two plugin defaults at one level both apply to a type and give different versions.",
-        "When two defaults of the same level (the flow's `pluginDefaults`, one namespace's defaults, or the "
-        "global ones) both match a type, for example a package prefix and the exact type, and set different "
-        "versions, only the first that matches is used: the other one is dead or a mistake.",
-        "pluginDefaults:\n  - type: io.kestra.plugin.jdbc\n    values: {version: \"1.2.1\"}\n"
-        "  - type: io.kestra.plugin.jdbc.postgresql.Query\n    values: {version: \"1.2.3\"}\n",
-        "pluginDefaults:\n  - type: io.kestra.plugin.jdbc\n    values: {version: \"1.2.3\"}\n",
-    ),
-]  # fmt: skip
-
-
-def namespace_matches(patterns: Iterable[str], namespace: str) -> bool:
-    """Whether ``namespace`` matches one of ``patterns``: ``*`` is one segment (with fnmatch inside a
-    segment, ``team*``), ``**`` zero or more segments."""
-    parts = namespace.split(".") if namespace else []
-    return any(_match_segments(pattern.split("."), parts) for pattern in patterns)
-
-
-def _match_segments(pattern: Sequence[str], parts: Sequence[str]) -> bool:
-    if not pattern:
-        return not parts
-    head, rest = pattern[0], pattern[1:]
-    if head == "**":
-        return any(_match_segments(rest, parts[skip:]) for skip in range(len(parts) + 1))
-    return bool(parts) and fnmatchcase(parts[0], head) and _match_segments(rest, parts[1:])
+from flowlint.versions import Keyword, newest
 
 
 def check(ctx: CheckContext) -> None:
@@ -101,30 +37,7 @@ def check(ctx: CheckContext) -> None:
         _check_conflicts(ctx)
 
 
-def _exact(value: VersionValue) -> bool:
-    return isinstance(value.request, Version) and value.request.parts == 3
-
-
-def pin_skipped(resolution: Resolution) -> str | None:
-    """Why ``flowlint fix --pin`` leaves a use alone: "pinned" when it has its own version or its flow's
-    default pins it exactly; another reason when it cannot be pinned; None when it gets a pin."""
-    use, origin = resolution.use, resolution.origin
-    if use.version_node is not None:
-        return "pinned"
-    if resolution.status in (Status.CORE, Status.NOT_A_PLUGIN, Status.UNKNOWN_TYPE):
-        return "pinned"  # not versioned, or not a plugin flowlint knows
-    if use.kind == "condition":
-        return "conditions take no version"
-    if origin is not None and origin.level == "flow" and _exact(origin.value):
-        return "pinned"
-    if resolution.status is not Status.RESOLVED or resolution.version is None:
-        return f"it does not resolve today ({resolution.status.value})"
-    return None
-
-
 def _check_floating(ctx: CheckContext) -> None:
-    from flowlint.fix import pin_edit, replace_edit  # the fix engine only when the rule is on
-
     patterns: list[str] | None = ctx.option("FL201", "namespaces")
     if patterns is not None and not namespace_matches(patterns, ctx.flow.namespace or ""):
         return
@@ -133,7 +46,7 @@ def _check_floating(ctx: CheckContext) -> None:
         if resolution.status is not Status.RESOLVED or origin is None or version is None or use.kind == "condition":
             continue
         value = origin.value
-        exact = _exact(value)
+        exact = is_exact(value)
         if exact and (origin.level in ("plugin", "flow") or (origin.configured and origin.configured.forced)):
             continue
         plugin = resolution.entry.plugin.coordinates if resolution.entry else use.type_name
@@ -171,13 +84,11 @@ def _check_floating(ctx: CheckContext) -> None:
 
 
 def _check_newer(ctx: CheckContext) -> None:
-    from flowlint.fix import replace_edit
-
     for resolution in ctx.resolutions:
         use, origin, entry, current = resolution.use, resolution.origin, resolution.entry, resolution.version
         if resolution.status is not Status.RESOLVED or origin is None or origin.level != "plugin":
             continue
-        if entry is None or current is None or origin.node is None or not _exact(origin.value):
+        if entry is None or current is None or origin.node is None or not is_exact(origin.value):
             continue
         pool = [v.version for v in entry.versions]
         if current.version.qualifier is None:
@@ -303,3 +214,62 @@ def _check_configured_conflicts(ctx: CheckContext) -> None:
                     "the first decides",
                     yaml_path=f"{use.yaml_path}.type",
                 )
+
+
+RULES = [
+    Rule(
+        "FL201", "floating-version", Severity.WARNING,
+        "The version is not an exact pin: LATEST, OLDEST, a partial version or a default decides it.",
+        "A plugin that runs with LATEST, OLDEST, a partial version (`1.2`) or a version set outside the "
+        "flow (namespace or global defaults, the instance's `defaultVersion`) changes version when the "
+        "instance's plugins change, without the flow changing. Off by default; enable it for the flows "
+        "that must not move: `rules: {FL201: {namespaces: [\"prod.**\"]}}` (`*` one namespace segment, `**` "
+        "any number). The fix pins the version the plugin resolves to today.",
+        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: LATEST\n",
+        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n",
+        enabled_by_default=False,
+        fixable=True,
+        options={
+            "namespaces": Option(
+                "strings", None, "Only flows whose namespace matches one of these patterns (default: every flow)."
+            )
+        },
+        check=check,
+    ),
+    Rule(
+        "FL202", "newer-version-available", Severity.INFO,
+        "The plugin is pinned below the newest installed version that has its type.",
+        "An exact pin keeps a flow on one version while newer ones are installed. That can be on purpose; "
+        "this note says what is available. The fix bumps the pin to the newest installed version (the newest "
+        "release, unless the pin is a pre-release) and is unsafe: the plugin's behaviour may change. "
+        "`flowlint fix --unsafe-fixes` applies it. Off by default.",
+        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.1\"   # 1.2.3 installed\n",
+        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n",
+        enabled_by_default=False,
+        fixable=True,
+        check=check,
+    ),
+    Rule(
+        "FL203", "mixed-versions", Severity.INFO,
+        "One plugin runs with several versions in one flow.",
+        "Tasks of one plugin that resolve to different versions in one flow usually mean a pin was "
+        "forgotten when the others moved. Off by default.",
+        "- id: a\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.1\"\n"
+        "- id: b\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n",
+        "- id: a\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n"
+        "- id: b\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  version: \"1.2.3\"\n",
+        enabled_by_default=False,
+        check=check,
+    ),
+    Rule(
+        "FL204", "conflicting-defaults", Severity.WARNING,
+        "Two plugin defaults at one level both apply to a type and give different versions.",
+        "When two defaults of the same level (the flow's `pluginDefaults`, one namespace's defaults, or the "
+        "global ones) both match a type, for example a package prefix and the exact type, and set different "
+        "versions, only the first that matches is used: the other one is dead or a mistake.",
+        "pluginDefaults:\n  - type: io.kestra.plugin.jdbc\n    values: {version: \"1.2.1\"}\n"
+        "  - type: io.kestra.plugin.jdbc.postgresql.Query\n    values: {version: \"1.2.3\"}\n",
+        "pluginDefaults:\n  - type: io.kestra.plugin.jdbc\n    values: {version: \"1.2.3\"}\n",
+        check=check,
+    ),
+]  # fmt: skip
