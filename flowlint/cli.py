@@ -271,14 +271,18 @@ def _use_color(choice: str) -> bool:
 
 @main.command("rules")
 @click.option("--all", "show_all", is_flag=True, help="Also say which rules are off by default.")
-def rules_command(show_all: bool) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    help="text: one line per rule; markdown: the table of README's Rules section.",
+)
+def rules_command(show_all: bool, fmt: str) -> None:
     """List every rule: code, name, default severity and summary."""
-    from flowlint.rules import RULES
+    from flowlint.rules.catalog import listing, markdown_table
 
-    for rule in RULES:
-        state = "" if rule.enabled_by_default or not show_all else "  (off by default)"
-        fix = " [fix]" if rule.fixable else ""
-        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}{fix}{state}")
+    click.echo(markdown_table() if fmt == "markdown" else listing(show_all))
 
 
 @main.command("rule")

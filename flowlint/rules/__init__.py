@@ -1,22 +1,21 @@
-"""The rule registry: every rule's metadata, and the checks that report them."""
+"""The rule registry, derived from the rule modules: each family's module lists its rule objects (code,
+name, severity, documentation, options, and the check that reports them); the registry collects them in
+code order, and the checks once each, in that order."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flowlint.rules import outputs, plugins, policy, secrets, structure, suppressions
+from flowlint.rules import outputs, policy, secrets, structure, suppressions, versions
 from flowlint.rules.base import Check, CheckContext, Rule
 
-RULES: list[Rule] = [
-    *structure.RULES,
-    *plugins.RULES,
-    *policy.RULES,
-    *outputs.RULES,
-    *secrets.RULES,
-    *suppressions.RULES,
-]
+FAMILIES = (structure, versions, policy, outputs, secrets, suppressions)
+"""The modules of the rule families (FL0xx structure, FL1xx versions, FL2xx policy, FL3xx outputs, FL4xx
+secrets, FL9xx suppressions)."""
+RULES: list[Rule] = sorted((rule for family in FAMILIES for rule in family.RULES), key=lambda rule: rule.code)
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
-CHECKS: list[Check] = [structure.check, plugins.check, policy.check, outputs.check, secrets.check]
+CHECKS: list[Check] = list(dict.fromkeys(rule.check for rule in RULES if rule.check is not None))
+"""Each check once, in the order of the first rule it reports: a flow runs each of them once."""
 ALL_CODES = frozenset(RULES_BY_CODE)
 RULE_NAMES: dict[str, str] = {rule.name: rule.code for rule in RULES}
 """Rule name -> code: rules can be named either way wherever codes are accepted."""

@@ -49,27 +49,6 @@ def _shown(value: Any) -> str:
 _NO_OPTIONS: Mapping[str, Option] = MappingProxyType({})
 
 
-class Rule(NamedTuple):
-    """A stable code, a name, a default severity, and the documentation users read."""
-
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    explanation: str
-    bad: str
-    good: str
-    enabled_by_default: bool = True
-    fixable: bool = False
-    options: Mapping[str, Option] = _NO_OPTIONS
-    """The options the rule takes in the config, by name."""
-
-    @property
-    def url(self) -> str:
-        """Where the rule's documentation lives (also printed by ``flowlint rule CODE``)."""
-        return DOCS_URL.format(code=self.code)
-
-
 class CheckContext:
     """One flow under check: its source, view, settings, manifest, and the findings so far."""
 
@@ -147,3 +126,28 @@ class CheckContext:
 
 Check = Callable[[CheckContext], None]
 """A check reads a CheckContext and reports through it."""
+
+
+class Rule(NamedTuple):
+    """One rule: a stable code, a name, a default severity, the documentation users read (summary,
+    explanation, a bad and a good example), its options, and the check that reports it."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    bad: str
+    good: str
+    enabled_by_default: bool = True
+    fixable: bool = False
+    options: Mapping[str, Option] = _NO_OPTIONS
+    """The options the rule takes in the config, by name."""
+    check: Check | None = None
+    """The check that reports the rule, run once per flow for all the rules it reports (None: reported
+    outside the checks, as the suppression rules are)."""
+
+    @property
+    def url(self) -> str:
+        """Where the rule's documentation lives (also printed by ``flowlint rule CODE``)."""
+        return DOCS_URL.format(code=self.code)

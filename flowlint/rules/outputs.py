@@ -5,12 +5,10 @@ that ``outputs.<id>`` names a task of the flow; FL302 that a task whose result m
 ``fetchType``/``store`` property, a flow-level plugin default, or the family default) is read through
 the attribute that mode fills.
 
-:data:`FAMILIES` is the one table of task families whose result mode decides their outputs, taken from
-each plugin's source: the property, its legacy booleans, and the default flowlint assumes when the
-property is not written. ``flowlint rule FL302`` prints it (:func:`families_table`). Modes fill one
-attribute each: ``FETCH`` → ``rows``, ``FETCH_ONE`` → ``row``, ``STORE`` → ``uri``, ``NONE`` → none of
-them. Kestra leaves an unfilled attribute out of the task's outputs, so reading it fails the execution
-(Pebble's strict variables).
+:data:`~flowlint.rules.task_families.FAMILIES` is the one table of task families whose result mode
+decides their outputs; :mod:`flowlint.rules.outputs_walk` finds the tasks and the strings to read. Kestra
+leaves an unfilled attribute out of the task's outputs, so reading it fails the execution (Pebble's strict
+variables).
 
 A legacy boolean set to true wins over ``fetchType`` (as the plugins do); two of them at once, or any
 value written as an expression, leave the mode unknown and nothing is reported. Defaults set at
@@ -21,208 +19,30 @@ list of results under ``outputs``) are not checked.
 
 from __future__ import annotations
 
-import bisect
-import fnmatch
-import heapq
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from types import MappingProxyType
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Severity, Span
-from flowlint.flow import Flow, KeyChain, PluginUse, chain_path
+from flowlint.flow import Flow, PluginUse
 from flowlint.nodes import BOOL_TAG, get, is_str, kestra_text, tag_of
 from flowlint.pebble import OutputRef, Segment, output_refs
 from flowlint.rules.base import CheckContext, Rule
+from flowlint.rules.closest import Closest
+from flowlint.rules.outputs_walk import TEMPLATES, TaskInfo, simple_name, strings_with_expressions, task_index
+from flowlint.rules.task_families import (
+    FETCH,
+    FETCH_ONE,
+    MODE_ACCESSORS,
+    MODE_OUTPUT,
+    NONE,
+    STORE,
+    Family,
+    families_table,
+    family_of,
+)
 from flowlint.scalar_text import Locator, ScalarText, scalar_text
-
-FETCH, FETCH_ONE, STORE, NONE = "FETCH", "FETCH_ONE", "STORE", "NONE"
-MODE_OUTPUT: Mapping[str, str | None] = {FETCH: "rows", FETCH_ONE: "row", STORE: "uri", NONE: None}
-"""The attribute each result mode fills."""
-MODE_ACCESSORS = frozenset({"rows", "row", "uri", "value", "values"})
-"""Attributes that read a result: none of the families below has one of these outside its mode."""
-_LEGACY = (("fetch", FETCH), ("fetchOne", FETCH_ONE), ("store", STORE))
-
-
-_NO_ENTRIES: Mapping[str, str] = MappingProxyType({})
-
-
-class Family(NamedTuple):
-    """Tasks whose outputs depend on one property. ``kind`` is ``enum`` (a FetchType-like value,
-    ``values`` mapping it to a mode when it is not the mode itself) or ``boolean`` (true → STORE)."""
-
-    name: str
-    types: tuple[str, ...]
-    property: str
-    default: str
-    kind: str = "enum"
-    legacy: tuple[tuple[str, str], ...] = ()
-    values: Mapping[str, str] = _NO_ENTRIES
-
-    def matches(self, type_name: str) -> bool:
-        """Whether ``type_name`` belongs to this family (a pattern without ``*`` is compared as is: no
-        regular expression to compile for it)."""
-        return any(
-            type_name == pattern or ("*" in pattern and fnmatch.fnmatchcase(type_name, pattern))
-            for pattern in self.types
-        )
-
-    def default_text(self) -> str:
-        """The default as a user writes it."""
-        if self.kind == "boolean":
-            return "false" if self.default != STORE else "true"
-        return self.default
-
-
-FAMILIES: tuple[Family, ...] = (
-    Family("JDBC queries", ("io.kestra.plugin.jdbc.*.Query",), "fetchType", NONE, legacy=_LEGACY),
-    Family("BigQuery queries", ("io.kestra.plugin.gcp.bigquery.Query",), "fetchType", NONE, legacy=_LEGACY),
-    Family(
-        "Cassandra queries",
-        (
-            "io.kestra.plugin.cassandra.Query",
-            "io.kestra.plugin.cassandra.standard.Query",
-            "io.kestra.plugin.cassandra.astradb.Query",
-            "io.kestra.plugin.cassandra.scylladb.Query",
-        ),
-        "fetchType",
-        NONE,
-        legacy=_LEGACY,
-    ),
-    Family("Athena queries", ("io.kestra.plugin.aws.athena.Query",), "fetchType", STORE),
-    Family(
-        "DynamoDB reads",
-        ("io.kestra.plugin.aws.dynamodb.Query", "io.kestra.plugin.aws.dynamodb.Scan"),
-        "fetchType",
-        STORE,
-    ),
-    Family("SurrealDB queries", ("io.kestra.plugin.surrealdb.Query",), "fetchType", STORE),
-    Family(
-        "Elasticsearch and OpenSearch searches",
-        (
-            "io.kestra.plugin.elasticsearch.Search",
-            "io.kestra.plugin.elasticsearch.Esql",
-            "io.kestra.plugin.opensearch.Search",
-        ),
-        "fetchType",
-        FETCH,
-    ),
-    Family("Couchbase queries", ("io.kestra.plugin.couchbase.Query",), "fetchType", NONE),
-    Family("Neo4j queries", ("io.kestra.plugin.neo4j.Query",), "storeType", NONE),
-    Family("MongoDB Find", ("io.kestra.plugin.mongodb.Find",), "store", FETCH, kind="boolean"),
-    Family(
-        "MongoDB Aggregate",
-        ("io.kestra.plugin.mongodb.Aggregate",),
-        "store",
-        FETCH,
-        values={STORE: STORE, FETCH: FETCH, FETCH_ONE: FETCH, NONE: FETCH},
-    ),
-)
-
-LOOPS = frozenset({"ForEach", "EachSequential", "EachParallel", "LoopUntil"})
-"""Flowable tasks that run their children once per value (or iteration): a child's outputs may be
-indexed by that value first (``outputs.child[taskrun.value].uri``)."""
-GENERATED_IDS: Mapping[str, tuple[str, ...]] = {"ForEachItem": ("_split", "_items", "_merge")}
-"""Tasks that add tasks of their own to the execution, with these suffixes to their id."""
-CHILD_CONTEXT = frozenset({"Flow", "Subflow"})
-"""Tasks whose ``outputs`` property is rendered in the child execution (its task ids, not ours)."""
-NOT_THIS_EXECUTION = frozenset({"description", "triggers", "extend"})
-"""Top-level keys whose expressions are not rendered against this flow's task outputs (``extend`` is a
-blueprint's metadata: title, description, tags)."""
-RENDERED_DESCRIPTIONS = frozenset(
-    {
-        "io.kestra.plugin.ai.tool.A2AAgent",
-        "io.kestra.plugin.ai.tool.A2AClient",
-        "io.kestra.plugin.ai.tool.AIAgent",
-        "io.kestra.plugin.ai.tool.KestraFlow",
-        "io.kestra.plugin.gcp.bigquery.CreateDataset",
-        "io.kestra.plugin.gcp.bigquery.CreateTable",
-        "io.kestra.plugin.gcp.bigquery.DeleteTable",
-        "io.kestra.plugin.gcp.bigquery.UpdateDataset",
-        "io.kestra.plugin.gcp.bigquery.UpdateTable",
-        "io.kestra.plugin.gcp.rcs.SendRichCard",
-        "io.kestra.plugin.googleworkspace.calendar.InsertEvent",
-        "io.kestra.plugin.googleworkspace.calendar.UpdateEvent",
-        "io.kestra.plugin.googleworkspace.drive.Create",
-        "io.kestra.plugin.googleworkspace.drive.Upload",
-        "io.kestra.plugin.jira.issues.Create",
-        "io.kestra.plugin.jira.issues.CreateComment",
-        "io.kestra.plugin.jira.issues.UpdateFields",
-        "io.kestra.plugin.nats.kv.CreateBucket",
-        "org.kestra.task.gcp.bigquery.CreateDataset",
-        "org.kestra.task.gcp.bigquery.UpdateDataset",
-    }
-)
-"""Plugins whose own ``description`` property is rendered (a dataset's, an issue's, an event's), from the
-plugin sources (``../shared/data/kestra-plugin-properties.json``). The ``description`` of every other
-task, trigger or plugin, and of the flow's inputs and outputs, is documentation Kestra never renders."""
-TEMPLATES = frozenset({"Template"})
-"""Tasks that bring in tasks from elsewhere: with one of these, any id may exist."""
-
-
-def families_table() -> str:
-    """:data:`FAMILIES` as the lines ``flowlint rule FL302`` prints."""
-    lines = []
-    for family in FAMILIES:
-        legacy = f" (or {', '.join(name for name, _ in family.legacy)}: true)" if family.legacy else ""
-        kind = " (true: uri, false: rows)" if family.kind == "boolean" else ""
-        if family.values:
-            kind = " (STORE: uri, anything else: rows)"
-        types = ", ".join(family.types)
-        lines.append(f"- {family.name} — {types}: `{family.property}`{legacy}{kind}, default {family.default_text()}")
-    return "\n".join(lines)
-
-
-RULES = [
-    Rule(
-        "FL301", "unknown-output-ref", Severity.ERROR,
-        "`outputs.X` names no task of the flow.",
-        "Expressions read a task's results as `outputs.<task id>` (or `outputs['task-id']` for ids with "
-        "a hyphen). An id that is no task of the flow — a typo, a renamed task, a trigger id — fails the "
-        "execution when the expression is rendered. Tasks at any depth count (inside Parallel, ForEach, "
-        "If, Switch, Dag, errors, finally), as do the `<id>_split`, `<id>_items` and `<id>_merge` tasks a "
-        "ForEachItem adds. `trigger.outputs`, `execution.outputs` and `parents[0].outputs` are not task "
-        "references. Not checked: expressions that tolerate absence (`?? fallback`, `is defined`, "
-        "`| default`), the `outputs` of a Subflow task (rendered in the child execution), the flow's "
-        "`triggers` (a Flow trigger reads the outputs of the execution that triggers it), text Kestra "
-        "never renders (a blueprint's `extend` metadata, the `description` of the flow, its inputs, outputs "
-        "and tasks, unless a plugin renders its own `description`, as Jira or BigQuery tasks do); a flow "
-        "with a Template task, whose tasks come from elsewhere, is not checked. "
-        "Note that `outputs.my-task` is `outputs.my` minus `task` for Pebble: write `outputs['my-task']`.",
-        "tasks:\n  - id: extract\n    type: io.kestra.plugin.core.http.Download\n    uri: https://example.com/a.csv\n"
-        "  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: \"{{ outputs.extrct.uri }}\"\n",
-        "tasks:\n  - id: extract\n    type: io.kestra.plugin.core.http.Download\n    uri: https://example.com/a.csv\n"
-        "  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: \"{{ outputs.extract.uri }}\"\n",
-    ),
-    Rule(
-        "FL302", "wrong-output-accessor", Severity.ERROR,
-        "Reading a result attribute (`uri`, `rows`, `row`, `value`) that the task's fetch mode does not fill.",
-        "Query-like tasks fill one result attribute, chosen by `fetchType` (or `store`): FETCH fills "
-        "`rows`, FETCH_ONE `row`, STORE `uri` (a file in internal storage), NONE nothing. Reading another "
-        "one — `outputs.q.value` or `outputs.q.rows` from a task that stores, `outputs.q.uri` from one "
-        "that fetches — raises an execution error. When the property is not set flowlint assumes the "
-        "family's default and says so. Expressions that tolerate absence (`?? fallback`, `is defined`, "
-        "`| default`) are not checked; neither are values set by namespace or instance plugin defaults, "
-        "which flowlint does not see. The families flowlint knows (property, legacy booleans, default):\n"
-        + families_table(),
-        "tasks:\n  - id: query\n    type: io.kestra.plugin.jdbc.postgresql.Query\n    sql: SELECT * FROM orders\n"
-        "    fetchType: STORE\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
-        "    message: \"{{ outputs.query.rows }}\"\n",
-        "tasks:\n  - id: query\n    type: io.kestra.plugin.jdbc.postgresql.Query\n    sql: SELECT * FROM orders\n"
-        "    fetchType: FETCH\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
-        "    message: \"{{ outputs.query.rows }}\"\n",
-    ),
-]  # fmt: skip
-
-
-class TaskInfo(NamedTuple):
-    """A task of the flow as the output rules see it."""
-
-    id: str
-    use: PluginUse | None
-    loop_depth: int
 
 
 class Mode(NamedTuple):
@@ -233,16 +53,6 @@ class Mode(NamedTuple):
     node: Node | None
     origin: str
     property: str
-
-
-def family_of(type_name: str) -> Family | None:
-    """The family of ``type_name`` in :data:`FAMILIES`, if any."""
-    return next((family for family in FAMILIES if family.matches(type_name)), None)
-
-
-def simple_name(type_name: str) -> str:
-    """The class name without its package."""
-    return type_name.rsplit(".", 1)[-1]
 
 
 def check(ctx: CheckContext) -> None:
@@ -349,8 +159,8 @@ class _Hints:
         self.input_ids = _input_ids(ctx)
         known = [name for name, task in tasks.items() if task.use is not None]
         self._squashed = {_squash(name): name for name in reversed(known)}
-        self._names = _Closest(known)
-        self._squashed_names = _Closest(self._squashed)
+        self._names = Closest(known)
+        self._squashed_names = Closest(self._squashed)
         self._suggested: dict[str, str | None] = {}
 
     def suggest(self, task_id: str) -> str | None:
@@ -367,83 +177,6 @@ class _Hints:
                     found = None if close is None else self._squashed[close]
             self._suggested[task_id] = found
         return self._suggested[task_id]
-
-
-FULL_SCAN = 100
-"""Up to this many task ids, an unknown id is compared with every one of them."""
-SHORTLIST = 16
-"""Beyond FULL_SCAN task ids, an unknown id is compared with the SHORTLIST ids that share most trigrams
-with it, and with its NEIGHBOURS."""
-NEIGHBOURS = 4
-"""How many ids on either side of an unknown id, in the ids sorted as written and sorted backwards, it is
-compared with (those that share its beginning or its end, which trigrams held by too many ids miss)."""
-COMMON_TRIGRAM = 256
-"""A trigram held by more task ids than this tells too few apart: it does not put them on a shortlist."""
-
-
-class _Closest:
-    """difflib's closest spelling (``get_close_matches``, cutoff 0.6) among ``names``: all of them when they
-    are at most FULL_SCAN, else a shortlist of at most SHORTLIST + 4 * NEIGHBOURS drawn from indexes (a
-    flow of thousands of tasks with thousands of unknown ids stays linear; the closest of a shortlist is
-    the closest of all but for ties and near ties)."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.names = sorted(names)
-        self._index: dict[str, list[str]] | None = None
-        self._backwards: list[str] = []
-
-    def closest(self, word: str) -> str | None:
-        """The name closest to ``word``, None when none is close enough."""
-        return _best_match(word, self.names if len(self.names) <= FULL_SCAN else self._shortlist(word))
-
-    def _shortlist(self, word: str) -> list[str]:
-        if self._index is None:
-            self._index = {}
-            for name in self.names:
-                for trigram in _trigrams(name):
-                    self._index.setdefault(trigram, []).append(name)
-            self._backwards = sorted(name[::-1] for name in self.names)
-        shared: Counter[str] = Counter()
-        for trigram in _trigrams(word):
-            holders = self._index.get(trigram, ())
-            if len(holders) <= COMMON_TRIGRAM:
-                shared.update(holders)
-        # most trigrams shared first, then (as difflib ranks ties) the closest length, then the larger name
-        by_count = shared.most_common()
-        if len(by_count) > SHORTLIST:  # only the counts the SHORTLIST reaches are ranked further
-            floor = -by_count[SHORTLIST - 1][1]
-            by_count = by_count[: bisect.bisect_right(by_count, floor, key=lambda item: -item[1])]
-        size = len(word)
-        ranked = heapq.nlargest(SHORTLIST, [(count, -abs(len(name) - size), name) for name, count in by_count])
-        found = {name: None for _, _, name in ranked}  # the likeliest first: the later ones are cut short
-        at = bisect.bisect_left(self.names, word)
-        found.update(dict.fromkeys(self.names[max(at - NEIGHBOURS, 0) : at + NEIGHBOURS]))
-        at = bisect.bisect_left(self._backwards, word[::-1])
-        found.update(dict.fromkeys(name[::-1] for name in self._backwards[max(at - NEIGHBOURS, 0) : at + NEIGHBOURS]))
-        return list(found)
-
-
-def _best_match(word: str, names: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """What ``difflib.get_close_matches(word, names, n=1, cutoff=cutoff)`` gives (the best ratio, the larger
-    name on a tie), skipping the names whose cheap upper bounds of the ratio are already below the best."""
-    import difflib
-
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
-    best, found = cutoff, None
-    for name in names:
-        matcher.set_seq1(name)
-        if matcher.real_quick_ratio() < best or matcher.quick_ratio() < best:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best or (ratio == best and (found is None or name > found)):
-            best, found = ratio, name
-    return found
-
-
-def _trigrams(name: str) -> set[str]:
-    padded = f"\0\0{name}\0"
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 def _squash(name: str) -> str:
@@ -603,89 +336,45 @@ def _flow_default_values(flow: Flow, type_name: str) -> list[Node]:
     return [values for _, _, values in matching if values is not None]
 
 
-def task_index(flow: Flow) -> dict[str, TaskInfo]:
-    """Every task id of the flow (nested, errors, finally, generated), with what the rules need."""
-    uses = [(task_id, use) for use in flow.uses if use.kind == "task" and (task_id := use.id) is not None]
-    loop_paths = [use.yaml_path for _, use in uses if simple_name(use.type_name) in LOOPS]
-    tasks: dict[str, TaskInfo] = {}
-    for task_id, use in uses:
-        depth = sum(1 for path in loop_paths if _inside(use.yaml_path, path)) if loop_paths else 0
-        tasks.setdefault(task_id, TaskInfo(task_id, use, depth))
-        for suffix in GENERATED_IDS.get(simple_name(use.type_name), ()):
-            tasks.setdefault(task_id + suffix, TaskInfo(task_id + suffix, None, depth))
-    recorded = {id(use.node) for _, use in uses}
-    for item in flow.slot_items:
-        if item.slot != "task" or id(item.node) in recorded:
-            continue
-        found = get(item.node, "id")
-        text = kestra_text(found[1]) if found else None
-        if text is not None:
-            tasks.setdefault(text, TaskInfo(text, None, 0))
-    return tasks
-
-
-def _inside(path: str, ancestor: str) -> bool:
-    return len(path) > len(ancestor) and path.startswith(ancestor) and path[len(ancestor)] in ".["
-
-
-def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode, str]]:
-    """Every string scalar of the flow that may hold an ``outputs`` expression, with its YAML path.
-
-    Not read: the flow's ``description`` and a blueprint's ``extend`` metadata, the ``description`` of
-    its tasks, plugins (but :data:`RENDERED_DESCRIPTIONS`), inputs and outputs (documentation, never
-    rendered), its ``triggers`` (a Flow trigger renders ``outputs`` of the execution that triggers it,
-    from another flow; other triggers run before any task) and the ``outputs`` of Subflow tasks
-    (rendered in the child execution).
-    Aliased nodes are read once. Paths are only spelt out for the scalars returned. A mapping or list
-    whose source ``text`` has neither ``outputs`` nor a backslash (the only way a double-quoted scalar
-    can hold a word its source does not spell) is not walked into.
-    """
-    child_contexts = {
-        id(use.node)
-        for use in flow.uses
-        if simple_name(use.type_name) in CHILD_CONTEXT and use.type_name.startswith("io.kestra.")
-    }
-    documented = _documented(flow)
-    seen: set[int] = set()
-    stack: list[tuple[Node, KeyChain]] = [
-        (value, (None, key))
-        for key, value in reversed(flow.root.value)
-        if not (isinstance(key, ScalarNode) and key.value in NOT_THIS_EXECUTION)
-    ]
-    while stack:
-        node, chain = stack.pop()
-        if isinstance(node, ScalarNode):
-            value = node.value
-            if "outputs" in value and "{" in value and is_str(node) and id(node) not in seen:
-                seen.add(id(node))
-                yield node, chain_path(chain)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        start, end = node.start_mark.index, node.end_mark.index
-        if text.find("outputs", start, end) < 0 and text.find("\\", start, end) < 0:
-            continue
-        if isinstance(node, SequenceNode):
-            stack.extend((item, (chain, index)) for index, item in reversed(list(enumerate(node.value))))
-        elif isinstance(node, MappingNode):
-            skipped = {"outputs"} if id(node) in child_contexts else set()
-            if id(node) in documented:
-                skipped.add("description")
-            for child_key, child in reversed(node.value):
-                if skipped and isinstance(child_key, ScalarNode) and child_key.value in skipped:
-                    continue
-                stack.append((child, (chain, child_key)))
-
-
-def _documented(flow: Flow) -> set[int]:
-    """The mappings whose ``description`` is documentation: plugins (but those that render their own),
-    tasks and triggers, and the items of the flow's ``inputs`` and ``outputs``."""
-    found = {id(use.node) for use in flow.uses}
-    found.update(id(item.node) for item in flow.slot_items)
-    found.difference_update(id(use.node) for use in flow.uses if use.type_name in RENDERED_DESCRIPTIONS)
-    for key in ("inputs", "outputs"):
-        entry = flow.top(key)
-        if entry is not None and isinstance(entry[1], SequenceNode):
-            found.update(id(item) for item in entry[1].value)
-    return found
+RULES = [
+    Rule(
+        "FL301", "unknown-output-ref", Severity.ERROR,
+        "`outputs.X` names no task of the flow.",
+        "Expressions read a task's results as `outputs.<task id>` (or `outputs['task-id']` for ids with "
+        "a hyphen). An id that is no task of the flow — a typo, a renamed task, a trigger id — fails the "
+        "execution when the expression is rendered. Tasks at any depth count (inside Parallel, ForEach, "
+        "If, Switch, Dag, errors, finally), as do the `<id>_split`, `<id>_items` and `<id>_merge` tasks a "
+        "ForEachItem adds. `trigger.outputs`, `execution.outputs` and `parents[0].outputs` are not task "
+        "references. Not checked: expressions that tolerate absence (`?? fallback`, `is defined`, "
+        "`| default`), the `outputs` of a Subflow task (rendered in the child execution), the flow's "
+        "`triggers` (a Flow trigger reads the outputs of the execution that triggers it), text Kestra "
+        "never renders (a blueprint's `extend` metadata, the `description` of the flow, its inputs, outputs "
+        "and tasks, unless a plugin renders its own `description`, as Jira or BigQuery tasks do); a flow "
+        "with a Template task, whose tasks come from elsewhere, is not checked. "
+        "Note that `outputs.my-task` is `outputs.my` minus `task` for Pebble: write `outputs['my-task']`.",
+        "tasks:\n  - id: extract\n    type: io.kestra.plugin.core.http.Download\n    uri: https://example.com/a.csv\n"
+        "  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: \"{{ outputs.extrct.uri }}\"\n",
+        "tasks:\n  - id: extract\n    type: io.kestra.plugin.core.http.Download\n    uri: https://example.com/a.csv\n"
+        "  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: \"{{ outputs.extract.uri }}\"\n",
+        check=check,
+    ),
+    Rule(
+        "FL302", "wrong-output-accessor", Severity.ERROR,
+        "Reading a result attribute (`uri`, `rows`, `row`, `value`) that the task's fetch mode does not fill.",
+        "Query-like tasks fill one result attribute, chosen by `fetchType` (or `store`): FETCH fills "
+        "`rows`, FETCH_ONE `row`, STORE `uri` (a file in internal storage), NONE nothing. Reading another "
+        "one — `outputs.q.value` or `outputs.q.rows` from a task that stores, `outputs.q.uri` from one "
+        "that fetches — raises an execution error. When the property is not set flowlint assumes the "
+        "family's default and says so. Expressions that tolerate absence (`?? fallback`, `is defined`, "
+        "`| default`) are not checked; neither are values set by namespace or instance plugin defaults, "
+        "which flowlint does not see. The families flowlint knows (property, legacy booleans, default):\n"
+        + families_table(),
+        "tasks:\n  - id: query\n    type: io.kestra.plugin.jdbc.postgresql.Query\n    sql: SELECT * FROM orders\n"
+        "    fetchType: STORE\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: \"{{ outputs.query.rows }}\"\n",
+        "tasks:\n  - id: query\n    type: io.kestra.plugin.jdbc.postgresql.Query\n    sql: SELECT * FROM orders\n"
+        "    fetchType: FETCH\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: \"{{ outputs.query.rows }}\"\n",
+        check=check,
+    ),
+]  # fmt: skip

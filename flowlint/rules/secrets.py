@@ -23,6 +23,27 @@ import re
 from flowlint.diagnostics import Severity
 from flowlint.rules.base import CheckContext, Rule
 
+
+def check(ctx: CheckContext) -> None:
+    """Report FL401 for one flow."""
+    if not ctx.on("FL401"):
+        return
+    for secret in ctx.secrets:
+        ctx.report(
+            "FL401",
+            secret.span,
+            f"{secret.subject} holds {secret.what}: it is stored in the flow's source and in every revision",
+            yaml_path=secret.yaml_path,
+            help=f"store it as a secret and write `{{{{ secret('{secret_name(secret.key)}') }}}}` instead",
+        )
+
+
+def secret_name(key: str) -> str:
+    """A name for the secret, from the property's name: ``apiKey`` → ``API_KEY``."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
+    return re.sub(r"[^A-Za-z0-9]+", "_", snake).strip("_").upper() or "SECRET"
+
+
 RULES = [
     Rule(
         "FL401", "literal-secret", Severity.WARNING,
@@ -43,25 +64,6 @@ RULES = [
         "tasks:\n  - id: query\n    type: io.kestra.plugin.jdbc.postgresql.Query\n"
         "    url: jdbc:postgresql://db:5432/shop\n    username: kestra\n"
         "    password: \"{{ secret('POSTGRES_PASSWORD') }}\"\n",
+        check=check,
     ),
 ]  # fmt: skip
-
-
-def check(ctx: CheckContext) -> None:
-    """Report FL401 for one flow."""
-    if not ctx.on("FL401"):
-        return
-    for secret in ctx.secrets:
-        ctx.report(
-            "FL401",
-            secret.span,
-            f"{secret.subject} holds {secret.what}: it is stored in the flow's source and in every revision",
-            yaml_path=secret.yaml_path,
-            help=f"store it as a secret and write `{{{{ secret('{secret_name(secret.key)}') }}}}` instead",
-        )
-
-
-def secret_name(key: str) -> str:
-    """A name for the secret, from the property's name: ``apiKey`` → ``API_KEY``."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
-    return re.sub(r"[^A-Za-z0-9]+", "_", snake).strip("_").upper() or "SECRET"

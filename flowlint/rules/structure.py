@@ -7,7 +7,7 @@ import re
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Severity, Span
-from flowlint.flow import PLUGIN_TYPE, SlotItem
+from flowlint.flow import SlotItem
 from flowlint.nodes import get, is_null, is_str, kestra_text, kind_name, span_of
 from flowlint.rules.base import CheckContext, Rule
 
@@ -46,94 +46,9 @@ FLOW_KEYS = frozenset(
     }
 )
 
-RULES = [
-    Rule(
-        "FL001", "yaml-syntax", Severity.ERROR,
-        "The file is not parseable YAML (or not text at all).",
-        "Kestra cannot read a flow that is not valid YAML. flowlint reports the first syntax error at the "
-        "parser's position. Files that are not UTF-8 text, that nest collections deeper than Kestra's "
-        "parser allows (1000 levels) or that use more than 50 aliases to collections (a YAML bomb) are "
-        "reported here too.",
-        "id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
-        "    message: [unclosed\n",
-        "id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
-        "    message: \"[closed]\"\n",
-    ),
-    Rule(
-        "FL002", "duplicate-key", Severity.ERROR,
-        "The same key appears twice in one mapping.",
-        "Kestra parses flows strictly and rejects a mapping with a repeated key; most YAML tools silently "
-        "keep the last value instead, which hides the mistake. The finding points at the repeated key and "
-        "names the first one.",
-        "id: hello\nnamespace: company.team\nid: hello2\ntasks: [...]\n",
-        "id: hello\nnamespace: company.team\ntasks: [...]\n",
-    ),
-    Rule(
-        "FL003", "missing-required", Severity.ERROR,
-        "A flow without id, namespace or tasks; a task or trigger without id or type.",
-        "Every flow needs an `id`, a `namespace` and a non-empty `tasks` list. Every task and trigger "
-        "needs an `id` and a `type`; conditions and task runners need a `type`.",
-        "id: hello\nnamespace: company.team\ntasks:\n  - type: io.kestra.plugin.core.log.Log\n"
-        "    message: hi\n",
-        "id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
-        "    message: hi\n",
-    ),
-    Rule(
-        "FL004", "invalid-id", Severity.ERROR,
-        "An id or namespace that breaks Kestra's pattern or length, or a reserved flow id.",
-        "Flow ids match `[a-zA-Z0-9][a-zA-Z0-9._-]*` (1 to 100 characters), namespaces "
-        "`[a-z0-9][a-z0-9._-]*` (1 to 150), task and trigger ids `[a-zA-Z0-9][a-zA-Z0-9_-]*` (no dots; "
-        "task ids up to 256). Since Kestra 1.0 these flow ids are reserved: pause, resume, force-run, "
-        "change-status, kill, executions, search, source, disable, enable.",
-        "id: my flow\nnamespace: Company.Team\ntasks:\n  - id: step.one\n    type: io.kestra.plugin.core.log.Log\n"
-        "    message: hi\n",
-        "id: my-flow\nnamespace: company.team\ntasks:\n  - id: step_one\n    type: io.kestra.plugin.core.log.Log\n"
-        "    message: hi\n",
-    ),
-    Rule(
-        "FL005", "duplicate-id", Severity.ERROR,
-        "Two tasks with one id anywhere in the flow, or two triggers with one id.",
-        "Task ids must be unique across the whole flow, nested tasks, `errors`, `finally` and "
-        "`afterExecution` included (Kestra: `Duplicate task id with name [...]`); trigger ids must be "
-        "unique among triggers. The finding is on each later duplicate and names the first.",
-        "tasks:\n  - id: step\n    type: io.kestra.plugin.core.log.Log\n    message: a\n"
-        "  - id: step\n    type: io.kestra.plugin.core.log.Log\n    message: b\n",
-        "tasks:\n  - id: step_a\n    type: io.kestra.plugin.core.log.Log\n    message: a\n"
-        "  - id: step_b\n    type: io.kestra.plugin.core.log.Log\n    message: b\n",
-    ),
-    Rule(
-        "FL006", "unknown-flow-key", Severity.ERROR,
-        "A top-level key that Kestra's Flow does not have.",
-        "Kestra rejects unknown properties at the top of a flow. The usual cause is a typo (`task:` for "
-        "`tasks:`) or a property indented one level too little.",
-        "id: hello\nnamespace: company.team\ntask:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
-        "    message: hi\n",
-        "id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
-        "    message: hi\n",
-    ),
-    Rule(
-        "FL007", "wrong-shape", Severity.ERROR,
-        "A value of the wrong YAML type: tasks that are not a list, a task that is not a mapping, ...",
-        "Task and trigger lists must be YAML lists, each item a mapping, `type` and `id` strings; "
-        "`pluginDefaults` a list of mappings.",
-        "tasks:\n  id: log\n  type: io.kestra.plugin.core.log.Log\n",
-        "tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n",
-    ),
-    Rule(
-        "FL008", "removed-feature", Severity.WARNING,
-        "A flow feature that the target Kestra version deprecates or no longer has.",
-        "`taskDefaults` was renamed `pluginDefaults` in 0.17; `listeners` are deprecated since 0.12 (use "
-        "flow triggers). Kestra 2.0 removes flow-level `pluginDefaults` (a flow containing that block no "
-        "longer parses), `taskDefaults` and `listeners`: with a 2.0 target they are errors and flowlint "
-        "does not use them to resolve versions.",
-        "pluginDefaults:\n  - type: io.kestra.plugin.scripts\n    values:\n      version: \"1.2.0\"\n",
-        "tasks:\n  - id: script\n    type: io.kestra.plugin.scripts.shell.Script\n    version: \"1.2.0\"\n",
-    ),
-]  # fmt: skip
-
 
 def check(ctx: CheckContext) -> None:
-    """Report FL002-FL008 for one flow (FL001 is reported while reading the file)."""
+    """Report FL001-FL008 for one flow (FL001 is also reported while reading the file)."""
     flow = ctx.flow
     if flow.alias_overflow is not None:
         ctx.report(
@@ -159,6 +74,7 @@ def check(ctx: CheckContext) -> None:
             f"`{shape.yaml_path}` must be {shape.expected}, not {kind_name(shape.node)}",
             yaml_path=shape.yaml_path,
         )
+    _check_defaults_shape(ctx)
     _check_removed(ctx)
 
 
@@ -251,14 +167,6 @@ def _check_slots(ctx: CheckContext) -> None:
                 f"`type` must be a string, not {kind_name(type_entry[1])}",
                 yaml_path=f"{item.yaml_path}.type",
             )
-        elif not PLUGIN_TYPE.fullmatch(type_entry[1].value):
-            ctx.report(
-                "FL101",
-                type_entry[1],
-                f"'{type_entry[1].value}' is not a plugin type: it must be a Java class name such as "
-                "io.kestra.plugin.core.log.Log",
-                yaml_path=f"{item.yaml_path}.type",
-            )
         _check_item_id(ctx, item, node)
 
 
@@ -306,6 +214,16 @@ def _check_duplicate_ids(ctx: CheckContext) -> None:
                 )
 
 
+def _check_defaults_shape(ctx: CheckContext) -> None:
+    """FL007 for a flow's ``pluginDefaults`` (or ``taskDefaults``) that is not a list."""
+    key = ctx.flow.defaults_key
+    found = ctx.flow.top(key) if key else None
+    if found is not None and not is_null(found[1]) and not isinstance(found[1], SequenceNode):
+        ctx.report(
+            "FL007", found[1], f"`{key}` must be a list of defaults, not {kind_name(found[1])}", yaml_path=key or ""
+        )
+
+
 def _check_removed(ctx: CheckContext) -> None:
     kestra2 = ctx.settings.kestra2
     level = Severity.ERROR if kestra2 else Severity.WARNING
@@ -341,3 +259,97 @@ def _check_removed(ctx: CheckContext) -> None:
                 yaml_path=key.value,
                 severity=level,
             )
+
+
+RULES = [
+    Rule(
+        "FL001", "yaml-syntax", Severity.ERROR,
+        "The file is not parseable YAML (or not text at all).",
+        "Kestra cannot read a flow that is not valid YAML. flowlint reports the first syntax error at the "
+        "parser's position. Files that are not UTF-8 text, that nest collections deeper than Kestra's "
+        "parser allows (1000 levels) or that use more than 50 aliases to collections (a YAML bomb) are "
+        "reported here too.",
+        "id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: [unclosed\n",
+        "id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: \"[closed]\"\n",
+        check=check,
+    ),
+    Rule(
+        "FL002", "duplicate-key", Severity.ERROR,
+        "The same key appears twice in one mapping.",
+        "Kestra parses flows strictly and rejects a mapping with a repeated key; most YAML tools silently "
+        "keep the last value instead, which hides the mistake. The finding points at the repeated key and "
+        "names the first one.",
+        "id: hello\nnamespace: company.team\nid: hello2\ntasks: [...]\n",
+        "id: hello\nnamespace: company.team\ntasks: [...]\n",
+        check=check,
+    ),
+    Rule(
+        "FL003", "missing-required", Severity.ERROR,
+        "A flow without id, namespace or tasks; a task or trigger without id or type.",
+        "Every flow needs an `id`, a `namespace` and a non-empty `tasks` list. Every task and trigger "
+        "needs an `id` and a `type`; conditions and task runners need a `type`.",
+        "id: hello\nnamespace: company.team\ntasks:\n  - type: io.kestra.plugin.core.log.Log\n"
+        "    message: hi\n",
+        "id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: hi\n",
+        check=check,
+    ),
+    Rule(
+        "FL004", "invalid-id", Severity.ERROR,
+        "An id or namespace that breaks Kestra's pattern or length, or a reserved flow id.",
+        "Flow ids match `[a-zA-Z0-9][a-zA-Z0-9._-]*` (1 to 100 characters), namespaces "
+        "`[a-z0-9][a-z0-9._-]*` (1 to 150), task and trigger ids `[a-zA-Z0-9][a-zA-Z0-9_-]*` (no dots; "
+        "task ids up to 256). Since Kestra 1.0 these flow ids are reserved: pause, resume, force-run, "
+        "change-status, kill, executions, search, source, disable, enable.",
+        "id: my flow\nnamespace: Company.Team\ntasks:\n  - id: step.one\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: hi\n",
+        "id: my-flow\nnamespace: company.team\ntasks:\n  - id: step_one\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: hi\n",
+        check=check,
+    ),
+    Rule(
+        "FL005", "duplicate-id", Severity.ERROR,
+        "Two tasks with one id anywhere in the flow, or two triggers with one id.",
+        "Task ids must be unique across the whole flow, nested tasks, `errors`, `finally` and "
+        "`afterExecution` included (Kestra: `Duplicate task id with name [...]`); trigger ids must be "
+        "unique among triggers. The finding is on each later duplicate and names the first.",
+        "tasks:\n  - id: step\n    type: io.kestra.plugin.core.log.Log\n    message: a\n"
+        "  - id: step\n    type: io.kestra.plugin.core.log.Log\n    message: b\n",
+        "tasks:\n  - id: step_a\n    type: io.kestra.plugin.core.log.Log\n    message: a\n"
+        "  - id: step_b\n    type: io.kestra.plugin.core.log.Log\n    message: b\n",
+        check=check,
+    ),
+    Rule(
+        "FL006", "unknown-flow-key", Severity.ERROR,
+        "A top-level key that Kestra's Flow does not have.",
+        "Kestra rejects unknown properties at the top of a flow. The usual cause is a typo (`task:` for "
+        "`tasks:`) or a property indented one level too little.",
+        "id: hello\nnamespace: company.team\ntask:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: hi\n",
+        "id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: hi\n",
+        check=check,
+    ),
+    Rule(
+        "FL007", "wrong-shape", Severity.ERROR,
+        "A value of the wrong YAML type: tasks that are not a list, a task that is not a mapping, ...",
+        "Task and trigger lists must be YAML lists, each item a mapping, `type` and `id` strings; "
+        "`pluginDefaults` a list of mappings.",
+        "tasks:\n  id: log\n  type: io.kestra.plugin.core.log.Log\n",
+        "tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n",
+        check=check,
+    ),
+    Rule(
+        "FL008", "removed-feature", Severity.WARNING,
+        "A flow feature that the target Kestra version deprecates or no longer has.",
+        "`taskDefaults` was renamed `pluginDefaults` in 0.17; `listeners` are deprecated since 0.12 (use "
+        "flow triggers). Kestra 2.0 removes flow-level `pluginDefaults` (a flow containing that block no "
+        "longer parses), `taskDefaults` and `listeners`: with a 2.0 target they are errors and flowlint "
+        "does not use them to resolve versions.",
+        "pluginDefaults:\n  - type: io.kestra.plugin.scripts\n    values:\n      version: \"1.2.0\"\n",
+        "tasks:\n  - id: script\n    type: io.kestra.plugin.scripts.shell.Script\n    version: \"1.2.0\"\n",
+        check=check,
+    ),
+]  # fmt: skip

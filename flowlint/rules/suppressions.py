@@ -1,4 +1,5 @@
-"""Metadata of FL900 and FL901; the logic lives in :mod:`flowlint.suppress`."""
+"""Suppression rules FL900 and FL901: reported by :mod:`flowlint.suppress` once the checks have run, so
+the rules name no check."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ RULES = [
         "FL901", "unknown-code-in-suppression", Severity.WARNING,
         "A `# flowlint:` comment names a code flowlint does not have.",
         "Codes are `FL` and three digits, listed by `flowlint rules`. A misspelt code suppresses nothing.",
-        "    version: 0.20  # flowlint: ignore[FL17]\n",
-        "    version: 0.20  # flowlint: ignore[FL107]\n",
+        "- id: log\n  type: io.kestra.core.tasks.log.Log  # flowlint: ignore[FL18]\n  message: hi\n",
+        "- id: log\n  type: io.kestra.core.tasks.log.Log  # flowlint: ignore[FL108]\n  message: hi\n",
     ),
 ]  # fmt: skip

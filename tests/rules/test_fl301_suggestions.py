@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from flowlint.rules.outputs import FULL_SCAN, NEIGHBOURS, SHORTLIST
+from flowlint.rules.closest import FULL_SCAN, NEIGHBOURS, SHORTLIST
 from tests.conftest import lint
 
 LOG = "io.kestra.plugin.core.log.Log"

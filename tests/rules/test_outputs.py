@@ -14,7 +14,7 @@ from flowlint.diagnostics import Diagnostic, Severity
 from flowlint.lint import Linter
 from flowlint.manifest.catalog import load_catalog
 from flowlint.rules import RULES_BY_CODE, enabled_codes
-from flowlint.rules.outputs import FAMILIES, families_table, family_of
+from flowlint.rules.task_families import FAMILIES, families_table, family_of
 from tests.conftest import CORPUS, lint, of, only, where
 
 HEAD = "id: f\nnamespace: company.team\n"
@@ -585,7 +585,7 @@ def test_corpus_references_are_read(corpus_results: dict[str, Any]) -> None:
     """The reader really sees the references of the corpus (a reader that saw none would find nothing)."""
     from flowlint.flow import is_flow_document, read_flow
     from flowlint.pebble import output_refs
-    from flowlint.rules.outputs import strings_with_expressions
+    from flowlint.rules.outputs_walk import strings_with_expressions
     from flowlint.scalar_text import scalar_text
     from flowlint.source import parse
 

@@ -1,25 +1,20 @@
-"""Structure rules FL001-FL008 (SEMANTICS §5), and the rule catalogue itself.
+"""Structure rules FL001-FL008 (SEMANTICS §5).
 
 Each rule has bad flows asserting code, position and the exact message, and good flows asserting the
-rule stays silent. The catalogue tests check that every rule documents itself, that `flowlint rule
-CODE` prints that documentation, and that each rule's bad example really triggers the rule.
+rule stays silent. (The rule catalogue is tests/rules/test_registry.py's.)
 """
 
 from __future__ import annotations
 
-import copy
-import re
 import textwrap
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from flowlint.config import Settings
 from flowlint.diagnostics import Severity
 from flowlint.lint import Linter
-from flowlint.rules import RULES, RULES_BY_CODE, enabled_codes
-from tests.conftest import STANDARD_MANIFEST, codes, lint, manifest, of, only, run_cli, settings, where
+from flowlint.rules import enabled_codes
+from tests.conftest import codes, lint, manifest, of, only, settings, where
 
 HEAD = "id: hello\nnamespace: company.team\n"
 LOG_TASKS = "tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"
@@ -419,121 +414,3 @@ def test_fl008_flow_plugin_defaults_are_fine_on_a_1x_target() -> None:
 def test_fl008_severity_override_from_config_applies() -> None:
     config = Settings(target=settings().target, severity={"FL008": Severity.INFO})
     assert {d.severity for d in of(lint(LEGACY, config=config), "FL008")} == {Severity.INFO}
-
-
-# The rule catalogue -------------------------------------------------------------------------------
-
-EXPECTED_CODES = [
-    *(f"FL00{n}" for n in range(1, 9)),
-    *(f"FL1{n:02d}" for n in range(1, 11)),
-    *(f"FL20{n}" for n in range(1, 5)),
-    "FL301",
-    "FL302",
-    "FL401",
-    "FL900",
-    "FL901",
-]
-
-
-def test_catalogue_has_every_rule_once_in_order() -> None:
-    assert [rule.code for rule in RULES] == EXPECTED_CODES
-    assert len({rule.name for rule in RULES}) == len(RULES)
-    for rule in RULES:
-        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name), rule.name
-
-
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
-def test_every_rule_documents_itself(rule: Any) -> None:
-    for part in (rule.summary, rule.explanation, rule.bad, rule.good):
-        assert isinstance(part, str)
-        assert part.strip()
-    assert rule.bad != rule.good
-    assert rule.summary.endswith(".")
-    assert rule.url.endswith(rule.code)
-
-
-def _indented(example: str) -> str:
-    return "\n".join("    " + line for line in example.rstrip().split("\n"))
-
-
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
-def test_flowlint_rule_prints_the_documentation(rule: Any, tmp_path: Path) -> None:
-    done = run_cli(["rule", rule.code.lower()], cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    out = done.stdout
-    assert out.startswith(f"{rule.code} {rule.name} ({rule.severity.value}, ")
-    assert rule.summary in out
-    assert rule.explanation in out
-    assert f"Bad:\n{_indented(rule.bad)}\n" in out
-    assert f"Good:\n{_indented(rule.good)}\n" in out
-    assert rule.url in out
-    assert done.stderr == ""
-
-
-MANIFEST_EXAMPLE = copy.deepcopy(STANDARD_MANIFEST)
-MANIFEST_EXAMPLE["plugins"] += [
-    {
-        "groupId": "io.kestra.plugin",
-        "artifactId": "plugin-example",
-        "versions": [
-            {"version": "0.21.0", "tasks": ["io.kestra.plugin.example.OldTask"]},
-            {"version": "0.22.0", "tasks": ["io.kestra.plugin.example.OldTask", "io.kestra.plugin.example.NewTask"]},
-        ],
-    },
-    {
-        "groupId": "io.example",
-        "artifactId": "plugin-a",
-        "versions": [{"version": "1.0.0", "tasks": ["io.example.Task"]}],
-    },
-    {
-        "groupId": "io.example",
-        "artifactId": "plugin-b",
-        "versions": [{"version": "1.0.0", "tasks": ["io.example.Task"]}],
-    },
-]
-MANIFEST_ONLY_B = copy.deepcopy(STANDARD_MANIFEST)
-MANIFEST_ONLY_B["plugins"] += [MANIFEST_EXAMPLE["plugins"][-1]]
-
-
-def _as_flow(example: str) -> str:
-    """A rule's example as a whole flow: snippets are put where they belong in a minimal flow."""
-    if example.startswith("id:"):
-        return example
-    if example.startswith("tasks:"):
-        return HEAD + example
-    if example.startswith("pluginDefaults:"):
-        return HEAD + example + LOG_TASKS
-    if example.startswith("conditions:"):
-        trigger = "triggers:\n  - id: t\n    type: io.kestra.plugin.core.trigger.Schedule\n"
-        return HEAD + LOG_TASKS + trigger + textwrap.indent(example, "    ")
-    first = next(line for line in example.splitlines() if not line.startswith("#"))
-    assert first.startswith("- id:"), example
-    return HEAD + "tasks:\n" + textwrap.indent(example, "  ")
-
-
-# What each bad example needs besides itself: settings or a manifest (None: the defaults).
-_EXAMPLE_CONTEXT: dict[str, dict[str, Any]] = {
-    "FL008": {"config": settings(target="2.0")},
-    "FL103": {"config": settings(default_version="NONE")},
-    "FL105": {"manifest_data": MANIFEST_EXAMPLE},
-    "FL106": {"manifest_data": MANIFEST_EXAMPLE},
-    **{code: {"select": [code]} for code in ("FL201", "FL202", "FL203")},  # off by default
-}
-
-
-@pytest.mark.parametrize("rule", [r for r in RULES if r.code != "FL901"], ids=lambda r: r.code)
-def test_bad_example_triggers_its_rule_and_good_example_does_not(rule: Any) -> None:
-    """FL001-FL110 and FL900 (FL901's example is a single line, not a flow)."""
-    context = _EXAMPLE_CONTEXT.get(rule.code, {})
-    bad = lint(_as_flow(rule.bad), dedent=False, **context)
-    assert rule.code in codes(bad), [(d.code, d.message) for d in bad]
-    if rule.code == "FL106":
-        context = {"manifest_data": MANIFEST_ONLY_B}  # the good example: "only plugin-b is installed"
-    good = lint(_as_flow(rule.good), dedent=False, **context)
-    assert rule.code not in codes(good), [(d.code, d.message) for d in good]
-    if rule.code in ("FL101", "FL105", "FL106", "FL108", "FL109"):
-        assert good == [], [(d.code, d.message) for d in good]
-
-
-def test_rules_by_code_matches_rules() -> None:
-    assert {rule.code: rule for rule in RULES} == RULES_BY_CODE
