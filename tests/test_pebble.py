@@ -140,7 +140,7 @@ def test_offsets_point_at_the_names() -> None:
         "{{ outputs.q.rows | default([]) }}",
     ],
 )
-def test_guards(text: str) -> None:
+def test_is_defined_not_null_empty_and_default_guard_a_reference(text: str) -> None:
     assert only_ref(text).guarded
 
 
@@ -148,7 +148,7 @@ def test_guards(text: str) -> None:
     "text",
     ["{{ outputs.q.rows }}", "{{ outputs.q.rows | length }}", "{{ outputs.q.rows is iterable }}"],
 )
-def test_not_guards(text: str) -> None:
+def test_plain_reads_length_and_is_iterable_do_not_guard_a_reference(text: str) -> None:
     assert not only_ref(text).guarded
 
 

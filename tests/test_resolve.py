@@ -216,7 +216,7 @@ def test_partial_versions_select_the_newest_match(written: str, expected: str) -
     assert picked(task(QUERY, written)) == (Status.RESOLVED, "plugin", expected)
 
 
-def test_semantics_matching_table() -> None:
+def test_requests_select_the_versions_of_the_semantics_table() -> None:
     """The table of SEMANTICS §3, installed {1.2.1, 1.2.3, 0.99.0}."""
     data = manifest_with(
         plugin("plugin-x", [("1.2.1", ["io.example.T"]), ("1.2.3", ["io.example.T"]), ("0.99.0", ["io.example.T"])])
@@ -409,7 +409,7 @@ NOT_A_VERSION = "is not a version (MAJOR[.MINOR[.PATCH]][-QUALIFIER]) nor LATEST
         ("null", "a version must be a string, not null", 18),
     ],
 )
-def test_fl104(written: str, message: str, end_column: int) -> None:
+def test_fl104_invalid_version_is_reported_at_the_value(written: str, message: str, end_column: int) -> None:
     diagnostics = lint(task(QUERY, written))
     assert codes(diagnostics) == ["FL104"]
     diagnostic = diagnostics[0]
@@ -420,7 +420,7 @@ def test_fl104(written: str, message: str, end_column: int) -> None:
     assert picked(task(QUERY, written))[0] is Status.INVALID
 
 
-def test_fl104_block_list() -> None:
+def test_fl104_version_written_as_a_block_list() -> None:
     diagnostic = only(lint(task(QUERY, "\n      - 1.2.1")), "FL104")
     assert diagnostic.message == "invalid version: a version must be a string, not a list"
     assert diagnostic.span.line == 7
@@ -551,7 +551,9 @@ def test_global_default_wins_over_the_instance_default() -> None:
         ("1.2", "1.2.3", None),
     ],
 )
-def test_instance_default_version(default_version: str, query: str | None, shell: str | None) -> None:
+def test_instance_default_version_decides_when_nothing_else_sets_one(
+    default_version: str, query: str | None, shell: str | None
+) -> None:
     config = settings(default_version=default_version)
     for type_name, expected in ((QUERY, query), (SHELL, shell)):
         status, level, version = picked(task(type_name), config=config)
@@ -709,7 +711,7 @@ def assert_fl103_at_type(diagnostics: Sequence[Diagnostic], source: str) -> Diag
 
 
 @pytest.mark.parametrize("none", ["NONE", "none"])
-def test_instance_none(none: str) -> None:
+def test_fl103_instance_default_none_is_reported_at_the_type(none: str) -> None:
     config = settings(default_version=none)
     diagnostics = lint(task(QUERY), config=config)
     assert codes(diagnostics) == ["FL103"]
@@ -722,7 +724,7 @@ def test_instance_none(none: str) -> None:
     assert picked(task(QUERY), config=config) == (Status.NO_VERSION, "instance", None)
 
 
-def test_global_none() -> None:
+def test_fl103_global_default_none_is_reported_at_the_type() -> None:
     config = settings(global_defaults=[("io.kestra.plugin", "NONE", False)])
     diagnostic = assert_fl103_at_type(
         lint(task(QUERY), config=config), "the global plugin default for io.kestra.plugin (test config)"
@@ -730,7 +732,7 @@ def test_global_none() -> None:
     assert at(diagnostic) == (5, 11, 5, 49)
 
 
-def test_namespace_none() -> None:
+def test_fl103_namespace_default_none_is_reported_at_the_type() -> None:
     config = settings(namespaces={"company": [("io.kestra.plugin.jdbc", "None", False)]})
     diagnostic = assert_fl103_at_type(
         lint(task(QUERY), config=config), "the namespace company plugin default for io.kestra.plugin.jdbc (test config)"
@@ -738,7 +740,7 @@ def test_namespace_none() -> None:
     assert at(diagnostic) == (5, 11, 5, 49)
 
 
-def test_flow_default_none() -> None:
+def test_fl103_flow_default_none_is_reported_at_the_type_and_relates_the_default() -> None:
     text = with_defaults(flow_default("io.kestra.plugin.jdbc", "NONE"))
     diagnostic = assert_fl103_at_type(lint(text), "the flow's pluginDefaults[0] for io.kestra.plugin.jdbc")
     assert at(diagnostic) == (9, 11, 9, 49)

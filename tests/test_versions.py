@@ -369,11 +369,11 @@ def test_newest_oldest_empty_and_first_of_equals() -> None:
         ("0.99.7", "0.99.0"),
     ],
 )
-def test_closest(request_text: str, expected: str) -> None:
+def test_closest_installed_version_to_a_request(request_text: str, expected: str) -> None:
     assert text_of(closest(v(request_text), vs(*INSTALLED))) == expected
 
 
-def test_closest_empty() -> None:
+def test_closest_of_no_versions_is_none() -> None:
     assert closest(v("1.0.0"), []) is None
 
 

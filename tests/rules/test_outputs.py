@@ -463,7 +463,7 @@ def test_fl302_nested_loops_need_one_index_each() -> None:
     assert [where(d) for d in found] == [(20, 38, 20, 42)]
 
 
-def test_fl302_other_families() -> None:
+def test_fl302_reads_the_result_mode_of_mongodb_neo4j_and_elasticsearch_tasks() -> None:
     body = """\
         tasks:
           - id: find
@@ -498,7 +498,7 @@ def test_fl302_tasks_outside_the_table_and_other_attributes_are_not_judged() -> 
     assert check(body + log(message)) == []
 
 
-def test_family_table() -> None:
+def test_family_table_matches_types_by_pattern_and_is_what_flowlint_rule_fl302_prints() -> None:
     assert family_of("io.kestra.plugin.jdbc.duckdb.Query") is FAMILIES[0]
     assert family_of("io.kestra.plugin.jdbc.duckdb.Queries") is None
     assert family_of("io.kestra.plugin.jdbc.postgresql.Trigger") is None

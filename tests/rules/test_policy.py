@@ -54,7 +54,9 @@ def task(type_: str, version: str | None = None, task_id: str = "a") -> str:
         ("**", "anything.at.all", True),
     ],
 )
-def test_namespace_patterns(pattern: str, namespace: str, expected: bool) -> None:
+def test_namespace_pattern_star_is_one_segment_and_double_star_any_number(
+    pattern: str, namespace: str, expected: bool
+) -> None:
     assert namespace_matches([pattern], namespace) is expected
 
 

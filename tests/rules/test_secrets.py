@@ -47,7 +47,7 @@ def task(prop: str, value: str) -> str:
         "sasToken", "adminToken", "accountToken",
     ],
 )  # fmt: skip
-def test_credential_keys(key: str) -> None:
+def test_property_names_that_say_credential_are_credential_keys(key: str) -> None:
     assert is_credential_key(key)
 
 
@@ -58,7 +58,7 @@ def test_credential_keys(key: str) -> None:
         "pageToken", "nextToken", "continuationToken", "publicKey", "pwd", "apiKeyHeader", "clientId",
     ],
 )  # fmt: skip
-def test_not_credential_keys(key: str) -> None:
+def test_urls_ids_pagination_tokens_and_public_keys_are_not_credential_keys(key: str) -> None:
     assert not is_credential_key(key)
 
 
@@ -70,12 +70,12 @@ def test_not_credential_keys(key: str) -> None:
         "changeme", "CHANGE_ME", "placeholder", "redacted", "TODO", "YOUR_API_KEY", "your-token-here",
     ],
 )  # fmt: skip
-def test_not_literals(value: str) -> None:
+def test_expressions_empty_values_and_placeholders_are_not_literals(value: str) -> None:
     assert not is_literal(value)
 
 
 @pytest.mark.parametrize("value", ["hunter2", "postgres", "p@ss w0rd", "12345", "my-token", "a1"])
-def test_literals(value: str) -> None:
+def test_plain_words_and_numbers_are_literals(value: str) -> None:
     assert is_literal(value)
 
 

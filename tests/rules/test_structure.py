@@ -32,7 +32,7 @@ def test_fl001_unclosed_flow_sequence_is_reported_at_the_parser_mark() -> None:
     assert codes(found) == ["FL001"]
 
 
-def test_fl001_tab_indentation() -> None:
+def test_fl001_tab_in_indentation_is_reported_at_the_tab() -> None:
     found = lint(HEAD + "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n\tmessage: hi\n")
     d = only(found, "FL001")
     assert where(d) == (6, 1, 6, 2)
@@ -177,7 +177,7 @@ def test_fl004_patterns_of_flow_id_namespace_and_task_id() -> None:
     ]
 
 
-def test_fl004_length_limits() -> None:
+def test_fl004_ids_and_namespaces_over_their_length_limit() -> None:
     text = (
         f"id: {'a' * 101}\nnamespace: {'b' * 151}\ntasks:\n  - id: {'c' * 257}\n"
         "    type: io.kestra.plugin.core.log.Log\n"

@@ -80,7 +80,7 @@ def test_bare_ignore_suppresses_every_code_on_the_line() -> None:
     assert lint(text) == []
 
 
-def test_disable_enable_range() -> None:
+def test_disable_then_enable_suppresses_only_the_lines_between() -> None:
     text = HEAD + "# flowlint: disable[FL102]\n" + bad("a") + bad("b") + "# flowlint: enable[FL102]\n" + bad("c")
     assert lines(lint(text)) == [("FL102", 14, 14)]
 
@@ -197,7 +197,7 @@ def test_fl900_a_used_suppression_is_fine() -> None:
 # FL901 unknown-code-in-suppression ----------------------------------------------------------------
 
 
-def test_fl901_unknown_code() -> None:
+def test_fl901_unknown_code_is_reported_and_the_known_code_still_judged() -> None:
     found = lint(HEAD + log("a", "  # flowlint: ignore[FL999, FL102]"))
     assert [(d.code, d.span.line, d.span.column, d.message) for d in found] == [
         ("FL900", 4, 12, "`# flowlint: ignore[FL102]` suppresses nothing"),
