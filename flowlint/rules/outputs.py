@@ -29,7 +29,6 @@ from flowlint.flow import Flow, PluginUse
 from flowlint.nodes import BOOL_TAG, get, is_str, kestra_text, tag_of
 from flowlint.pebble import OutputRef, Segment, output_refs
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.rules.closest import Closest
 from flowlint.rules.outputs_walk import TEMPLATES, TaskInfo, simple_name, strings_with_expressions, task_index
 from flowlint.rules.task_families import (
     FETCH,
@@ -154,6 +153,8 @@ class _Hints:
     ids, and the did-you-mean of every id."""
 
     def __init__(self, ctx: CheckContext, tasks: Mapping[str, TaskInfo]) -> None:
+        from flowlint.rules.closest import Closest  # only for a flow that reads an unknown task id
+
         self.tasks = tasks
         self.trigger_ids = _trigger_ids(ctx)
         self.input_ids = _input_ids(ctx)
