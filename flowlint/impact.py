@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from flowlint.config import Settings
 from flowlint.diagnostics import Diagnostic, Span
@@ -21,6 +22,7 @@ from flowlint.lint import Linter
 from flowlint.manifest.model import Manifest
 from flowlint.nodes import span_of
 from flowlint.resolve import Resolution, Status
+from flowlint.run import CheckOptions, load_manifest, prepare_files
 
 _OK = (Status.RESOLVED, Status.CORE, Status.NOT_A_PLUGIN)
 _FINDING_OF = {
@@ -70,6 +72,22 @@ class Impact:
     def breaking(self) -> bool:
         """Whether some use would stop resolving."""
         return bool(self.breaks)
+
+
+class ImpactRun(NamedTuple):
+    """What ``flowlint impact`` was asked for."""
+
+    files: CheckOptions
+    """Which files, with which config and current manifest (as ``check`` takes them)."""
+    new_manifests: tuple[Path, ...]
+    """The manifests of the plugins the instance would have (merged; relative to ``files.cwd``)."""
+
+
+def run_impact(run: ImpactRun) -> Impact:
+    """The impact on the run's files of moving from the current manifest to the new one."""
+    setup, found = prepare_files(run.files)
+    new = load_manifest([run.files.cwd / p for p in run.new_manifests], setup.settings)
+    return compute(found, setup.settings, setup.manifest, new, setup.enabled)
 
 
 def compute(

@@ -12,16 +12,17 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from ruamel.yaml.nodes import MappingNode
 
 from flowlint.config import Settings
 from flowlint.files import Candidate
-from flowlint.flow import is_flow_document, read_flow
+from flowlint.flow import PluginKind, is_flow_document, read_flow
 from flowlint.formats import escape_text
-from flowlint.manifest.model import Manifest
-from flowlint.resolve import Resolution, Resolver, Status
+from flowlint.manifest.model import Manifest, in_package
+from flowlint.resolve import Level, Resolution, Resolver, Status
+from flowlint.run import CheckOptions, prepare_files
 from flowlint.source import decode, parse
 
 COLUMNS = (
@@ -52,14 +53,13 @@ class Use:
     namespace: str | None
     flow_id: str | None
     task_id: str | None
-    kind: str
+    kind: PluginKind
     type: str
     plugin: str | None
     """``groupId:artifactId`` of the plugin that provides the type (the resolved one when it resolves)."""
     requested: str | None
     """The requested version as Kestra reads it; None for core plugins."""
-    requested_from: str | None
-    """plugin, flow, namespace, global or instance."""
+    requested_from: Level | None
     origin: str | None
     """Where the request comes from, in words."""
     resolved: str | None
@@ -169,6 +169,38 @@ def collect_uses(
             if resolution.status is not Status.NOT_A_PLUGIN:
                 rows.append(use_of(resolution, candidate.display, namespace, flow_id))
     return rows
+
+
+InventoryFormat = Literal["table", "csv", "json"]
+
+
+class InventoryRun(NamedTuple):
+    """What ``flowlint inventory`` was asked for."""
+
+    files: CheckOptions
+    """Which files, with which config and manifest (as ``check`` takes them)."""
+    output_format: InventoryFormat = "table"
+    by: Literal["plugin"] | None = None
+    plugin: str | None = None
+    """Only uses of this plugin (``groupId:artifactId`` or a type prefix)."""
+
+
+class InventoryOutcome(NamedTuple):
+    """The rendered inventory, and the files it could not read fully."""
+
+    text: str
+    warnings: tuple[str, ...]
+
+
+def run_inventory(run: InventoryRun) -> InventoryOutcome:
+    """The inventory of the run's files, rendered."""
+    setup, found = prepare_files(run.files)
+    warnings: list[str] = []
+    rows = collect_uses(found, setup.settings, setup.manifest, warnings)
+    wanted = run.plugin
+    if wanted:
+        rows = [r for r in rows if (r.plugin == wanted if ":" in wanted else in_package(r.type, wanted))]
+    return InventoryOutcome(render(rows, run.output_format, run.by), tuple(warnings))
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,15 @@ def candidates(options: CheckOptions, setup: RunSetup) -> list[Candidate]:
     ]
 
 
+def prepare_files(options: CheckOptions) -> tuple[RunSetup, list[Candidate]]:
+    """The setup and files of a command that reads files (fix, inventory, impact), found as ``check``
+    finds them, without the cache; standard input ('-') is a UsageError."""
+    if Path("-") in options.paths:
+        raise UsageError("this command reads files, not standard input ('-')")
+    setup = prepare(options._replace(cache=False))
+    return setup, candidates(options, setup)
+
+
 def resume_collection() -> None:
     """Turn the cyclic garbage collector back on if the entry point started without it, with what
     start-up built frozen out of its passes. Linting a file makes no reference cycle (a YAML alias that

@@ -7,12 +7,12 @@ import bisect
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from ruamel.yaml.nodes import Node, ScalarNode
 
 from flowlint.diagnostics import Diagnostic, Edit
 from flowlint.edits import pin_edit, replace_edit
 from flowlint.errors import UsageError
-from flowlint.flow import is_flow_document, read_flow
+from flowlint.flow import flows_of
 from flowlint.formats import escape_text
 from flowlint.lint import Linter
 from flowlint.manifest.model import in_package
@@ -146,11 +146,7 @@ def operation_edits(source: Source, linter: Linter, options: FixOptions, notes: 
     """The edits of a ``pin`` or ``upgrade`` run over every flow of ``source``; what cannot be pinned goes
     to ``notes``."""
     planned: list[Planned] = []
-    for index, document in enumerate(source.documents):
-        if not is_flow_document(document):
-            continue
-        assert isinstance(document, MappingNode)
-        flow = read_flow(document, index)
+    for flow in flows_of(source.documents):
         resolutions = Resolver(flow, linter.settings, linter.manifest).resolve_all()
         if options.pin:
             for resolution in resolutions:

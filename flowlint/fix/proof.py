@@ -15,7 +15,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Edit
 from flowlint.edits import NODE_PROPERTIES, pin_offset
-from flowlint.flow import is_flow_document, read_flow
+from flowlint.flow import flows_of
 from flowlint.limits import MAX_COLLECTION_ALIASES
 from flowlint.nodes import get, tag_of
 from flowlint.source import Source, parse
@@ -206,10 +206,8 @@ def not_accepted(source: Source) -> tuple[int, str] | None:
     syntax error, too deep a nesting, or too many aliases to collections in a flow."""
     if source.error is not None:
         return source.error.span.line, source.error.message
-    for index, document in enumerate(source.documents):
-        if is_flow_document(document):
-            assert isinstance(document, MappingNode)
-            overflow = read_flow(document, index).alias_overflow
-            if overflow is not None:
-                return overflow.start_mark.line + 1, f"more than {MAX_COLLECTION_ALIASES} aliases to collections"
+    for flow in flows_of(source.documents):
+        overflow = flow.alias_overflow
+        if overflow is not None:
+            return overflow.start_mark.line + 1, f"more than {MAX_COLLECTION_ALIASES} aliases to collections"
     return None

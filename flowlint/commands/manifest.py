@@ -1,0 +1,155 @@
+"""``flowlint manifest``: build, import, pull, show and compare manifests of installed plugins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from flowlint.cli import EXIT_FINDINGS, EXIT_OK, guarded
+
+if TYPE_CHECKING:
+    from flowlint.manifest.model import Manifest
+    from flowlint.manifest.writer import BuildResult
+
+
+@click.group("manifest")
+def manifest_group() -> None:
+    """Make and inspect manifests of installed plugins."""
+
+
+_OUTPUT = click.option(
+    "--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout)."
+)
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "json"]), help="Output format (default: by suffix, else yaml)."
+)
+
+
+def _emit(data: dict[str, Any], output: Path | None, fmt: str | None) -> None:
+    from flowlint.manifest.writer import write
+
+    text = write(data, output, fmt)
+    if text is not None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"flowlint: wrote {output}", err=True)
+
+
+def _emit_build(result: BuildResult, output: Path | None, fmt: str | None) -> int:
+    """Print a built manifest's warnings on stderr, then write it."""
+    for warning in result.warnings:
+        click.echo(f"flowlint: warning: {warning}", err=True)
+    _emit(result.data, output, fmt)
+    return EXIT_OK
+
+
+@manifest_group.command("build")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@_OUTPUT
+@_FORMAT
+@click.option("--source", "source_text", help="The manifest's `source` (default: the folder and today's date).")
+@click.option("--verbose", "-v", is_flag=True, help="Print tracebacks of internal errors.")
+def manifest_build(folder: Path, output: Path | None, fmt: str | None, source_text: str | None, verbose: bool) -> None:
+    """Build a manifest from a folder of plugin JARs (as Kestra reads them)."""
+
+    def action() -> int:
+        from flowlint.manifest.jars import build_from_jars
+
+        result = build_from_jars(folder, source_text)
+        return _emit_build(result, output, fmt)
+
+    guarded(verbose, action)
+
+
+@manifest_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@_OUTPUT
+@_FORMAT
+@click.option("--source", "source_text", help="The manifest's `source` (default: the files and today's date).")
+@click.option("--verbose", "-v", is_flag=True, help="Print tracebacks of internal errors.")
+def manifest_import(
+    files: tuple[Path, ...], output: Path | None, fmt: str | None, source_text: str | None, verbose: bool
+) -> None:
+    """Merge saved Kestra API responses (/api/v1/plugins, versioned-plugins) into one manifest."""
+
+    def action() -> int:
+        from flowlint.manifest.api import import_responses
+
+        result = import_responses(files, source_text)
+        return _emit_build(result, output, fmt)
+
+    guarded(verbose, action)
+
+
+@manifest_group.command("pull")
+@click.argument("url")
+@_OUTPUT
+@_FORMAT
+@click.option("--tenant", help="Tenant id, for multi-tenant instances.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each answer.")
+@click.option("--verbose", "-v", is_flag=True, help="Print tracebacks of internal errors.")
+def manifest_pull(
+    url: str, output: Path | None, fmt: str | None, tenant: str | None, timeout: float, verbose: bool
+) -> None:
+    """Read the installed plugins from a running Kestra (token: KESTRA_API_TOKEN; basic auth:
+    KESTRA_USERNAME / KESTRA_PASSWORD)."""
+
+    def action() -> int:
+        from flowlint.manifest.api import pull
+
+        result = pull(url, tenant=tenant, timeout=timeout, progress=lambda m: click.echo(m, err=True))
+        return _emit_build(result, output, fmt)
+
+    guarded(verbose, action)
+
+
+def _manifest_for(path: Path | None, config_path: Path | None) -> Manifest:
+    """The manifest at ``path``, else the configured one, else the bundled catalog."""
+    from flowlint.config import find_config, load_settings
+    from flowlint.run import load_manifest
+    from flowlint.selection import checked_settings
+
+    cwd = Path.cwd()
+    config = config_path if config_path is not None else find_config(cwd)
+    settings = checked_settings(load_settings(config, cwd))
+    return load_manifest([path] if path is not None else settings.manifests, settings)
+
+
+@manifest_group.command("show")
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--type", "type_name", help="Say which plugin versions provide this type (or alias).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config naming the manifest.")
+def manifest_show(path: Path | None, type_name: str | None, config_path: Path | None) -> None:
+    """Show a manifest (default: the configured one, else the bundled catalog): plugins, versions, types."""
+
+    def action() -> int:
+        from flowlint.manifest.inspect import show, show_type
+
+        manifest = _manifest_for(path, config_path)
+        if type_name is None:
+            click.echo(show(manifest), nl=False)
+            return EXIT_OK
+        text, found = show_type(manifest, type_name)
+        click.echo(text, nl=False)
+        return EXIT_OK if found else EXIT_FINDINGS
+
+    guarded(False, action)
+
+
+@manifest_group.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
+def manifest_diff(old: Path, new: Path) -> None:
+    """Versions and types added and removed per plugin between two manifests (exit 1 when they differ)."""
+
+    def action() -> int:
+        from flowlint.manifest.inspect import diff
+        from flowlint.manifest.loader import load_manifests
+
+        text, changed = diff(load_manifests([old]), load_manifests([new]))
+        click.echo(text, nl=False)
+        return EXIT_FINDINGS if changed else EXIT_OK
+
+    guarded(False, action)
