@@ -33,7 +33,9 @@ def test_fixture_reports_what_its_expected_file_says(flow: Path) -> None:
 def test_every_rule_has_a_fixture_folder_and_every_folder_a_rule() -> None:
     folders = {path.name for path in FIXTURES.iterdir() if path.is_dir()}
     assert folders == ALL_CODES
-    assert all((FIXTURES / code / "bad.yml").is_file() for code in ALL_CODES)
+    for code in ALL_CODES:
+        assert (FIXTURES / code / "bad.yml").is_file()
+        assert (FIXTURES / code / "bad.expected").is_file()
 
 
 def test_fixtures_run_with_the_standard_test_manifest() -> None:
