@@ -1,5 +1,6 @@
-"""Code actions: a quick fix for each finding that has one, and "fix all" (every safe fix that does
-not overlap an earlier one)."""
+"""Code actions: a quick fix for each finding that has one, and "fix all": what ``flowlint fix`` makes of
+the document (its passes, its selection of the fixes that do not overlap, its re-parse proof), as the
+edits of the places it changes; nothing when ``flowlint fix`` would leave the document as it is."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Iterable
 from lsprotocol import types
 
 from flowlint.diagnostics import Edit
+from flowlint.fix import FixOptions, FixRefused
+from flowlint.fix.text import fix_passes
 from flowlint.lsp.findings import Snapshot, lsp_diagnostic, shown
 from flowlint.lsp.positions import LineIndex
 
@@ -43,32 +46,27 @@ def code_actions(snapshot: Snapshot, params: types.CodeActionParams) -> list[typ
                 )
             )
         actions.sort(key=lambda a: not a.is_preferred)
-    if wants_fix_all:
-        edits = _non_overlapping(e for d in findings if d.fix is not None and d.fix.safe for e in d.fix.edits)
+    if wants_fix_all and any(d.fix is not None and d.fix.safe for d in findings):
+        edits = _fix_all(snapshot)
         if edits:
-            actions.append(
-                types.CodeAction(
-                    title="flowlint: apply every safe fix",
-                    kind=FIX_ALL,
-                    edit=_workspace_edit(uri, index, edits),
-                )
-            )
+            edit = types.WorkspaceEdit(changes={uri: edits})
+            actions.append(types.CodeAction(title="flowlint: apply every safe fix", kind=FIX_ALL, edit=edit))
     return actions
+
+
+def _fix_all(snapshot: Snapshot) -> list[types.TextEdit]:
+    """The edits that turn the document into what ``flowlint fix`` makes of it (none when it refuses)."""
+    try:
+        done = fix_passes(snapshot.text, snapshot.display, snapshot.linter, FixOptions())
+    except FixRefused:
+        return []
+    index = snapshot.index
+    return [types.TextEdit(index.node_range(a0, a1), done.text[b0:b1]) for a0, a1, b0, b1 in done.regions]
 
 
 def _workspace_edit(uri: str, index: LineIndex, edits: Iterable[Edit]) -> types.WorkspaceEdit:
     text_edits = [types.TextEdit(index.range(edit.span), edit.replacement) for edit in edits]
     return types.WorkspaceEdit(changes={uri: text_edits})
-
-
-def _non_overlapping(edits: Iterable[Edit]) -> list[Edit]:
-    """``edits`` in document order, without those that overlap an earlier one."""
-    chosen: list[Edit] = []
-    for edit in sorted(edits, key=lambda e: (e.span.line, e.span.column)):
-        if chosen and (edit.span.line, edit.span.column) < (chosen[-1].span.end_line, chosen[-1].span.end_column):
-            continue
-        chosen.append(edit)
-    return chosen
 
 
 def _overlaps(a: types.Range, b: types.Range) -> bool:

@@ -159,3 +159,46 @@ def assert_only_versions_added(original: str, fixed: str) -> None:
                 assert re.sub(r', version: "[^"]+"', "", after, count=1) == before, (before, after)
         else:
             assert tag == "equal", (tag, old[i1:i2], new[j1:j2])
+
+
+
+# FL107 on an anchored version that a second task aliases: the fix quotes the value and keeps the anchor
+ANCHORED = (
+    f"id: c\nnamespace: company.team\ntasks:\n  - id: a\n    type: {SCRIPT}\n    version: &v 0.20\n"
+    f"  - id: b\n    type: {SCRIPT}\n    version: *v\n"
+)
+# FL107 at 9:14 in a flow Kestra cannot parse (FL001 at 4: 51 aliases to a list): fix leaves it alone
+ALIAS_BOMB = (
+    f"id: d\nnamespace: company.team\nvariables:\n  base: &b [1]\n  more: [{', '.join(['*b'] * 51)}]\n"
+    f"tasks:\n  - id: a\n    type: {SCRIPT}\n    version: 0.20\n"
+)
+
+
+def test_the_editors_fix_all_applies_what_flowlint_fix_applies_and_nothing_it_refuses(project: Path) -> None:
+    pytest.importorskip("pygls")
+    from tests.cli.lsp_client import apply, open_document, span, start_server, stop_server
+
+    (project / "flows" / "anchored.yml").write_text(ANCHORED, "utf-8")
+    (project / "flows" / "bomb.yml").write_text(ALIAS_BOMB, "utf-8")
+    done = run_cli(["fix", "flows/anchored.yml", "flows/bomb.yml"], project)
+    assert done.returncode == 1, done.stderr  # the FL001 remains
+    assert "flows/bomb.yml:4: nothing fixed: Kestra cannot parse this file (FL001: more than 50 aliases" in done.stderr
+    expected = ANCHORED.replace("&v 0.20", '&v "0.20"')
+    assert (project / "flows" / "anchored.yml").read_text("utf-8") == expected
+    assert (project / "flows" / "bomb.yml").read_text("utf-8") == ALIAS_BOMB
+    server = start_server(project)
+    try:
+        server.initialize(project, {"debounceMs": 0})
+        context = {"diagnostics": [], "only": ["source.fixAll.flowlint"]}
+        uri, published = open_document(server, project / "flows", "editor.yml", ANCHORED)
+        assert sorted(d["code"] for d in published["diagnostics"]) == ["FL102", "FL102", "FL107", "FL107"]
+        where = {"textDocument": {"uri": uri}, "range": span(0, 0, 0), "context": context}
+        [action] = server.request("textDocument/codeAction", where)
+        assert action["kind"] == "source.fixAll.flowlint"
+        assert apply(ANCHORED, action["edit"]["changes"][uri]) == expected
+        uri, published = open_document(server, project / "flows", "bombed.yml", ALIAS_BOMB)
+        assert sorted(d["code"] for d in published["diagnostics"]) == ["FL001", "FL102", "FL107"]
+        where = {"textDocument": {"uri": uri}, "range": span(0, 0, 0), "context": context}
+        assert server.request("textDocument/codeAction", where) == []  # it used to quote the version
+    finally:
+        stop_server(server)
