@@ -15,24 +15,17 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from flowlint.config import Settings
-from flowlint.diagnostics import Diagnostic, Span
 from flowlint.files import Candidate
-from flowlint.inventory import Use, read_text, resolutions_of_text, use_of
-from flowlint.lint import Linter
+from flowlint.inventory import Use, read_text, resolutions_of, use_of
 from flowlint.manifest.model import Manifest
-from flowlint.nodes import span_of
 from flowlint.resolve import Resolution, Status
+from flowlint.rules import RULES_BY_CODE
+from flowlint.rules.base import CheckContext
+from flowlint.rules.version_status import STATUS_CODES, invalid_value, report_status
 from flowlint.run import CheckOptions, load_manifest, prepare_files
+from flowlint.source import parse
 
 _OK = (Status.RESOLVED, Status.CORE, Status.NOT_A_PLUGIN)
-_FINDING_OF = {
-    Status.UNKNOWN_TYPE: "FL101",
-    Status.NOT_INSTALLED: "FL102",
-    Status.NO_VERSION: "FL103",
-    Status.INVALID: "FL104",
-    Status.NOT_IN_VERSION: "FL105",
-    Status.AMBIGUOUS: "FL106",
-}
 
 
 @dataclass(frozen=True)
@@ -108,20 +101,21 @@ def compute(
         if text is None:
             continue
         display = candidate.display
-        before = resolutions_of_text(text, display, settings, old)
-        after = resolutions_of_text(text, display, settings, new)
-        findings: dict[str, list[Diagnostic]] = {}
-        for (was, namespace, flow_id), (now, _, _) in zip(before, after, strict=True):
+        source = parse(display, text)
+        before = resolutions_of(source, settings, old)
+        after = resolutions_of(source, settings, new)
+        for (flow, was), (_, now) in zip(before, after, strict=True):
             if was.status is Status.NOT_A_PLUGIN and now.status is Status.NOT_A_PLUGIN:
                 continue
             uses += 1
-            flows.add((display, namespace, flow_id))
-            old_use, new_use = use_of(was, display, namespace, flow_id), use_of(now, display, namespace, flow_id)
+            flows.add((display, flow.namespace, flow.id))
+            old_use = use_of(was, display, flow.namespace, flow.id)
+            new_use = use_of(now, display, flow.namespace, flow.id)
             if was.status in _OK and now.status not in _OK:
-                code, message = _finding(now, _lint(findings, "new", text, display, settings, new, enabled))
+                code, message = _finding(CheckContext(source, flow, settings, new, RULES_BY_CODE, enabled), now)
                 breaks.append(Change(old_use, new_use, code, message))
             elif was.status not in _OK and now.status in _OK:
-                code, message = _finding(was, _lint(findings, "old", text, display, settings, old, enabled))
+                code, message = _finding(CheckContext(source, flow, settings, old, RULES_BY_CODE, enabled), was)
                 fixes.append(Change(old_use, new_use, code, message))
             elif was.status is Status.RESOLVED and now.status is Status.RESOLVED and _moved(old_use, new_use):
                 moves.append(Change(old_use, new_use))
@@ -132,38 +126,17 @@ def _moved(before: Use, after: Use) -> bool:
     return (before.plugin, (before.resolved or "").lower()) != (after.plugin, (after.resolved or "").lower())
 
 
-def _lint(
-    cache: dict[str, list[Diagnostic]],
-    key: str,
-    text: str,
-    display: str,
-    settings: Settings,
-    manifest: Manifest,
-    enabled: frozenset[str],
-) -> list[Diagnostic]:
-    if key not in cache:
-        cache[key] = list(Linter(settings, manifest, enabled).lint_text(text, display).diagnostics)
-    return cache[key]
-
-
-def _finding(resolution: Resolution, diagnostics: Sequence[Diagnostic]) -> tuple[str, str]:
-    """The finding a failing use gets: the diagnostic at its type or version (or at the flow default that
-    names it); a description of its status when that finding is not reported."""
-    code = _FINDING_OF.get(resolution.status, "FL1")
-    use, origin = resolution.use, resolution.origin
-    type_span = span_of(use.type_node)
-    spans: list[Span] = [type_span]
-    if use.version_node is not None:
-        spans.append(span_of(use.version_node))
-    candidates = [d for d in diagnostics if d.code == code]
-    found = next((d for d in candidates if d.span in spans), None)
-    if found is None:
-        found = next((d for d in candidates if any(r.span == type_span for r in d.related)), None)
-    if found is None and origin is not None and origin.node is not None:
-        found = next((d for d in candidates if d.span == span_of(origin.node)), None)
-    if found is not None:
-        return found.code, found.message
-    return code, f"{use.type_name} would not resolve ({resolution.status.value})"
+def _finding(ctx: CheckContext, resolution: Resolution) -> tuple[str, str]:
+    """The finding a failing use gets, as check words it (the rules' own status report, not a re-lint); a
+    description of its status when that finding is not reported (its rule is off)."""
+    found = invalid_value(resolution)
+    if found is not None and found[0] == "FL104" and "FL104" in ctx.enabled:
+        return found  # check reports it at the version the plugin wrote
+    report_status(ctx, resolution)
+    if ctx.diagnostics:
+        return ctx.diagnostics[0].code, ctx.diagnostics[0].message
+    code = STATUS_CODES.get(resolution.status, "FL1")
+    return code, f"{resolution.use.type_name} would not resolve ({resolution.status.value})"
 
 
 def _by_plugin(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:

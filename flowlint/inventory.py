@@ -14,16 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from ruamel.yaml.nodes import MappingNode
-
 from flowlint.config import Settings
 from flowlint.files import Candidate
-from flowlint.flow import PluginKind, is_flow_document, read_flow
+from flowlint.flow import Flow, PluginKind, flows_of
 from flowlint.formats import escape_text
 from flowlint.manifest.model import Manifest, in_package
 from flowlint.resolve import Level, Resolution, Resolver, Status
 from flowlint.run import CheckOptions, prepare_files
-from flowlint.source import decode, parse
+from flowlint.source import Source, decode, parse
 
 COLUMNS = (
     "file",
@@ -124,22 +122,18 @@ def use_of(resolution: Resolution, display: str, namespace: str | None, flow_id:
     )
 
 
+def resolutions_of(source: Source, settings: Settings, manifest: Manifest) -> list[tuple[Flow, Resolution]]:
+    """Every plugin candidate of every flow of ``source`` resolved, with its flow, in document order whatever
+    the manifest (so two manifests give lists of the same length; mappings that are not plugins have the
+    status NOT_A_PLUGIN). Documents after a YAML error are not read."""
+    return [(flow, r) for flow in flows_of(source.documents) for r in Resolver(flow, settings, manifest).resolve_all()]
+
+
 def resolutions_of_text(
     text: str, display: str, settings: Settings, manifest: Manifest
 ) -> list[tuple[Resolution, str | None, str | None]]:
-    """Every plugin candidate of every flow of ``text`` resolved: (resolution, namespace, flow id), in
-    document order whatever the manifest (so two manifests give lists of the same length; mappings that
-    are not plugins have the status NOT_A_PLUGIN). Documents after a YAML error are not read."""
-    source = parse(display, text)
-    found = []
-    for index, document in enumerate(source.documents):
-        if not is_flow_document(document):
-            continue
-        assert isinstance(document, MappingNode)
-        flow = read_flow(document, index)
-        for resolution in Resolver(flow, settings, manifest).resolve_all():
-            found.append((resolution, flow.namespace, flow.id))
-    return found
+    """:func:`resolutions_of` the text of a file, each as (resolution, namespace, flow id)."""
+    return [(r, flow.namespace, flow.id) for flow, r in resolutions_of(parse(display, text), settings, manifest)]
 
 
 def read_text(candidate: Candidate) -> str | None:

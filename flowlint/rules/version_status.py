@@ -14,6 +14,34 @@ from flowlint.versions import Version, closest, newest, oldest, sort_versions
 
 _SHOWN_VERSIONS = 10
 
+STATUS_CODES: dict[Status, str] = {
+    Status.UNKNOWN_TYPE: "FL101",
+    Status.NOT_INSTALLED: "FL102",
+    Status.NO_VERSION: "FL103",
+    Status.INVALID: "FL104",
+    Status.NOT_IN_VERSION: "FL105",
+    Status.AMBIGUOUS: "FL106",
+}
+"""The rule that reports each failing resolution status (``flowlint impact`` names a break by it)."""
+
+
+INVALID_OWN = "invalid version: {}"
+"""FL104's message at a plugin's own ``version`` (with the problem)."""
+INVALID_DEFAULT = "invalid version in plugin default: {}"
+"""FL110's message at a flow default's ``version`` (with the problem)."""
+
+
+def invalid_value(resolution: Resolution) -> tuple[str, str] | None:
+    """The code and message check gives an INVALID use at the value it wrote or its flow default names
+    (FL104 at the plugin's ``version``, FL110 at the default's); None when a default further away
+    decided (:func:`report_status` reports that one at the use)."""
+    origin = resolution.origin
+    if origin is None or origin.value.problem is None or origin.level not in ("plugin", "flow"):
+        return None
+    if origin.level == "plugin":
+        return "FL104", INVALID_OWN.format(origin.value.problem)
+    return "FL110", INVALID_DEFAULT.format(origin.value.problem)
+
 
 def report_status(ctx: CheckContext, resolution: Resolution) -> None:
     """Report what ``resolution``'s status says is wrong with its use, if anything (FL101-FL106)."""

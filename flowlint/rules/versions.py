@@ -9,7 +9,7 @@ from flowlint.flow import PLUGIN_TYPE, FlowDefault
 from flowlint.nodes import get, is_str, kind_name, value_span
 from flowlint.resolve import Origin, Resolution, Status, VersionValue, as_written, read_version
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.rules.version_status import report_status
+from flowlint.rules.version_status import INVALID_DEFAULT, INVALID_OWN, report_status
 
 
 def check(ctx: CheckContext) -> None:
@@ -55,7 +55,7 @@ def _check_own_version(ctx: CheckContext, resolution: Resolution, origin: Origin
     assert node is not None
     path = f"{resolution.use.yaml_path}.version"
     if value.problem is not None:
-        ctx.report("FL104", node, f"invalid version: {value.problem}", yaml_path=path)
+        ctx.report("FL104", node, INVALID_OWN.format(value.problem), yaml_path=path)
     if value.numeric and value.text != value.written:
         _report_unquoted(ctx, node, value, path, [resolution])
 
@@ -193,7 +193,7 @@ def _check_flow_default(ctx: CheckContext, default: FlowDefault) -> None:
             ctx.report(
                 "FL110",
                 default.version_node,
-                f"invalid version in plugin default: {value.problem}",
+                INVALID_DEFAULT.format(value.problem),
                 yaml_path=version_path,
             )
         if value.numeric and value.text != value.written:
