@@ -56,10 +56,11 @@ class Report:
 
     @property
     def fixable(self) -> tuple[int, int]:
-        """Findings with a safe fix, and with an unsafe one."""
-        safe = sum(1 for d in self.diagnostics if d.fix is not None and d.fix.safe)
-        unsafe = sum(1 for d in self.diagnostics if d.fix is not None and not d.fix.safe)
-        return safe, unsafe
+        """Findings with a safe fix, and with an unsafe one (none in a file with a YAML error: ``flowlint
+        fix`` leaves such a file alone)."""
+        fixes = [d.fix for f in self.files if not f.invalid for d in f.diagnostics if d.fix is not None]
+        safe = sum(1 for fix in fixes if fix.safe)
+        return safe, len(fixes) - safe
 
     def failed(self, threshold: Severity) -> bool:
         """Whether any finding is at or above ``threshold``."""

@@ -142,3 +142,13 @@ def test_check_fix_applies_safe_fixes_then_reports_what_remains(project: Path) -
 def test_unsafe_fixes_needs_fix(project: Path) -> None:
     done = run_cli(["check", "--unsafe-fixes", "flows"], project)
     assert (done.returncode, done.stderr) == (2, "flowlint: error: --unsafe-fixes goes with --fix\n")
+
+
+def test_a_file_fix_leaves_alone_counts_no_fixable_finding(tmp_path: Path) -> None:
+    (tmp_path / "f.yml").write_text(
+        "id: a\nnamespace: b\ntasks:\n  - id: t\n    type: io.kestra.core.tasks.log.Log\n---\nbroken: [\n", "utf-8"
+    )
+    done = run_cli(["check", "--no-cache", "--format", "concise", "f.yml"], tmp_path)
+    lines = done.stdout.splitlines()
+    assert [line.split(" ")[1] for line in lines[:2]] == ["FL108", "FL001"]
+    assert lines[-1].startswith("1 file checked (1 flow): 1 error, 1 warning, 0 info;")  # no "[*] 1 fixable"
