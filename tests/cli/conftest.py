@@ -32,15 +32,20 @@ FIXABLE = "[*] 2 fixable with `flowlint fix`"
 """The line after the summary: FL107's and FL108's fixes are safe."""
 
 
+def five_findings_project(root: Path) -> Path:
+    """``root`` with a flow with five findings, a non-flow YAML file, the standard manifest and a config naming it."""
+    (root / "flows").mkdir()
+    (root / "flows" / "f.yml").write_text(FLOW, "utf-8")
+    (root / "flows" / "compose.yaml").write_text("services:\n  kestra:\n    image: kestra/kestra\n", "utf-8")
+    (root / "manifest.json").write_text(json.dumps(STANDARD_MANIFEST), "utf-8")
+    (root / ".flowlint.yaml").write_text("manifest: manifest.json\n", "utf-8")
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A flow with five findings, a non-flow YAML file, the standard manifest and a config naming it."""
-    (tmp_path / "flows").mkdir()
-    (tmp_path / "flows" / "f.yml").write_text(FLOW, "utf-8")
-    (tmp_path / "flows" / "compose.yaml").write_text("services:\n  kestra:\n    image: kestra/kestra\n", "utf-8")
-    (tmp_path / "manifest.json").write_text(json.dumps(STANDARD_MANIFEST), "utf-8")
-    (tmp_path / ".flowlint.yaml").write_text("manifest: manifest.json\n", "utf-8")
-    return tmp_path
+    return five_findings_project(tmp_path)
 
 
 def check(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,13 @@ import pytest
 
 from flowlint.cache import ResultCache
 from flowlint.stamps import file_key
-from tests.cli.conftest import check
+from tests.cli.conftest import check, five_findings_project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A flow with five findings, a non-flow YAML file, the standard manifest and a config naming it."""
+    return five_findings_project(tmp_path)
 
 
 def only(folder: Path, pattern: str) -> Path:

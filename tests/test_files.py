@@ -1,5 +1,7 @@
-"""Paths named on the command line are linted whatever ignore files and ``exclude`` say (as ruff and
-ripgrep do); ``--force-exclude`` applies them to named paths and to ``--stdin-filename`` too."""
+"""Which files a run checks, end to end through a real subprocess: folders expand to their YAML files
+honouring ``exclude`` and every ``.gitignore``; paths named on the command line are linted whatever ignore
+files and ``exclude`` say (as ruff and ripgrep do); ``--force-exclude`` applies them to named paths and to
+``--stdin-filename`` too."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.concise_run import NOT_INSTALLED, concise, findings, standard_project, summary, write
 from tests.conftest import run_cli
 
 FLOW = "id: a\nnamespace: b\ntasks:\n  - id: x\n    type: io.kestra.plugin.core.log.Lgo\n"
@@ -89,3 +92,45 @@ def test_force_exclude_applies_to_the_stdin_filename(repo: Path) -> None:
     assert forced.stderr == (
         "flowlint: warning: some/dir/new.yml is excluded (--force-exclude): standard input was not checked\n"
     )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A folder with the standard manifest and a config that names it."""
+    return standard_project(tmp_path)
+
+
+# Folders ------------------------------------------------------------------------------------------
+
+
+def test_folders_expand_to_yaml_files_honouring_exclude_and_gitignore(project: Path) -> None:
+    write(
+        project,
+        {
+            ".flowlint.yaml": "manifest: manifest.json\nexclude: ['flows/skip/']\n",
+            ".gitignore": "flows/generated/\n*.tmp.yml\n",
+            "flows/a.yml": NOT_INSTALLED,
+            "flows/b.yaml": NOT_INSTALLED,
+            "flows/c.json": "{}",
+            "flows/d.txt": NOT_INSTALLED,
+            "flows/e.tmp.yml": NOT_INSTALLED,
+            "flows/generated/f.yml": NOT_INSTALLED,
+            "flows/skip/g.yml": NOT_INSTALLED,
+            "flows/sub/.gitignore": "local.yml\n",
+            "flows/sub/local.yml": NOT_INSTALLED,
+            "flows/sub/h.yml": NOT_INSTALLED,
+            "flows/sub/not-a-flow.yaml": "services:\n  a: {}\n",
+        },
+    )
+    done = concise(["flows"], project)
+    assert [line.split(":")[0] for line in findings(done.stdout)] == ["flows/a.yml", "flows/b.yaml", "flows/sub/h.yml"]
+    assert done.stdout.splitlines()[-1] == summary(4, 3, 1, 3, 0)
+    # A folder named on the command line is walked though a parent's .gitignore lists it (as ruff and
+    # ripgrep do); --force-exclude applies the ignore files to it again.
+    write(project, {"flows/generated/.keep.yml": NOT_INSTALLED})
+    assert [f.split(":")[0] for f in findings(concise(["flows/generated"], project).stdout)] == [
+        "flows/generated/.keep.yml",
+        "flows/generated/f.yml",
+    ]
+    assert len(findings(concise(["."], project / "flows" / "generated").stdout)) == 2
+    assert findings(concise(["--force-exclude", "flows/generated"], project).stdout) == []
