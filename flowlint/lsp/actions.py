@@ -10,9 +10,11 @@ from lsprotocol import types
 
 from flowlint.diagnostics import Edit
 from flowlint.fix import FixOptions, FixRefused
+from flowlint.fix.proof import not_accepted
 from flowlint.fix.text import fix_passes
 from flowlint.lsp.findings import Snapshot, lsp_diagnostic, shown
 from flowlint.lsp.positions import LineIndex
+from flowlint.source import parse
 
 FIX_ALL = "source.fixAll.flowlint"
 
@@ -25,7 +27,7 @@ def code_actions(snapshot: Snapshot, params: types.CodeActionParams) -> list[typ
     index, uri = snapshot.index, snapshot.uri
     findings = shown(snapshot.result, snapshot.text)
     actions: list[types.CodeAction] = []
-    if wants_quickfix:
+    if wants_quickfix and not _refused(snapshot):
         requested = params.context.diagnostics
         for diagnostic in findings:
             fix = diagnostic.fix
@@ -52,6 +54,11 @@ def code_actions(snapshot: Snapshot, params: types.CodeActionParams) -> list[typ
             edit = types.WorkspaceEdit(changes={uri: edits})
             actions.append(types.CodeAction(title="flowlint: apply every safe fix", kind=FIX_ALL, edit=edit))
     return actions
+
+
+def _refused(snapshot: Snapshot) -> bool:
+    """Whether ``flowlint fix`` leaves the document alone (an FL001: Kestra cannot parse it)."""
+    return not_accepted(parse(snapshot.display, snapshot.text)) is not None
 
 
 def _fix_all(snapshot: Snapshot) -> list[types.TextEdit]:

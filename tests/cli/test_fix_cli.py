@@ -200,5 +200,7 @@ def test_the_editors_fix_all_applies_what_flowlint_fix_applies_and_nothing_it_re
         assert sorted(d["code"] for d in published["diagnostics"]) == ["FL001", "FL102", "FL107"]
         where = {"textDocument": {"uri": uri}, "range": span(0, 0, 0), "context": context}
         assert server.request("textDocument/codeAction", where) == []  # it used to quote the version
+        quick = {"textDocument": {"uri": uri}, "range": span(8, 0, 20), "context": {"diagnostics": []}}
+        assert server.request("textDocument/codeAction", quick) == []  # no quick fix either
     finally:
         stop_server(server)
