@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
 
-
-
 class Linter:
     """Checks files against one manifest and one set of settings (``enabled``: the codes on)."""
 

@@ -161,7 +161,6 @@ def assert_only_versions_added(original: str, fixed: str) -> None:
             assert tag == "equal", (tag, old[i1:i2], new[j1:j2])
 
 
-
 # FL107 on an anchored version that a second task aliases: the fix quotes the value and keeps the anchor
 ANCHORED = (
     f"id: c\nnamespace: company.team\ntasks:\n  - id: a\n    type: {SCRIPT}\n    version: &v 0.20\n"
