@@ -9,11 +9,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from flowlint.manifest.catalog import load_catalog
 from flowlint.resolve import Resolver, Status
-from tests.conftest import STANDARD_MANIFEST, run_cli
+from tests.conftest import SHARED, STANDARD_MANIFEST, run_cli
 
 SCRIPT = "io.kestra.plugin.scripts.shell.Script"
+BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_catalog.py"
 
 
 def flow(type_name: str, version: str | None = None) -> str:
@@ -26,7 +29,7 @@ def test_catalog_loads_fast_and_describes_itself() -> None:
     catalog = load_catalog()
     elapsed = time.perf_counter() - started
     assert catalog.source.startswith("bundled catalog of official plugins as of ")
-    assert len(catalog.plugins) == 100
+    assert len(catalog.plugins) == 150
     assert elapsed < 1.0  # generous: the benchmark measures it properly
     core = [p for p in catalog.plugins if p.core]
     assert {p.artifact_id for p in core} == {"core", "script", "storage-local"}
@@ -36,7 +39,7 @@ def test_the_lazily_built_catalog_index_equals_the_index_of_its_full_model() -> 
     from flowlint.manifest.model import Manifest
 
     catalog = load_catalog()
-    assert catalog.summary() == "100 plugins, 5,124 versions"
+    assert catalog.summary() == "150 plugins, 5,907 versions"
     eager = Manifest(plugins=tuple(catalog.plugins))  # every plugin built, indexed version by version
     assert catalog.summary() == eager.summary() and catalog.has_core == eager.has_core is True
     assert sorted(catalog.type_names) == sorted(eager.type_names) and len(catalog.type_names) > 1000
@@ -198,9 +201,8 @@ def test_a_self_alias_in_the_data_is_left_out_of_the_catalog(tmp_path: Path) -> 
         ]
     }
     (tmp_path / "data.json").write_text(json.dumps(data), "utf-8")
-    script = Path(__file__).resolve().parents[2] / "scripts" / "build_catalog.py"
     done = subprocess.run(
-        [sys.executable, str(script), "data.json", "out.json", "2026-01-01"],
+        [sys.executable, str(BUILD_SCRIPT), "data.json", "out.json", "2026-01-01"],
         cwd=tmp_path,
         capture_output=True,
         check=False,
@@ -215,3 +217,92 @@ def test_bash_resolves_to_plugin_script_shell_which_has_it_since_kestra_left_it(
     assert resolution.status is Status.RESOLVED  # not core: Kestra's core had it up to 0.10.1
     assert resolution.entry.plugin.coordinates == "io.kestra.plugin:plugin-script-shell"
     assert resolution.version.text == "0.11.0"
+
+
+@pytest.mark.parametrize(
+    ("type_name", "shown"),
+    [
+        (
+            "io.kestra.plugin.weaviate.BatchCreate",  # a repository kestra-plugins.json lacks
+            "  io.kestra.plugin:plugin-weaviate, task\n"
+            "    in 25 versions: 0.13.0, 0.14.0, 0.15.0 ... 1.5.1, 1.5.2, 1.5.3",
+        ),
+        (
+            "io.kestra.plugin.singer.taps.CrowdDev",  # a class kestra-plugins.json lacks in a plugin it has
+            "  io.kestra.plugin:plugin-singer, task\n"
+            "    in 8 versions: 0.14.0, 0.15.0, 0.15.1, 0.16.0, 0.16.1, 0.17.0, 0.17.1, 0.17.2",
+        ),
+        ("io.kestra.plugin.email.MailSend", "  io.kestra.plugin:plugin-email, task\n    in 1 version: 1.0.0"),
+        (
+            "io.kestra.plugin.core.metric.Publish",  # "present in 1.3.25": at the newest core version
+            "  io.kestra:core (core: never versioned), task\n    in 1 version: 0.20.7",
+        ),
+    ],
+)
+def test_the_catalog_knows_the_types_of_the_extra_data(tmp_path: Path, type_name: str, shown: str) -> None:
+    done = run_cli(["manifest", "show", "--type", type_name], tmp_path)
+    assert (done.returncode, done.stdout) == (0, f"{type_name}:\n{shown}\n")
+
+
+def test_a_core_type_first_seen_in_kestra_1_3_25_is_known_to_a_target_of_1_3_only(tmp_path: Path) -> None:
+    (tmp_path / "f.yml").write_text(flow("io.kestra.plugin.core.metric.Publish"), "utf-8")
+    args = ["check", "f.yml", "--no-cache", "--format", "concise", "--select", "FL1", "--target-kestra-version"]
+    done = run_cli([*args, "1.3"], tmp_path)
+    catalog = "manifest: bundled catalog of official plugins as of 2026-11-21 (150 plugins, 5,907 versions)"
+    assert (done.returncode, done.stdout.splitlines()[0]) == (0, f"1 file checked (1 flow): 0 errors, 0 warnings, 0 "
+        f"info; {catalog}")  # fmt: skip
+    done = run_cli([*args, "0.19"], tmp_path)
+    assert (done.returncode, done.stdout.splitlines()[0]) == (1, "f.yml:5:11: FL101 [error] unknown plugin type "
+        "io.kestra.plugin.core.metric.Publish: no installed plugin provides it")  # fmt: skip
+
+
+def _build(cwd: Path, *args: str) -> bytes:
+    done = subprocess.run([sys.executable, str(BUILD_SCRIPT), *args], cwd=cwd, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return (cwd / args[1]).read_bytes()
+
+
+def test_the_build_merges_extra_files_deterministically(tmp_path: Path) -> None:
+    def artifact(name: str, versions: str, types: dict[str, str], aliases: dict[str, str] | None = None) -> Any:
+        """An artifact of the data; ``types`` maps each type to ``kind since [until]``."""
+        ranges = {t: dict(zip(("kind", "since", "until"), spec.split(), strict=False)) for t, spec in types.items()}
+        group = "io.kestra" if name == "core" else "io.kestra.plugin"
+        spec = {"group": group, "artifact": name, "versions": versions.split(), "types": ranges}
+        return spec | {"aliases": aliases or {}}
+
+    core = "io.kestra.plugin.core"
+    data = [
+        artifact("core", "0.19.0 0.20.0", {f"{core}.log.Log": "task 0.19.0"}),
+        artifact("plugin-a", "1.0.0 1.1.0 2.0.0", {"io.a.Old": "task 1.0.0"}),
+    ]
+    a_types = {"io.a.Old": "task 2.0.0", "io.a.Mid": "trigger 1.1.0 1.1.0"}  # the first file's Old stands
+    extra = [  # the core extra lists the 1.3.25 source copy, which is no release of the catalog
+        artifact("core", "0.19.0 0.20.0 1.3.25", {f"{core}.kv.Put": "task 1.3.25 1.3.25", f"{core}.F": "task 0.20.0"}),
+        artifact("plugin-a", "1.0.0 1.1.0 2.0.0", a_types, {"io.a.Older": "io.a.Old"}),
+        artifact("plugin-b", "0.1.0", {"io.b.New": "condition 0.1.0"}),
+    ]
+    (tmp_path / "data.json").write_text(json.dumps({"plugins": data}), "utf-8")
+    (tmp_path / "extra.json").write_text(json.dumps({"plugins": extra}), "utf-8")
+    first = _build(tmp_path, "data.json", "one.json", "2026-01-01", "extra.json")
+    assert _build(tmp_path, "data.json", "two.json", "2026-01-01", "extra.json") == first
+    built = [(p["a"], p["c"], p["v"], p["t"], p["al"]) for p in json.loads(first)["plugins"]]
+    assert built == [
+        ("core", True, ["0.19.0", "0.20.0"],
+         [[f"{core}.F", "task", 1, 1], [f"{core}.kv.Put", "task", 1, 1], [f"{core}.log.Log", "task", 0, 1]], []),
+        ("plugin-a", False, ["1.0.0", "1.1.0", "2.0.0"],
+         [["io.a.Mid", "trigger", 1, 1], ["io.a.Old", "task", 0, 2]], [["io.a.Older", "io.a.Old"]]),
+        ("plugin-b", False, ["0.1.0"], [["io.b.New", "condition", 0, 0]], []),
+    ]  # fmt: skip
+    alone = json.loads(_build(tmp_path, "data.json", "alone.json", "2026-01-01"))["plugins"]
+    assert [p["t"] for p in alone] == [[[f"{core}.log.Log", "task", 0, 1]], [["io.a.Old", "task", 0, 2]]]
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "kestra-plugins-extra.json").is_file(), reason="shared data absent")
+def test_the_bundled_catalog_is_the_build_of_the_shared_data(tmp_path: Path) -> None:
+    data = SHARED / "data"
+    built = _build(
+        tmp_path, str(data / "kestra-plugins.json"), "catalog.json", load_catalog().as_of,
+        str(data / "kestra-plugins-extra.json"),
+    )  # fmt: skip
+    bundled = Path(__file__).resolve().parents[2] / "flowlint" / "data" / "catalog.json"
+    assert built == bundled.read_bytes()

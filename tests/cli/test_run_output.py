@@ -75,7 +75,7 @@ def test_the_catalog_summary_does_not_repeat_itself(tmp_path: Path) -> None:
     summary = done.stdout.splitlines()[-1]
     assert summary.startswith("1 file checked (1 flow): 0 errors, 0 warnings, 0 info; manifest: bundled catalog of "
                               "official plugins as of ")  # fmt: skip
-    assert summary.count("artifacts") == 0 and summary.endswith(" (100 plugins, 5,124 versions)")
+    assert summary.count("artifacts") == 0 and summary.endswith(" (150 plugins, 5,907 versions)")
 
 
 def test_the_json_summary_counts_invalid_files(project: Path) -> None:
