@@ -131,8 +131,12 @@ COLOR_OPTION = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the standard-output format to this file instead.",
 )
-@click.option("--select", multiple=True, help="Codes or prefixes to check (FL1, FL102, ALL); comma-separated.")
-@click.option("--ignore", multiple=True, help="Codes or prefixes not to check; comma-separated.")
+@click.option(
+    "--select",
+    multiple=True,
+    help="Rule codes, prefixes or names to check (FL1, FL102, unquoted-version, ALL); comma-separated.",
+)
+@click.option("--ignore", multiple=True, help="Rule codes, prefixes or names not to check; comma-separated.")
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),

@@ -53,8 +53,12 @@ if TYPE_CHECKING:
     metavar="PATTERN",
     help="With --upgrade: only flows in these namespaces (`*` one segment, `**` any number). Repeatable.",
 )
-@click.option("--select", multiple=True, help="Codes or prefixes whose fixes apply (FL1, FL107, ALL); comma-separated.")
-@click.option("--ignore", multiple=True, help="Codes or prefixes not to check nor fix; comma-separated.")
+@click.option(
+    "--select",
+    multiple=True,
+    help="Rule codes, prefixes or names whose fixes apply (FL1, FL107, ALL); comma-separated.",
+)
+@click.option("--ignore", multiple=True, help="Rule codes, prefixes or names not to check nor fix; comma-separated.")
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
