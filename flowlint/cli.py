@@ -199,6 +199,7 @@ def _run_check(options: dict[str, Any]) -> int:
     outputs = _outputs(options["output_formats"], options["output_file"])
     if options["unsafe_fixes"] and not options["apply_fixes"]:
         raise UsageError("--unsafe-fixes goes with --fix")
+    setup = None
     if options["show_settings"] or options["show_files"] or options["apply_fixes"]:
         showing = options["show_settings"] or options["show_files"]
         setup = prepare(check_options._replace(cache=False) if showing else check_options)  # shows write nothing
@@ -215,7 +216,7 @@ def _run_check(options: dict[str, Any]) -> int:
             return EXIT_OK
         if not _fix_before_check(setup, found, bool(options["unsafe_fixes"]), bool(options["quiet"])):
             return EXIT_INTERNAL
-    result = run_check(check_options)
+    result = run_check(check_options, setup)  # --fix: the config and manifest are loaded once
     from flowlint.formats import render
 
     for warning in result.warnings:

@@ -12,7 +12,7 @@ from flowlint.diagnostics import NO_EXCERPTS, Diagnostic, FileResult, Span
 from flowlint.files import root_relative
 from flowlint.flow import flows_of
 from flowlint.manifest.model import Manifest
-from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext
+from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext, selected
 from flowlint.source import Source, SourceError, decode, parse, split_lines
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ class Linter:
         ignored = {code for spec, codes in self._per_file_specs if any(map(spec.match_file, names)) for code in codes}
         if not ignored:
             return self.enabled
-        return frozenset(c for c in self.enabled if not any(c.startswith(i) or i == "ALL" for i in ignored))
+        return frozenset(c for c in self.enabled if not selected(c, ignored))
 
     @cached_property
     def _per_file_specs(self) -> list[tuple[GitIgnoreSpec, tuple[str, ...]]]:

@@ -54,13 +54,11 @@ class Report:
         """Files with no flow that could not be read, decoded or parsed as YAML."""
         return sum(1 for f in self.files if f.invalid and not f.flows)
 
-    @property
-    def fixable(self) -> tuple[int, int]:
-        """Findings with a safe fix, and with an unsafe one (none in a file with a YAML error: ``flowlint
-        fix`` leaves such a file alone)."""
-        fixes = [d.fix for f in self.files if not f.invalid for d in f.diagnostics if d.fix is not None]
-        safe = sum(1 for fix in fixes if fix.safe)
-        return safe, len(fixes) - safe
+    @cached_property
+    def fixable(self) -> list[Diagnostic]:
+        """The findings ``flowlint fix`` can fix: those with a fix, outside files with a YAML error (fix
+        leaves such a file alone)."""
+        return [d for f in self.files if not f.invalid for d in f.diagnostics if d.fix is not None]
 
     def failed(self, threshold: Severity) -> bool:
         """Whether any finding is at or above ``threshold``."""
@@ -87,14 +85,12 @@ class Report:
 
     def fixable_line(self) -> str | None:
         """``[*] N fixable with `flowlint fix` ...``, or None when no finding has a fix."""
-        safe, unsafe = self.fixable
-        if not safe and not unsafe:
-            return None
-        parts = [f"{safe} fixable with `flowlint fix`"] if safe else []
+        safe = sum(1 for d in self.fixable if d.fix is not None and d.fix.safe)
+        unsafe = len(self.fixable) - safe
+        if safe and unsafe:
+            return f"[*] {safe} fixable with `flowlint fix` ({unsafe} more with `flowlint fix --unsafe-fixes`)"
+        if safe:
+            return f"[*] {safe} fixable with `flowlint fix`"
         if unsafe:
-            parts.append(
-                f"{unsafe} more with `flowlint fix --unsafe-fixes`"
-                if safe
-                else f"{unsafe} fixable with `flowlint fix --unsafe-fixes`"
-            )
-        return "[*] " + " (".join(parts) + (")" if safe and unsafe else "")
+            return f"[*] {unsafe} fixable with `flowlint fix --unsafe-fixes`"
+        return None

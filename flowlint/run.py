@@ -13,7 +13,7 @@ from flowlint.cache import ResultCache, run_key
 from flowlint.config import Settings, find_config, load_settings
 from flowlint.diagnostics import FileResult, Severity
 from flowlint.errors import UsageError
-from flowlint.files import Candidate, collect, display_name
+from flowlint.files import Candidate, collect, compile_patterns, display_name, is_excluded
 from flowlint.lint import Linter
 from flowlint.manifest.catalog import load_catalog
 from flowlint.manifest.model import Manifest
@@ -154,9 +154,10 @@ def resume_collection() -> None:
         gc.enable()
 
 
-def run_check(options: CheckOptions) -> CheckResult:
-    """Check the files ``options`` names; raises UsageError for bad options, config or manifest."""
-    setup = prepare(options)
+def run_check(options: CheckOptions, setup: RunSetup | None = None) -> CheckResult:
+    """Check the files ``options`` names (with ``setup``, what :func:`prepare` already made of them);
+    raises UsageError for bad options, config or manifest."""
+    setup = setup or prepare(options)
     cwd, settings, manifest, enabled = setup.cwd, setup.settings, setup.manifest, setup.enabled
     manifest_paths = setup.manifest_paths
     linter = Linter(settings, manifest, enabled)
@@ -207,7 +208,7 @@ def describe(setup: RunSetup) -> list[str]:
     settings, manifest = setup.settings, setup.manifest
     files = ", ".join(str(p) for p in setup.manifest_paths) or "none: the bundled catalog"
     enabled = sorted(setup.enabled)
-    lines = [
+    return [
         f"config: {setup.config if setup.config is not None else 'none (flowlint defaults)'}",
         f"root: {settings.root}",
         f"manifest files: {files}",
@@ -223,7 +224,6 @@ def describe(setup: RunSetup) -> list[str]:
         f"fail on: {settings.fail_on.value}",
         f"cache: {setup.cache_dir if setup.use_cache else 'off'}",
     ]
-    return lines
 
 
 def _pairs(items: Iterable[tuple[str, object]]) -> str:
@@ -242,8 +242,6 @@ def _plain(value: object) -> str:
 
 def _stdin_excluded(path: Path, settings: Settings) -> bool:
     """Whether ``--stdin-filename`` names a file that ``exclude`` or a ``.gitignore`` rules out."""
-    from flowlint.files import compile_patterns, is_excluded
-
     return is_excluded(path, settings.root.resolve(), compile_patterns(settings.exclude))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from flowlint.config import Settings
 from flowlint.diagnostics import Severity
 from flowlint.errors import UsageError
-from flowlint.rules import ALL_CODES, RULE_NAMES, RULES_BY_CODE, Rule
+from flowlint.rules import ALL_CODES, RULE_NAMES, RULES_BY_CODE, Rule, selected
 
 
 def _suggestion(text: str, prefixes: bool) -> str:
@@ -36,7 +36,7 @@ def _suggestion(text: str, prefixes: bool) -> str:
 
 
 def _is_prefix(text: str) -> bool:
-    return len(text) > 2 and any(code.startswith(text) for code in ALL_CODES) if text.startswith("FL") else False
+    return text.startswith("FL") and len(text) > 2 and any(code.startswith(text) for code in ALL_CODES)
 
 
 def rule_of(text: str) -> Rule | None:
@@ -64,10 +64,6 @@ def selector(text: str, where: str, *, prefixes: bool = True) -> str:
 def selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
     """Comma-separated selectors (as flags give them) checked and normalised."""
     return tuple(selector(part, where) for value in values for part in str(value).split(",") if part.strip())
-
-
-def _codes_of(selected: str) -> list[str]:
-    return sorted(code for code in ALL_CODES if selected == "ALL" or code.startswith(selected))
 
 
 def _options(code: str, given: Any, where: str) -> dict[str, Any]:
@@ -102,8 +98,8 @@ def checked_settings(settings: Settings) -> Settings:
     origin = f"config {settings.config_path}"
     severity: dict[str, Severity] = {}
     for key, level in settings.severity.items():
-        for code in _codes_of(selector(key, f"{origin}: severity")):
-            severity[code] = level
+        chosen = selector(key, f"{origin}: severity")
+        severity.update((code, level) for code in sorted(ALL_CODES) if selected(code, (chosen,)))
     per_file = {
         glob: selectors(codes, f"{origin}: perFileIgnores[{glob!r}]")
         for glob, codes in settings.per_file_ignores.items()

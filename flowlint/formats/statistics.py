@@ -16,7 +16,7 @@ def render_statistics(report: Report, *, as_json: bool, quiet: bool) -> str:
     """The per-code counts of ``report``, as text or JSON."""
     counts = Counter(d.code for d in report.diagnostics)
     names = {d.code: d.name for d in report.diagnostics}
-    fixable = Counter(d.code for d in report.diagnostics if d.fix is not None and d.fix.safe)
+    fixable = Counter(d.code for d in report.fixable if d.fix is not None and d.fix.safe)
     ordered = sorted(counts, key=lambda code: (-counts[code], code))
     if as_json:
         rows = [{"code": c, "name": names[c], "count": counts[c], "fixable": fixable[c]} for c in ordered]

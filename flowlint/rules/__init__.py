@@ -21,7 +21,8 @@ RULE_NAMES: dict[str, str] = {rule.name: rule.code for rule in RULES}
 """Rule name -> code: rules can be named either way wherever codes are accepted."""
 
 
-def _matches(code: str, selectors: Iterable[str]) -> bool:
+def selected(code: str, selectors: Iterable[str]) -> bool:
+    """Whether one of ``selectors`` (codes, prefixes such as ``FL1``, or ``ALL``) takes in ``code``."""
     return any(s == "ALL" or code.startswith(s) for s in selectors)
 
 
@@ -31,11 +32,21 @@ def enabled_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> fro
     selectors = list(select)
     ignored = list(ignore)
     chosen = (
-        {code for code in ALL_CODES if _matches(code, selectors)}
+        {code for code in ALL_CODES if selected(code, selectors)}
         if selectors
         else {rule.code for rule in RULES if rule.enabled_by_default}
     )
-    return frozenset(code for code in chosen if not _matches(code, ignored))
+    return frozenset(code for code in chosen if not selected(code, ignored))
 
 
-__all__ = ["ALL_CODES", "CHECKS", "RULES", "RULES_BY_CODE", "RULE_NAMES", "CheckContext", "Rule", "enabled_codes"]
+__all__ = [
+    "ALL_CODES",
+    "CHECKS",
+    "RULES",
+    "RULES_BY_CODE",
+    "RULE_NAMES",
+    "CheckContext",
+    "Rule",
+    "enabled_codes",
+    "selected",
+]
