@@ -193,6 +193,7 @@ def _run_check(options: dict[str, Any]) -> int:
     import time
 
     from flowlint.run import candidates, describe, prepare, run_check
+    from flowlint.wording import plural
 
     started = time.perf_counter()
     check_options = _check_options(options)
@@ -225,7 +226,7 @@ def _run_check(options: dict[str, Any]) -> int:
         files = len(result.report.files)
         lines = [
             *describe(result.setup),
-            f"checked {files} {'file' if files == 1 else 'files'} "
+            f"checked {files} {plural('file', files)} "
             f"({result.cached} from the cache) in {time.perf_counter() - started:.2f} s",
         ]
         click.echo("".join(f"flowlint: {line}\n" for line in lines), err=True, nl=False)

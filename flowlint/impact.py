@@ -24,6 +24,7 @@ from flowlint.rules.base import CheckContext
 from flowlint.rules.version_status import STATUS_CODES, invalid_value, report_status
 from flowlint.run import CheckOptions, load_manifest, prepare_files
 from flowlint.source import parse
+from flowlint.wording import plural
 
 _OK = (Status.RESOLVED, Status.CORE, Status.NOT_A_PLUGIN)
 
@@ -167,7 +168,7 @@ def render_text(impact: Impact) -> str:
         if not changes:
             continue
         lines.append("")
-        lines.append(f"{title}: {len(changes)} {_plural('use', len(changes))}")
+        lines.append(f"{title}: {len(changes)} {plural('use', len(changes))}")
         for plugin, group in _by_plugin(changes):
             lines.append(f"  {plugin}")
             for change in group:
@@ -181,7 +182,7 @@ def render_text(impact: Impact) -> str:
                 lines.append(f"    {_where(before)}  {before.type}: {detail}")
     lines.append("")
     lines.append(
-        f"{impact.uses} plugin {_plural('use', impact.uses)} in {impact.flows} {_plural('flow', impact.flows)}: "
+        f"{impact.uses} plugin {plural('use', impact.uses)} in {impact.flows} {plural('flow', impact.flows)}: "
         f"{len(impact.breaks)} would stop resolving, {len(impact.moves)} would change version, "
         f"{len(impact.fixes)} would start resolving, {impact.unchanged} unchanged"
     )
@@ -227,7 +228,3 @@ def render_json(impact: Impact) -> str:
         },
     }
     return json.dumps(data, indent=2) + "\n"
-
-
-def _plural(word: str, count: int) -> str:
-    return word if count == 1 else word + "s"

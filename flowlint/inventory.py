@@ -22,6 +22,7 @@ from flowlint.manifest.model import Manifest, in_package
 from flowlint.resolve import Level, Resolution, Resolver, Status
 from flowlint.run import CheckOptions, prepare_files
 from flowlint.source import Source, decode, parse
+from flowlint.wording import plural
 
 COLUMNS = (
     "file",
@@ -302,14 +303,10 @@ def _render_groups(groups: Sequence[Group], fmt: str) -> str:
     for g in groups:
         flows = g.flows
         lines.append(
-            f"{g.plugin} {g.version}: {len(g.uses)} {_plural('use', len(g.uses))} in {len(flows)} "
-            f"{_plural('flow', len(flows))}"
+            f"{g.plugin} {g.version}: {len(g.uses)} {plural('use', len(g.uses))} in {len(flows)} "
+            f"{plural('flow', len(flows))}"
         )
         for use in g.uses:
             task = use.task_id or f"({use.kind})"
             lines.append(f"  {use.flow}  {task}  {use.type}  {use.file}:{use.line}")
     return "\n".join(lines) + ("\n" if lines else "")
-
-
-def _plural(word: str, count: int) -> str:
-    return word if count == 1 else word + "s"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from flowlint.diagnostics import Diagnostic, FileResult, Severity
-from flowlint.manifest.model import count
+from flowlint.wording import count
 
 
 class Report:

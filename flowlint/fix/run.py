@@ -19,6 +19,7 @@ from flowlint.lint import Linter
 from flowlint.manifest.model import Manifest, in_package
 from flowlint.report import Report
 from flowlint.run import CheckOptions, RunSetup, prepare_files
+from flowlint.wording import plural
 
 
 class FixRun(NamedTuple):
@@ -112,7 +113,7 @@ def fixed_line(change: Change) -> str:
 
 def fixed_count(count: int, files: int) -> str:
     """``fixed N issues in M files``."""
-    return f"fixed {count} {'issue' if count == 1 else 'issues'} in {files} {'file' if files == 1 else 'files'}"
+    return f"fixed {count} {plural('issue', count)} in {files} {plural('file', files)}"
 
 
 def refused_lines(refused: Sequence[FileFix]) -> list[str]:

@@ -15,8 +15,9 @@ from importlib import resources
 from typing import Any, overload
 
 from flowlint.errors import UsageError
-from flowlint.manifest.model import Manifest, Plugin, PluginVersion, TypeEntry, count
+from flowlint.manifest.model import Manifest, Plugin, PluginVersion, TypeEntry
 from flowlint.versions import Version, parse_version
+from flowlint.wording import count
 
 CATALOG_RESOURCE = "catalog.json"
 

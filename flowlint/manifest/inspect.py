@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import re
 
-from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin, count
+from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin
 from flowlint.versions import sort_versions
+from flowlint.wording import count
 
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 

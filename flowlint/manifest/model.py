@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from flowlint.versions import Version, parse_version
+from flowlint.wording import count
 
 CORE_PREFIXES = ("io.kestra.plugin.core.", "io.kestra.core.")
 """Packages of Kestra's core plugin, bundled with Kestra and never versioned."""
@@ -195,11 +196,6 @@ class Manifest:
         versions = sum(len(p.versions) for p in own)
         text = f"{count(len(own), 'plugin')}, {count(versions, 'version')}"
         return f"{text}; {self.core_note}" if self.core_note else text
-
-
-def count(number: int, word: str) -> str:
-    """``1 plugin``, ``2 plugins``, ``5,124 versions``."""
-    return f"{number:,} {word}{'' if number == 1 else 's'}"
 
 
 def plugin_version(text: str, types: Mapping[str, str], aliases: Mapping[str, str] | None = None) -> PluginVersion:
