@@ -158,11 +158,12 @@ def collect_uses(
             if warnings is not None:
                 warnings.append(f"{candidate.display}: cannot be read as text, skipped")
             continue
-        if warnings is not None and parse(candidate.display, text).error is not None:
+        source = parse(candidate.display, text)
+        if warnings is not None and source.error is not None:
             warnings.append(f"{candidate.display}: not valid YAML, only the documents before the error are read")
-        for resolution, namespace, flow_id in resolutions_of_text(text, candidate.display, settings, manifest):
+        for flow, resolution in resolutions_of(source, settings, manifest):
             if resolution.status is not Status.NOT_A_PLUGIN:
-                rows.append(use_of(resolution, candidate.display, namespace, flow_id))
+                rows.append(use_of(resolution, candidate.display, flow.namespace, flow.id))
     return rows
 
 
