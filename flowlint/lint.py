@@ -50,10 +50,11 @@ class Linter:
     def lint_source(self, source: Source) -> FileResult:
         """Check a file already composed (``source.path``: the name findings use)."""
         display = source.path
+        enabled = self._enabled_for(display)  # once per file: perFileIgnores match its name
         diagnostics: list[Diagnostic] = []
         contexts: list[CheckContext] = []
         if source.error is not None:
-            diagnostics.extend(self._source_error(display, source.error).diagnostics)
+            diagnostics.extend(self._source_error(display, source.error, enabled).diagnostics)
         flows = 0
         for flow in flows_of(source.documents):
             flows += 1
@@ -63,19 +64,19 @@ class Linter:
                 settings=self.settings,
                 manifest=self.manifest,
                 rules=RULES_BY_CODE,
-                enabled=self._enabled_for(display),
+                enabled=enabled,
             )
             for check in CHECKS:
                 check(context)
             diagnostics.extend(context.diagnostics)
             contexts.append(context)
-        diagnostics = self._suppress(source, diagnostics) if flows else diagnostics
+        diagnostics = self._suppress(source, diagnostics, enabled) if flows else diagnostics
         diagnostics.sort(key=lambda d: d.sort_key)
         excerpts = _excerpts(source, diagnostics, contexts) if diagnostics else NO_EXCERPTS
         invalid = source.error is not None
         return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts, invalid)
 
-    def _suppress(self, source: Source, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    def _suppress(self, source: Source, diagnostics: list[Diagnostic], enabled: frozenset[str]) -> list[Diagnostic]:
         if "flowlint:" not in source.text:
             return diagnostics  # no directive (and no need to split the text into lines)
         directives = suppress.find_directives(source.text, source.lines, source.documents, RULE_NAMES)
@@ -85,7 +86,7 @@ class Linter:
             diagnostics,
             directives,
             ALL_CODES,
-            self._enabled_for(source.path),
+            enabled,
             source.path,
             RULES_BY_CODE,
             dict(self.settings.severity),
@@ -114,8 +115,8 @@ class Linter:
 
         return [(GitIgnoreSpec.from_lines([p]), codes) for p, codes in self.settings.per_file_ignores.items()]
 
-    def _source_error(self, display: str, error: SourceError) -> FileResult:
-        if "FL001" not in self._enabled_for(display):
+    def _source_error(self, display: str, error: SourceError, enabled: frozenset[str] | None = None) -> FileResult:
+        if "FL001" not in (self._enabled_for(display) if enabled is None else enabled):
             return FileResult(display, (), invalid=True)
         rule = RULES_BY_CODE["FL001"]
         level = self.settings.severity.get("FL001", rule.severity)
