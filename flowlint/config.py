@@ -45,6 +45,17 @@ class ConfiguredDefault(NamedTuple):
         return f"{forced}{where} plugin default for {self.type} ({self.origin})"
 
 
+class ValueDefault(NamedTuple):
+    """A namespace or global plugin default: the property keys it gives the types it applies to."""
+
+    type: str
+    """The type, or type prefix, it applies to."""
+    keys: frozenset[str]
+    scope: str
+    """The namespace it is set for, or ``global``."""
+    origin: str
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a run needs besides the flows and the manifest."""
@@ -56,6 +67,8 @@ class Settings:
     default_version_origin: str = "Kestra's default"
     global_defaults: tuple[ConfiguredDefault, ...] = ()
     namespace_defaults: Mapping[str, tuple[ConfiguredDefault, ...]] = field(default_factory=dict)
+    value_defaults: tuple[ValueDefault, ...] = ()
+    """Every namespace and global plugin default, with the property keys it sets (FL502 counts them)."""
     manifests: tuple[Path, ...] = ()
     manifest_max_age_days: int = 90
     include: tuple[str, ...] = ()
@@ -122,16 +135,20 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
     default_version = data.get("defaultVersion")
     origin = str(config)
     global_defaults = _defaults(data.get("pluginDefaults", []), "global", "global", origin)
+    value_defaults = _value_defaults(data.get("pluginDefaults", []), "global", origin)
     if "kestraConfig" in data:
         kestra_path = root / data["kestraConfig"]
         kestra_default, kestra_defaults = read_kestra_config(kestra_path)
         if default_version is None and kestra_default is not None:
             default_version, origin = kestra_default, str(kestra_path)
         global_defaults += kestra_defaults
+        value_defaults += _value_defaults(_kestra_default_entries(kestra_path), "global", str(kestra_path))
     namespaces = {
         name: _defaults(spec.get("pluginDefaults", []), "namespace", name, str(config))
         for name, spec in data.get("namespaces", {}).items()
     }
+    for name, spec in data.get("namespaces", {}).items():
+        value_defaults += _value_defaults(spec.get("pluginDefaults", []), name, str(config))
     settings = Settings(
         target=_parse_target(data.get("targetKestraVersion", DEFAULT_TARGET), what),
         target_origin=str(config) if "targetKestraVersion" in data else "flowlint's default",
@@ -139,6 +156,7 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
         default_version_origin=origin if default_version else "Kestra's default",
         global_defaults=global_defaults,
         namespace_defaults=namespaces,
+        value_defaults=value_defaults,
         manifests=tuple(root / m for m in _as_list(data.get("manifest"))),
         manifest_max_age_days=data.get("manifestMaxAgeDays", 90),
         include=tuple(data.get("include", ())),
@@ -202,16 +220,28 @@ def _defaults(
     return tuple(result)
 
 
-def read_kestra_config(path: Path) -> tuple[str | None, tuple[ConfiguredDefault, ...]]:
-    """``kestra.plugins.management.defaultVersion`` and ``kestra.plugins.defaults`` of application.yml."""
+def _value_defaults(entries: Sequence[Mapping[str, Any]], scope: str, origin: str) -> tuple[ValueDefault, ...]:
+    result = []
+    for entry in entries:
+        values = entry.get("values")
+        if isinstance(values, Mapping) and isinstance(entry.get("type"), str):
+            result.append(ValueDefault(entry["type"], frozenset(str(k) for k in values), scope, origin))
+    return tuple(result)
+
+
+def _kestra_plugins(path: Path) -> tuple[Any, Any]:
+    """The data of application.yml at ``path`` and its ``kestra.plugins`` section."""
     data = load_data(path, "Kestra configuration")
     if not isinstance(data, Mapping):
-        return None, ()
-    plugins = _dig(data, ("kestra", "plugins"))
-    management = _dig(plugins, ("management",))
-    default_version = _dig(management, ("defaultVersion",))
-    if default_version is None:
-        default_version = _dig(data, ("kestra.plugins.management.defaultVersion",))
+        return None, None
+    return data, _dig(data, ("kestra", "plugins"))
+
+
+def _kestra_default_entries(path: Path) -> list[Mapping[str, Any]]:
+    """The entries of ``kestra.plugins.defaults`` of application.yml, each checked to have a type."""
+    data, plugins = _kestra_plugins(path)
+    if data is None:
+        return []
     defaults = _dig(plugins, ("defaults",))
     if defaults is None:
         defaults = _dig(data, ("kestra.plugins.defaults",))
@@ -219,6 +249,21 @@ def read_kestra_config(path: Path) -> tuple[str | None, tuple[ConfiguredDefault,
     for index, entry in enumerate(defaults or []):
         if not isinstance(entry, Mapping) or not isinstance(entry.get("type"), str):
             raise UsageError(f"Kestra configuration {path}: kestra.plugins.defaults[{index}] has no type")
+        entries.append(entry)
+    return entries
+
+
+def read_kestra_config(path: Path) -> tuple[str | None, tuple[ConfiguredDefault, ...]]:
+    """``kestra.plugins.management.defaultVersion`` and ``kestra.plugins.defaults`` of application.yml."""
+    data, plugins = _kestra_plugins(path)
+    if data is None:
+        return None, ()
+    management = _dig(plugins, ("management",))
+    default_version = _dig(management, ("defaultVersion",))
+    if default_version is None:
+        default_version = _dig(data, ("kestra.plugins.management.defaultVersion",))
+    entries: list[Mapping[str, Any]] = []
+    for entry in _kestra_default_entries(path):
         values = entry.get("values") or {}
         version = values.get("version") if isinstance(values, Mapping) else None
         if version is not None:

@@ -23,6 +23,7 @@ def manifest_from_data(
     """Validate manifest data against ``schemas/manifest.schema.json`` and build the model."""
     validate(data, "manifest", what, stamps, content)
     plugins = []
+    sections: dict[str, tuple[list[str], Any]] = {}
     for index, entry in enumerate(data["plugins"]):
         versions = []
         seen: set[str] = set()
@@ -52,12 +53,17 @@ def manifest_from_data(
                 title=entry.get("title"),
             )
         )
+        if "properties" in entry:
+            ordered = sorted(versions, key=lambda v: v.version.sort_key)
+            sections[plugins[-1].coordinates] = ([v.text for v in ordered], entry["properties"])
     return Manifest(
         plugins=tuple(plugins),
         source=data.get("source") or (origin or "manifest"),
         kestra_version=data.get("kestraVersion"),
         origin=origin,
         generated_at=data.get("generatedAt"),
+        property_sections=sections,
+        kestra_properties=data.get("kestra"),
     )
 
 
@@ -102,4 +108,6 @@ def merge(manifests: Sequence[Manifest]) -> Manifest:
         kestra_version=next((m.kestra_version for m in manifests if m.kestra_version), None),
         origin=", ".join(m.origin or "" for m in manifests),
         fingerprint=" ".join(m.fingerprint for m in manifests),
+        property_sections={k: v for m in reversed(manifests) for k, v in m.property_sections.items()},
+        kestra_properties=next((m.kestra_properties for m in manifests if m.kestra_properties is not None), None),
     )

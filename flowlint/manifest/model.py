@@ -7,13 +7,16 @@ use, so loading a manifest that a run does not query costs nothing more than rea
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowlint.versions import Version, parse_version
 from flowlint.wording import count
+
+if TYPE_CHECKING:
+    from flowlint.properties.store import Store
 
 CORE_PREFIXES = ("io.kestra.plugin.core.", "io.kestra.core.")
 """Packages of Kestra's core plugin, bundled with Kestra and never versioned."""
@@ -108,6 +111,26 @@ class Manifest:
     """Where its core types come from when they are not its own (the bundled catalog's, for a target)."""
     borrowed_plugins: int = 0
     """How many of ``plugins`` (the last ones) were added for ``core_note``."""
+    property_sections: Mapping[str, tuple[Sequence[str], Mapping[str, Any]]] = field(default_factory=dict)
+    """``group:artifact`` -> (its versions, its ``properties`` section) for the plugins whose property
+    definitions the manifest gives."""
+    kestra_properties: Mapping[str, Any] | None = None
+    """The manifest's ``kestra`` section: the base property sets and Kestra's classes per Kestra version."""
+
+    @cached_property
+    def property_store(self) -> Store:
+        """Where property definitions come from: the manifest's sections, else the bundled data (which
+        describes the official plugins' released versions)."""
+        from flowlint.properties.store import ManifestStore, bundled_store
+
+        if not self.property_sections and self.kestra_properties is None:
+            return bundled_store()
+        return ManifestStore(self.property_sections, self.kestra_properties, bundled_store())
+
+    @cached_property
+    def property_lookups(self) -> dict[str, Any]:
+        """Property lookups of this manifest by target Kestra version (see flowlint.properties.lookup)."""
+        return {}
 
     @cached_property
     def _index(self) -> Mapping[str, list[TypeEntry]]:

@@ -68,6 +68,8 @@ class CheckContext:
         self.rules = rules
         self.enabled = enabled
         self.diagnostics: list[Diagnostic] = []
+        self.unknown_properties = 0
+        """How many plugin uses resolved but have no property data (FL5xx could not check them)."""
 
     @cached_property
     def resolutions(self) -> list[Resolution]:

@@ -1,0 +1,222 @@
+"""The property set a plugin use has where it runs (../shared/data/README.md, kestra-plugin-properties.json).
+
+A type's full set at plugin version V on target Kestra version K is its own ``props`` at V, plus the
+``kestraDefs`` of its ``kestraClasses`` that hold at V, taken at K, plus the base set of its ``root``
+taken at K (``type`` and ``version`` are always taken). Kestra's own classes are loaded from the server,
+so they follow K; K is described by the data points :func:`target_points` picks. On a name clash the
+type's own entry wins. A core type (bundled with Kestra) has no plugin version: its own props follow K too.
+Nested classes (``ref``) are looked up in the artifact's ``defs`` (unless Kestra provides them), then in
+Kestra's classes, then in the base sets' nested classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flowlint.manifest.model import Manifest, Plugin, PluginVersion
+from flowlint.properties.model import (
+    Point,
+    Prop,
+    PropertySet,
+    Scope,
+    field_at,
+    holds,
+    point,
+    props_at,
+    target_points,
+)
+from flowlint.properties.store import Record, Store
+from flowlint.versions import Version
+
+ALWAYS_TAKEN = (Prop("type", "string"), Prop("version", "any"))
+"""Keys every plugin takes: its ``type``, and ``version`` (other rules judge a ``version`` Kestra does not read)."""
+
+
+class PropertyLookup:
+    """Property sets of one store at one target Kestra version, each worked out once."""
+
+    def __init__(self, store: Store, target: Version) -> None:
+        self.store = store
+        self.target = target
+        self.kestra_points, beyond = target_points(store.kestra_versions, target)
+        self.newest_kestra = store.kestra_versions[-1] if beyond and store.kestra_versions else None
+        self._sets: dict[tuple[str, str, str], PropertySet | None] = {}
+        self._nested: dict[tuple[str, Scope | None], PropertySet | None] = {}
+
+    def plugin_points(self, plugin: Plugin, version: PluginVersion | None) -> tuple[Point, ...]:
+        """The points ``plugin``'s own records are taken at: ``version`` when the data describes it, the
+        target's points for a core plugin; () when the data does not describe the version in force."""
+        versions = self.store.artifact_versions(plugin.coordinates)
+        if versions is None:
+            return ()
+        if plugin.core:
+            return target_points(versions, self.target)[0]
+        if version is None:
+            return ()
+        at = point(version.text)
+        return (at,) if at is not None and any(point(v) == at for v in versions) else ()
+
+    def of_type(self, plugin: Plugin, version: PluginVersion | None, type_name: str) -> PropertySet | None:
+        """The set of ``type_name`` as ``plugin`` at ``version`` provides it (None: the data does not know)."""
+        key = (plugin.coordinates, version.text if version is not None else "", type_name)
+        if key not in self._sets:
+            self._sets[key] = self._build(plugin, version, type_name)
+        return self._sets[key]
+
+    def _build(self, plugin: Plugin, version: PluginVersion | None, type_name: str) -> PropertySet | None:
+        record = self.store.type_record(plugin.coordinates, type_name)
+        points = self.plugin_points(plugin, version)
+        if record is None or not points:
+            return None
+        points = tuple(p for p in points if holds(record, p))
+        if not points:
+            return None
+        scope = Scope(plugin.coordinates, points, self.kestra_points)
+        props: dict[str, Prop] = {prop.name: prop for prop in ALWAYS_TAKEN}
+        roots = {field_at(record, "root", p) for p in points} - {None}
+        for root in sorted(roots):
+            base = self.store.base_record(root)
+            if base is not None:
+                props.update(self._kestra_props(base))
+        kestra: dict[str, Prop] = {}
+        for item in record.get("kestraClasses", ()):
+            if isinstance(item, Mapping) and any(holds(item, p) for p in points):
+                found = self.store.kestra_record(str(item.get("class")))
+                for name, prop in self._kestra_props(found).items() if found is not None else ():
+                    if name not in kestra or (kestra[name].iface and not prop.iface):
+                        kestra[name] = prop
+        props.update(kestra)
+        props.update(props_at(record.get("props", ()), points, scope))
+        label = (
+            f"(Kestra {self.target.text})"
+            if plugin.core
+            else f"{version.text if version else ''} ({plugin.artifact_id})"
+        )
+        return PropertySet(
+            subject=f"{type_name} {label}",
+            props=props,
+            open=any(bool(field_at(record, "additionalProperties", p)) for p in points),
+            partial=any(bool(field_at(record, "partial", p)) for p in points),
+            newest_kestra=self.newest_kestra,
+        )
+
+    def _kestra_props(self, record: Record) -> dict[str, Prop]:
+        return props_at(record.get("props", ()), self.kestra_points, Scope(None, (), self.kestra_points))
+
+    def nested(self, prop: Prop, owner: PropertySet, subtype: str | None = None) -> PropertySet | None:
+        """The set of the nested class of a property of ``owner`` (``subtype``: the concrete class an
+        abstract one's ``type`` selects; its set takes that ``type``)."""
+        name = subtype or prop.ref
+        if name is None:
+            return None
+        key = (name, prop.scope)
+        if key not in self._nested:
+            found = self._build_nested(name, prop.scope, owner)
+            if found is not None and subtype is not None:
+                found.props.setdefault("type", ALWAYS_TAKEN[0])
+            self._nested[key] = found
+        return self._nested[key]
+
+    def _build_nested(self, name: str, scope: Scope | None, owner: PropertySet) -> PropertySet | None:
+        simple = name.rsplit(".", 1)[-1].replace("$", ".")
+        subject = f"{simple} (in {owner.subject})"
+        if scope is not None and scope.artifact is not None:
+            record = self.store.def_record(scope.artifact, name)
+            provided = record is not None and any(bool(field_at(record, "kestraProvided", p)) for p in scope.points)
+            if record is not None and not (provided and self.store.kestra_record(name) is not None):
+                return self._def_set(
+                    record, scope.points, Scope(scope.artifact, scope.points, scope.kestra_points), subject
+                )
+        for record in (self.store.kestra_record(name), self.store.base_def_record(name)):
+            if record is not None:
+                return self._def_set(record, self.kestra_points, Scope(None, (), self.kestra_points), subject)
+        return None
+
+    def _def_set(self, record: Record, points: tuple[Point, ...], scope: Scope, subject: str) -> PropertySet | None:
+        points = tuple(p for p in points if holds(record, p))
+        if not points:
+            return None
+        subtypes: dict[str, str] = {}
+        for at in points:
+            for item in field_at(record, "subtypes", at) or ():
+                if isinstance(item, Mapping) and isinstance(item.get("name"), str) and isinstance(item.get("ref"), str):
+                    subtypes.setdefault(item["name"], item["ref"])
+        return PropertySet(
+            subject=subject,
+            props=props_at(record.get("props", ()), points, scope),
+            open=any(bool(field_at(record, "additionalProperties", p)) for p in points),
+            partial=any(bool(field_at(record, "partial", p)) for p in points),
+            abstract=any(bool(field_at(record, "abstract", p)) for p in points),
+            subtypes=subtypes,
+            newest_kestra=self.newest_kestra,
+        )
+
+    def history(self, plugin: Plugin, installed: Sequence[PluginVersion], type_name: str, name: str) -> list[str]:
+        """The installed versions (of ``installed``, oldest first) whose own data has property ``name``."""
+        record = self.store.type_record(plugin.coordinates, type_name)
+        if record is None or plugin.core:
+            return []
+        entries = [e for e in record.get("props", ()) if _names(e, name)]
+        found = []
+        for version in installed:
+            points = self.plugin_points(plugin, version)
+            if points and any(holds(e, points[0]) for e in entries):
+                found.append(version.text)
+        return found
+
+    def required_since(
+        self, plugin: Plugin, installed: Sequence[PluginVersion], version: PluginVersion, type_name: str, name: str
+    ) -> str | None:
+        """The installed version from which ``name`` is required up to ``version``, when an older installed
+        version that has the property does not require it (None otherwise)."""
+        record = self.store.type_record(plugin.coordinates, type_name)
+        if record is None or plugin.core:
+            return None
+        entries = [e for e in record.get("props", ()) if e.get("name") == name]
+        since: str | None = None
+        optional_before = False
+        for candidate in installed:
+            points = self.plugin_points(plugin, candidate)
+            holding = [e for e in entries if points and holds(e, points[0])]
+            if not holding:
+                continue
+            if all(e.get("req") and not e.get("reqOverridden") for e in holding):
+                since = since or candidate.text
+            else:
+                since, optional_before = None, True
+            if candidate.text == version.text:
+                break
+        return since if optional_before else None
+
+
+def lookup_for(manifest: Manifest, target: Version) -> PropertyLookup:
+    """The property lookup of ``manifest`` at ``target`` (one per manifest and target, kept on the manifest)."""
+    memo = manifest.property_lookups
+    found = memo.get(target.text)
+    if not isinstance(found, PropertyLookup):
+        found = memo[target.text] = PropertyLookup(manifest.property_store, target)
+    return found
+
+
+def _names(entry: Mapping[str, Any], name: str) -> bool:
+    aliases = entry.get("aliases")
+    return entry.get("name") == name or (isinstance(aliases, list) and name in aliases)
+
+
+def describe_history(found: list[str], installed: Sequence[PluginVersion]) -> str | None:
+    """``exists from 0.19.0`` / ``exists up to 0.18.2`` / ``exists in 0.19.0, 1.2.0``: which installed
+    versions have a property (None when none does)."""
+    if not found:
+        return None
+    texts = [v.text for v in installed]
+    positions = [texts.index(v) for v in found if v in texts]
+    contiguous = positions == list(range(positions[0], positions[0] + len(positions)))
+    if contiguous and positions[-1] == len(texts) - 1:
+        return f"exists from {found[0]}"
+    if contiguous and positions[0] == 0:
+        return f"exists up to {found[-1]}"
+    if contiguous:
+        return f"exists from {found[0]} to {found[-1]}"
+    shown = ", ".join(found[:4]) + (", ..." if len(found) > 4 else "")
+    return f"exists in {shown}"

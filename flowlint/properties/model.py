@@ -1,0 +1,220 @@
+"""Property sets: what keys a plugin (or one of its nested objects) takes, with their kinds and flags.
+
+Records come in the entry format of ../shared/data/kestra-plugin-properties.json (also the native
+manifest's ``properties`` sections): one entry per property definition with the ``since``/``until`` range
+of versions where it holds. A set is taken at one or more *points* (versions): at one plugin version for a
+plugin's own properties, at the Kestra data points that could describe the target version for Kestra's
+classes. Over several points the set is permissive, so that no false alarm follows: a key known at any
+point is known, dynamic if any point says so, required or deprecated only if every point says so, and a
+shape is checked only when every point agrees on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from flowlint.versions import Version, parse_version
+
+Point = tuple[int, ...]
+"""A version as a sort key."""
+
+
+@lru_cache(maxsize=4096)
+def point(text: str) -> Point | None:
+    """The sort key of a version written in the data (None when it is not a version)."""
+    parsed = parse_version(text)
+    return parsed.sort_key if parsed is not None else None
+
+
+def holds(entry: Mapping[str, Any], at: Point) -> bool:
+    """Whether a record or entry with ``since``/``until`` holds at version ``at`` (no range: always)."""
+    since, until = entry.get("since"), entry.get("until")
+    low = point(since) if isinstance(since, str) else None
+    high = point(until) if isinstance(until, str) else None
+    return (low is None or low <= at) and (high is None or at <= high)
+
+
+def field_at(record: Mapping[str, Any], name: str, at: Point) -> Any:
+    """A record's ``name`` at ``at``: the field itself, else the value of ``<name>ByVersion`` that holds."""
+    if name in record:
+        return record[name]
+    for item in record.get(f"{name}ByVersion", ()):
+        if isinstance(item, Mapping) and holds(item, at):
+            return item.get("value")
+    return None
+
+
+class Scope(NamedTuple):
+    """Where a property's nested classes (``ref``) are described, and at which points."""
+
+    artifact: str | None
+    """``group:artifact`` whose ``defs`` hold the plugin's own classes (None: Kestra's classes only)."""
+    points: tuple[Point, ...]
+    """The points the artifact's defs are taken at."""
+    kestra_points: tuple[Point, ...]
+    """The Kestra data points Kestra's classes are taken at."""
+
+
+class Prop(NamedTuple):
+    """One property as a set describes it."""
+
+    name: str
+    kind: str
+    dyn: bool = False
+    req: bool = False
+    dep: bool = False
+    enum: tuple[str, ...] = ()
+    of: Mapping[str, Any] | None = None
+    """Item kind of a list or map (``{kind, of?, ref?}``); for ``plugin``: the plugin kind."""
+    ref: str | None = None
+    """The nested class of an ``object`` property."""
+    kind_unknown: bool = False
+    """The data does not know the value's real shape: no shape check."""
+    default: Any = None
+    aliases: tuple[str, ...] = ()
+    scope: Scope | None = None
+    """Where ``ref`` (and the ``ref`` of ``of``) is looked up."""
+    iface: bool = False
+    """Only an interface getter declares it (a class's own declaration wins over it)."""
+
+    @property
+    def item(self) -> Mapping[str, Any]:
+        """The item description of a list or map (``{}`` when none is given)."""
+        return self.of if isinstance(self.of, Mapping) else {}
+
+
+def prop_of(entry: Mapping[str, Any], scope: Scope | None) -> Prop:
+    """The Prop an entry of the data describes."""
+    enum = entry.get("enum")
+    aliases = entry.get("aliases")
+    return Prop(
+        name=str(entry["name"]),
+        kind=str(entry.get("kind", "any")),
+        dyn=bool(entry.get("dyn")),
+        req=bool(entry.get("req")) and not entry.get("reqOverridden"),
+        dep=bool(entry.get("dep")),
+        enum=tuple(str(e) for e in enum) if isinstance(enum, list) else (),
+        of=entry.get("of") if isinstance(entry.get("of"), Mapping) else None,
+        ref=entry.get("ref") if isinstance(entry.get("ref"), str) else None,
+        kind_unknown=bool(entry.get("kindUnknown")),
+        default=entry.get("def"),
+        aliases=tuple(str(a) for a in aliases) if isinstance(aliases, list) else (),
+        scope=scope,
+        iface=entry.get("src") == "iface",
+    )
+
+
+def merged(first: Prop, other: Prop) -> Prop:
+    """One description of a property two data points describe, permissive where they differ."""
+    same_shape = (first.kind, first.of, first.ref) == (other.kind, other.of, other.ref)
+    return first._replace(
+        dyn=first.dyn or other.dyn,
+        req=first.req and other.req,
+        dep=first.dep and other.dep,
+        enum=tuple(dict.fromkeys((*first.enum, *other.enum))),
+        kind_unknown=first.kind_unknown or other.kind_unknown or not same_shape,
+        aliases=tuple(dict.fromkeys((*first.aliases, *other.aliases))),
+    )
+
+
+def props_at(entries: Iterable[Mapping[str, Any]], points: Sequence[Point], scope: Scope | None) -> dict[str, Prop]:
+    """The properties ``entries`` describe over ``points`` (merged permissively); a property absent at
+    one of the points is neither required nor deprecated."""
+    found: dict[str, list[Prop]] = {}
+    for at in points:
+        seen: dict[str, Prop] = {}
+        for entry in entries:
+            if isinstance(entry, Mapping) and "name" in entry and holds(entry, at):
+                prop = prop_of(entry, scope)
+                # within one point an own declaration wins over one only an interface getter makes
+                if prop.name not in seen or not prop.iface:
+                    seen[prop.name] = prop
+        for name, prop in seen.items():
+            found.setdefault(name, []).append(prop)
+    result: dict[str, Prop] = {}
+    for name, props in found.items():
+        prop = props[0]
+        for other in props[1:]:
+            prop = merged(prop, other)
+        if len(props) < len(points):
+            prop = prop._replace(req=False, dep=False)
+        result[name] = prop
+    return result
+
+
+@dataclass
+class PropertySet:
+    """The keys one plugin, or one nested object, takes where it is used."""
+
+    subject: str
+    """What the set describes, for messages: ``io.kestra.plugin.jdbc.postgresql.Query 1.15.5
+    (plugin-jdbc-postgres)``."""
+    props: dict[str, Prop]
+    open: bool = False
+    """The class takes any key (``additionalProperties``)."""
+    partial: bool = False
+    """Some of the class's properties are missing from the data: no key is reported unknown."""
+    abstract: bool = False
+    """The class is abstract: the concrete subtype, unknown here, decides its keys."""
+    subtypes: Mapping[str, str] = field(default_factory=dict)
+    """For an abstract class: the ``type`` value -> the concrete class it selects."""
+    newest_kestra: str | None = None
+    """The newest Kestra version the data describes, when the target is newer (unknown keys are warnings)."""
+
+    def get(self, key: str) -> Prop | None:
+        """The property ``key`` names (by its name or one of its aliases)."""
+        found = self.props.get(key)
+        if found is None:
+            found = self._aliases.get(key)
+        return found
+
+    @property
+    def _aliases(self) -> dict[str, Prop]:
+        return {alias: prop for prop in self.props.values() for alias in prop.aliases}
+
+    @property
+    def checks_keys(self) -> bool:
+        """Whether a key not in the set is unknown (the set is complete and closed)."""
+        return not (self.open or self.partial or self.abstract)
+
+
+def target_points(versions: Sequence[str], target: Version) -> tuple[tuple[Point, ...], bool]:
+    """The data points among ``versions`` that could describe Kestra ``target``, and whether ``target``
+    is newer than every one of them.
+
+    A full target that is a data point is that point; otherwise the points within its line (``1.3``
+    covers 1.3.0-1.3.x) and the nearest point on each side of what it covers, so a target in a gap of
+    the data is described by both of its neighbours.
+    """
+    keyed = sorted({p for p in (point(v) for v in versions) if p is not None})
+    if not keyed:
+        return (), False
+    low, high = _covered(target)
+    inside = [p for p in keyed if low <= p <= high]
+    if len(inside) == 1 and inside[0] == low == high:
+        return (inside[0],), False
+    below = [p for p in keyed if p < low]
+    above = [p for p in keyed if p > high]
+    chosen = set(inside)
+    if below and low not in chosen:
+        chosen.add(below[-1])
+    if above:
+        chosen.add(above[0])
+    beyond = keyed[-1] < low
+    if not chosen:
+        chosen.add(keyed[0])
+    return tuple(sorted(chosen)), beyond
+
+
+def _covered(target: Version) -> tuple[Point, Point]:
+    """The lowest and highest sort keys of the versions a (possibly partial) target covers."""
+    key = target.sort_key
+    if target.parts >= 3:
+        return key, key
+    big = 1 << 31
+    if target.parts == 2:
+        return (target.major, target.minor, 0, *key[3:]), (target.major, target.minor, big, *key[3:])
+    return (target.major, 0, 0, *key[3:]), (target.major, big, big, *key[3:])

@@ -1,0 +1,186 @@
+"""Where property records come from: the bundled data (``flowlint/data/properties.json``), read lazily,
+and the ``properties`` sections of a native manifest.
+
+Both answer the same questions: the record of a type in an artifact, of a nested class of an artifact,
+of a Kestra class (``kestraDefs``), of a base set (task, trigger, condition, taskRunner) and of a nested
+class of the base sets, and the versions an artifact's ranges and Kestra's data points refer to.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache, cached_property
+from importlib import resources
+from typing import Any
+
+from flowlint.errors import UsageError
+
+PROPERTIES_RESOURCE = "properties.json"
+FORMAT = "flowlint-properties"
+
+Record = Mapping[str, Any]
+
+
+class Store:
+    """Property records by kind and name (an empty store knows nothing)."""
+
+    def artifact_versions(self, artifact: str) -> Sequence[str] | None:
+        """The versions ``artifact``'s ranges refer to (None: the store has no such artifact)."""
+        return None
+
+    def type_record(self, artifact: str, type_name: str) -> Record | None:
+        """The record of ``type_name`` in ``artifact``."""
+        return None
+
+    def def_record(self, artifact: str, class_name: str) -> Record | None:
+        """The record of a nested class of ``artifact``."""
+        return None
+
+    @property
+    def kestra_versions(self) -> Sequence[str]:
+        """The Kestra versions base sets and Kestra classes are described at."""
+        return ()
+
+    def kestra_record(self, class_name: str) -> Record | None:
+        """The record of a Kestra class (``kestraDefs``)."""
+        return None
+
+    def base_record(self, root: str) -> Record | None:
+        """The base set of a plugin kind (``task``, ``trigger``, ``condition``, ``taskRunner``)."""
+        return None
+
+    def base_def_record(self, class_name: str) -> Record | None:
+        """The record of a nested class of the base sets."""
+        return None
+
+
+class BundledStore(Store):
+    """The bundled data: the index is read on first use, a record is decoded when first asked for."""
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+        self._decoded: dict[str, Record | None] = {}
+
+    @cached_property
+    def _head(self) -> tuple[Mapping[str, Any], int]:
+        end = self._raw.index(b"\n")
+        head = json.loads(self._raw[:end])
+        if head.get("format") != FORMAT or head.get("formatVersion") != 1:
+            raise UsageError("the bundled property data is not in a format this flowlint reads")
+        return head, end + 1
+
+    def _record(self, key: str) -> Record | None:
+        if key in self._decoded:
+            return self._decoded[key]
+        head, body = self._head
+        where = head["records"].get(key)
+        record = None
+        if where is not None:
+            start = body + where[0]
+            record = json.loads(self._raw[start : start + where[1]])
+        self._decoded[key] = record
+        return record
+
+    def artifact_versions(self, artifact: str) -> Sequence[str] | None:
+        """The releases the data describes ``artifact`` at."""
+        found: Sequence[str] | None = self._head[0]["artifacts"].get(artifact)
+        return found
+
+    def type_record(self, artifact: str, type_name: str) -> Record | None:
+        """The bundled record of ``type_name`` in ``artifact``."""
+        return self._record(f"T {artifact} {type_name}")
+
+    def def_record(self, artifact: str, class_name: str) -> Record | None:
+        """The bundled record of a nested class of ``artifact``."""
+        return self._record(f"D {artifact} {class_name}")
+
+    @property
+    def kestra_versions(self) -> Sequence[str]:
+        """The Kestra versions of the bundled base sets."""
+        versions: Sequence[str] = self._head[0]["base"]["versions"]
+        return versions
+
+    def kestra_record(self, class_name: str) -> Record | None:
+        """The bundled record of a Kestra class."""
+        return self._record(f"K {class_name}")
+
+    def base_record(self, root: str) -> Record | None:
+        """The bundled base set of ``root``."""
+        return self._record(f"B {root}")
+
+    def base_def_record(self, class_name: str) -> Record | None:
+        """The bundled record of a nested class of the base sets."""
+        return self._record(f"BD {class_name}")
+
+
+class ManifestStore(Store):
+    """The ``properties`` sections of a native manifest (per plugin, and ``kestra`` for Kestra's own
+    classes); what they do not hold is asked of ``fallback`` (the bundled data)."""
+
+    def __init__(
+        self,
+        plugins: Mapping[str, tuple[Sequence[str], Mapping[str, Any]]],
+        kestra: Mapping[str, Any] | None,
+        fallback: Store,
+    ) -> None:
+        self._plugins = plugins
+        """``group:artifact`` -> (its versions in the manifest, its ``properties`` section)."""
+        self._kestra = kestra
+        self._fallback = fallback
+
+    def artifact_versions(self, artifact: str) -> Sequence[str] | None:
+        """The manifest's versions of ``artifact`` when it describes its properties."""
+        found = self._plugins.get(artifact)
+        return found[0] if found is not None else self._fallback.artifact_versions(artifact)
+
+    def type_record(self, artifact: str, type_name: str) -> Record | None:
+        """The manifest's record of ``type_name`` (an artifact it describes is not asked of the fallback)."""
+        found = self._plugins.get(artifact)
+        if found is None:
+            return self._fallback.type_record(artifact, type_name)
+        record: Record | None = found[1].get("types", {}).get(type_name)
+        return record
+
+    def def_record(self, artifact: str, class_name: str) -> Record | None:
+        """The manifest's record of a nested class of ``artifact``."""
+        found = self._plugins.get(artifact)
+        if found is None:
+            return self._fallback.def_record(artifact, class_name)
+        record: Record | None = found[1].get("defs", {}).get(class_name)
+        return record
+
+    @property
+    def kestra_versions(self) -> Sequence[str]:
+        """The manifest's Kestra data points, else the bundled ones."""
+        if self._kestra is not None:
+            versions: Sequence[str] = self._kestra.get("versions", ())
+            return versions
+        return self._fallback.kestra_versions
+
+    def kestra_record(self, class_name: str) -> Record | None:
+        """The manifest's record of a Kestra class, else the bundled one."""
+        if self._kestra is not None:
+            record: Record | None = self._kestra.get("kestraDefs", {}).get(class_name)
+            return record
+        return self._fallback.kestra_record(class_name)
+
+    def base_record(self, root: str) -> Record | None:
+        """The manifest's base set of ``root``, else the bundled one."""
+        if self._kestra is not None:
+            record: Record | None = self._kestra.get("sets", {}).get(root)
+            return record
+        return self._fallback.base_record(root)
+
+    def base_def_record(self, class_name: str) -> Record | None:
+        """The manifest's nested class of the base sets, else the bundled one."""
+        if self._kestra is not None:
+            record: Record | None = self._kestra.get("defs", {}).get(class_name)
+            return record
+        return self._fallback.base_def_record(class_name)
+
+
+@cache
+def bundled_store() -> BundledStore:
+    """The bundled property data (read once per process, on first use)."""
+    return BundledStore(resources.files("flowlint.data").joinpath(PROPERTIES_RESOURCE).read_bytes())

@@ -1,0 +1,303 @@
+"""FL5xx: what each plugin is given, against the properties of the version it resolves to.
+
+Every plugin use that resolves (or is a core type) is looked up in the property data
+(flowlint.properties.lookup) at its plugin version and the target Kestra version; a use the data does not
+describe is left alone. Its keys are checked (FL501 unknown, FL504 deprecated), its values' shapes
+(FL503), its required properties after the defaults that apply to it are merged (FL502), and the nested
+objects the data describes the same way, recursively. Nested plugins (kind ``plugin``) are uses of their
+own and checked as such; the keys of a ``map`` are free.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from flowlint.diagnostics import Edit, Fix, Severity
+from flowlint.flow import PluginUse
+from flowlint.manifest.model import Plugin, PluginVersion
+from flowlint.nodes import is_null, is_str, span_of
+from flowlint.properties.lookup import PropertyLookup, describe_history, lookup_for
+from flowlint.properties.model import Prop, PropertySet
+from flowlint.properties.values import item_prop as item_of
+from flowlint.properties.values import judge
+from flowlint.resolve import Resolution, Status, namespace_chain
+from flowlint.rules.base import CheckContext, Rule
+
+CODES = ("FL501", "FL502", "FL503", "FL504")
+JUDGED_ELSEWHERE = frozenset({"id", "type", "version"})
+"""Keys FL003, FL007 and the FL1xx rules already judge (missing, of the wrong shape, or an invalid version)."""
+
+
+class Subject(NamedTuple):
+    """The plugin use whose properties are checked, with what its version hints need."""
+
+    use: PluginUse
+    plugin: Plugin
+    version: PluginVersion | None
+    installed: Sequence[PluginVersion]
+    type_name: str
+
+
+def subject_of(resolution: Resolution) -> Subject | None:
+    """The plugin, version and class a resolution selects (None: it selects none)."""
+    if resolution.status is Status.RESOLVED and resolution.entry is not None and resolution.version is not None:
+        entry, version = resolution.entry, resolution.version
+        return Subject(resolution.use, entry.plugin, version, entry.versions, entry.canonical_in(version) or entry.name)
+    if resolution.status is Status.CORE:
+        core = next((e for e in resolution.entries if e.plugin.core), None)
+        if core is not None:
+            return Subject(resolution.use, core.plugin, None, core.versions, core.canonical or core.name)
+    return None
+
+
+def check_properties(ctx: CheckContext) -> None:
+    """Report FL501-FL504 for every plugin use whose properties the data describes."""
+    if not any(ctx.on(code) for code in CODES):
+        return
+    lookup = lookup_for(ctx.manifest, ctx.settings.target)
+    for resolution in ctx.resolutions:
+        subject = subject_of(resolution)
+        found = lookup.of_type(subject.plugin, subject.version, subject.type_name) if subject else None
+        if subject is None or found is None:
+            ctx.unknown_properties += resolution.status in (Status.RESOLVED, Status.CORE)
+            continue
+        walker = _Walker(ctx, lookup, subject)
+        walker.mapping(found, subject.use.node, subject.use.yaml_path)
+        walker.required(
+            found, subject.use.node, subject.use.type_node, subject.use.yaml_path, _default_keys(ctx, subject)
+        )
+
+
+class _Walker:
+    """Checks one plugin use's mapping, and the nested objects in it, against property sets."""
+
+    def __init__(self, ctx: CheckContext, lookup: PropertyLookup, subject: Subject) -> None:
+        self.ctx = ctx
+        self.lookup = lookup
+        self.subject = subject
+
+    def mapping(self, found: PropertySet, node: MappingNode, path: str) -> None:
+        """Check the keys of ``node`` and their values."""
+        for key, value in node.value:
+            if not is_str(key):
+                continue
+            prop = found.get(key.value)
+            if prop is None:
+                if found.checks_keys:
+                    self._unknown(found, key, node, f"{path}.{key.value}")
+                continue
+            if prop.dep:
+                self.ctx.report(
+                    "FL504",
+                    key,
+                    f"'{key.value}' is deprecated in {found.subject}",
+                    yaml_path=f"{path}.{key.value}",
+                    help="see the plugin's documentation for what replaces it",
+                )
+            if key.value not in JUDGED_ELSEWHERE:
+                self.value(found, prop, value, f"'{key.value}'", f"{path}.{key.value}")
+
+    def value(self, owner: PropertySet, prop: Prop, node: Node, label: str, path: str) -> None:
+        """Check one value against ``prop``, then what it holds."""
+        if is_null(node) or _holds_plugins(prop):
+            return  # plugins are uses of their own; FL007 judges the shape of the lists that hold them
+        problem = judge(prop, node, label)
+        if problem is not None:
+            fix = None
+            if problem.replacement is not None and isinstance(node, ScalarNode):
+                fix = Fix(
+                    f"replace with {problem.replacement}", (Edit(span_of(node), _quoted(node, problem.replacement)),)
+                )
+            self.ctx.report(
+                "FL503",
+                node,
+                problem.message,
+                yaml_path=path,
+                severity=Severity.WARNING if prop.dyn else Severity.ERROR,
+                help=None
+                if not prop.dyn
+                else "the property is dynamic: Kestra saves the flow and the task fails when it runs",
+                fix=fix,
+            )
+            return
+        if prop.kind_unknown:
+            return
+        if prop.kind == "object" and prop.ref and isinstance(node, MappingNode):
+            nested = self._nested(owner, prop, node)
+            if nested is not None:
+                self.mapping(nested, node, path)
+                self.required(nested, node, None, path, frozenset())
+        elif prop.kind in ("list", "map"):
+            item = item_of(prop)
+            if item is None:
+                return
+            if prop.kind == "list" and isinstance(node, SequenceNode):
+                for index, child in enumerate(node.value):
+                    self.value(owner, item, child, f"item {index + 1} of {label}", f"{path}[{index}]")
+            elif prop.kind == "map" and isinstance(node, MappingNode):
+                for key, child in node.value:
+                    if is_str(key):
+                        self.value(owner, item, child, f"{label}.{key.value}", f"{path}.{key.value}")
+
+    def _nested(self, owner: PropertySet, prop: Prop, node: MappingNode) -> PropertySet | None:
+        nested = self.lookup.nested(prop, owner)
+        if nested is not None and nested.abstract and nested.subtypes:
+            chosen = next((value.value for key, value in node.value if is_str(key) and key.value == "type"), None)
+            ref = nested.subtypes.get(chosen) if isinstance(chosen, str) else None
+            return self.lookup.nested(prop, owner, ref) if ref else None
+        return nested
+
+    def _unknown(self, found: PropertySet, key: ScalarNode, node: MappingNode, path: str) -> None:
+        name = key.value
+        names = [n for n in found.props if n not in ("type", "version")]
+        present = {k.value for k, _ in node.value if is_str(k)}
+        same_case = [n for n in names if n.lower() == name.lower()]
+        hints = []
+        fix = None
+        if len(same_case) == 1:
+            hints.append(f"did you mean '{same_case[0]}'? (property names are case-sensitive)")
+            if same_case[0] not in present:
+                fix = Fix(f"rename to {same_case[0]}", (Edit(span_of(key), _quoted(key, same_case[0])),))
+        else:
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            if close:
+                hints.append(f"did you mean '{close[0]}'?")
+        subject = self.subject
+        if found is self.lookup.of_type(subject.plugin, subject.version, subject.type_name) and subject.version:
+            history = describe_history(
+                self.lookup.history(subject.plugin, subject.installed, subject.type_name, name), subject.installed
+            )
+            if history:
+                hints.append(f"'{name}' {history}; this {subject.use.kind} resolves to {subject.version.text}")
+        message = f"'{name}' is not a property of {found.subject}"
+        severity = None
+        if found.newest_kestra is not None:
+            message += f" as far as flowlint's data goes (it describes Kestra up to {found.newest_kestra})"
+            severity = Severity.WARNING
+        self.ctx.report(
+            "FL501", key, message, yaml_path=path, help="; ".join(hints) or None, fix=fix, severity=severity
+        )
+
+    def required(
+        self, found: PropertySet, node: MappingNode, at: Node | None, path: str, supplied: frozenset[str]
+    ) -> None:
+        """Report each required property of ``found`` that ``node`` and ``supplied`` lack (at ``at``, else
+        at ``node``'s first key)."""
+        given = {k.value for k, v in node.value if is_str(k) and not is_null(v)}
+        for prop in found.props.values():
+            if not prop.req or prop.name in JUDGED_ELSEWHERE or prop.name in given or prop.name in supplied:
+                continue
+            if any(alias in given for alias in prop.aliases):
+                continue
+            self._missing(found, prop, at if at is not None else node.value[0][0] if node.value else node, path)
+
+    def _missing(self, found: PropertySet, prop: Prop, at: Node, path: str) -> None:
+        subject = self.subject
+        message = f"{found.subject} requires '{prop.name}'"
+        top = at is subject.use.type_node
+        if top and subject.version is not None:
+            since = self.lookup.required_since(
+                subject.plugin, subject.installed, subject.version, subject.type_name, prop.name
+            )
+            if since:
+                message += f" (required since {since})"
+        help = (
+            "set it here, or in a plugin default that applies to this type: the flow's `pluginDefaults`, or, when "
+            "the instance sets it, declare that default in flowlint's config (`pluginDefaults`, "
+            "`namespaces.<ns>.pluginDefaults`, or `kestraConfig`)"
+            if top
+            else None
+        )
+        self.ctx.report("FL502", at, message, yaml_path=path, help=help)
+
+
+def _default_keys(ctx: CheckContext, subject: Subject) -> frozenset[str]:
+    """The keys the plugin defaults that apply to the use give it (Kestra merges them before validating;
+    a default applies when its type is a prefix of the use's type)."""
+    names = {subject.use.type_name, subject.type_name}
+    keys: set[str] = set()
+    for default in ctx.flow.defaults:
+        applies = default.type_name and any(n.startswith(default.type_name) for n in names)
+        if applies and isinstance(default.values_node, MappingNode):
+            keys.update(k.value for k, _ in default.values_node.value if is_str(k))
+    chain = namespace_chain(ctx.flow.namespace)
+    for configured in ctx.settings.value_defaults:
+        in_scope = configured.scope == "global" or configured.scope in chain
+        if in_scope and any(n.startswith(configured.type) for n in names):
+            keys.update(configured.keys)
+    return frozenset(keys)
+
+
+def _holds_plugins(prop: Prop) -> bool:
+    return prop.kind == "plugin" or (prop.kind in ("list", "map") and prop.item.get("kind") == "plugin")
+
+
+def _quoted(node: ScalarNode, text: str) -> str:
+    quote = node.style if node.style in ('"', "'") else ""
+    return f"{quote}{text}{quote}"
+
+
+RULES = (
+    Rule(
+        "FL501",
+        "unknown-property",
+        Severity.ERROR,
+        "A key the plugin does not have in the version it resolves to.",
+        "Kestra rejects a flow on save when a task, trigger, condition or task runner has a key its class does "
+        "not have (`Unrecognized field`). flowlint checks each key against the properties of the version the "
+        "plugin resolves to and the target Kestra version (the properties every task inherits), and says when "
+        "other installed versions have the key. Keys under map-typed properties (`headers`, `env`, ...) are free. "
+        "Types the data describes only in part, and classes that take any key, are not checked.",
+        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  url: jdbc:postgresql://db/app\n"
+        "  sqll: SELECT 1\n",
+        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  url: jdbc:postgresql://db/app\n"
+        "  sql: SELECT 1\n",
+        fixable=True,
+        check=check_properties,
+    ),
+    Rule(
+        "FL502",
+        "missing-required-property",
+        Severity.ERROR,
+        "A required property is missing, after the plugin defaults that apply are merged.",
+        "Kestra merges plugin defaults into a plugin and then validates it: a required property (`must not be "
+        "null`) that neither the plugin nor a default gives fails the save. Defaults set on the instance or for "
+        "a namespace live outside the repository: declare them in flowlint's config (`pluginDefaults`, "
+        "`namespaces.<ns>.pluginDefaults`, or `kestraConfig`) so they count.",
+        "- id: hello\n  type: io.kestra.plugin.core.log.Log\n",
+        "- id: hello\n  type: io.kestra.plugin.core.log.Log\n  message: Hello\n",
+        check=check_properties,
+    ),
+    Rule(
+        "FL503",
+        "invalid-property-value",
+        Severity.ERROR,
+        "A value of the wrong shape: an unknown enum constant, a scalar for a list, a bad duration, ...",
+        "A property that is not dynamic is read when the flow is saved: an enum constant that does not exist "
+        "(constants are case-sensitive), a scalar where a list or mapping is needed, a non-boolean, a "
+        "non-integer, a duration that is neither ISO-8601 nor a number, or a Pebble expression makes Kestra "
+        "reject the flow (error). A dynamic property is read when the task runs: the same mistakes there fail "
+        "the task (warning).",
+        "- id: hello\n  type: io.kestra.plugin.core.log.Log\n  message: Hello\n  level: info\n",
+        "- id: hello\n  type: io.kestra.plugin.core.log.Log\n  message: Hello\n  level: INFO\n",
+        fixable=True,
+        check=check_properties,
+    ),
+    Rule(
+        "FL504",
+        "deprecated-property",
+        Severity.WARNING,
+        "The property is deprecated in the version the plugin resolves to.",
+        "Deprecated properties still work but are on their way out: the next versions of the plugin may drop "
+        "them, and then every flow that sets them breaks on save.",
+        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  url: jdbc:postgresql://db/app\n"
+        "  sql: SELECT 1\n  fetchOne: true\n",
+        "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  url: jdbc:postgresql://db/app\n"
+        "  sql: SELECT 1\n  fetchType: FETCH_ONE\n",
+        check=check_properties,
+    ),
+)
