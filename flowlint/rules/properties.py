@@ -99,10 +99,11 @@ class _Walker:
                     help="see the plugin's documentation for what replaces it",
                 )
             if key.value not in JUDGED_ELSEWHERE:
-                self.value(found, prop, value, f"'{key.value}'", f"{path}.{key.value}")
+                self.value(found, prop, value, f"'{key.value}'", f"{path}.{key.value}", key)
 
-    def value(self, owner: PropertySet, prop: Prop, node: Node, label: str, path: str) -> None:
-        """Check one value against ``prop``, then what it holds."""
+    def value(self, owner: PropertySet, prop: Prop, node: Node, label: str, path: str, anchor: Node) -> None:
+        """Check one value against ``prop``, then what it holds (``anchor``: where a missing nested
+        property is reported, the value's key or the list item)."""
         if is_null(node) or _holds_plugins(prop):
             return  # plugins are uses of their own; FL007 judges the shape of the lists that hold them
         problem = judge(prop, node, label)
@@ -130,18 +131,18 @@ class _Walker:
             nested = self._nested(owner, prop, node)
             if nested is not None:
                 self.mapping(nested, node, path)
-                self.required(nested, node, None, path, frozenset())
+                self.required(nested, node, anchor, path, frozenset())
         elif prop.kind in ("list", "map"):
             item = item_of(prop)
             if item is None:
                 return
             if prop.kind == "list" and isinstance(node, SequenceNode):
                 for index, child in enumerate(node.value):
-                    self.value(owner, item, child, f"item {index + 1} of {label}", f"{path}[{index}]")
+                    self.value(owner, item, child, f"item {index + 1} of {label}", f"{path}[{index}]", child)
             elif prop.kind == "map" and isinstance(node, MappingNode):
                 for key, child in node.value:
                     if is_str(key):
-                        self.value(owner, item, child, f"{label}.{key.value}", f"{path}.{key.value}")
+                        self.value(owner, item, child, f"{label}.{key.value}", f"{path}.{key.value}", key)
 
     def _nested(self, owner: PropertySet, prop: Prop, node: MappingNode) -> PropertySet | None:
         nested = self.lookup.nested(prop, owner)
@@ -162,17 +163,18 @@ class _Walker:
             hints.append(f"did you mean '{same_case[0]}'? (property names are case-sensitive)")
             if same_case[0] not in present:
                 fix = Fix(f"rename to {same_case[0]}", (Edit(span_of(key), _quoted(key, same_case[0])),))
-        else:
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-            if close:
-                hints.append(f"did you mean '{close[0]}'?")
         subject = self.subject
+        history = None
         if found is self.lookup.of_type(subject.plugin, subject.version, subject.type_name) and subject.version:
             history = describe_history(
                 self.lookup.history(subject.plugin, subject.installed, subject.type_name, name), subject.installed
             )
-            if history:
-                hints.append(f"'{name}' {history}; this {subject.use.kind} resolves to {subject.version.text}")
+        if history and subject.version:
+            hints.append(f"'{name}' {history}; this {subject.use.kind} resolves to {subject.version.text}")
+        elif not same_case:
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            if close:
+                hints.append(f"did you mean '{close[0]}'?")
         message = f"'{name}' is not a property of {found.subject}"
         severity = None
         if found.newest_kestra is not None:
@@ -182,18 +184,15 @@ class _Walker:
             "FL501", key, message, yaml_path=path, help="; ".join(hints) or None, fix=fix, severity=severity
         )
 
-    def required(
-        self, found: PropertySet, node: MappingNode, at: Node | None, path: str, supplied: frozenset[str]
-    ) -> None:
-        """Report each required property of ``found`` that ``node`` and ``supplied`` lack (at ``at``, else
-        at ``node``'s first key)."""
+    def required(self, found: PropertySet, node: MappingNode, at: Node, path: str, supplied: frozenset[str]) -> None:
+        """Report, at ``at``, each required property of ``found`` that ``node`` and ``supplied`` lack."""
         given = {k.value for k, v in node.value if is_str(k) and not is_null(v)}
         for prop in found.props.values():
             if not prop.req or prop.name in JUDGED_ELSEWHERE or prop.name in given or prop.name in supplied:
                 continue
             if any(alias in given for alias in prop.aliases):
                 continue
-            self._missing(found, prop, at if at is not None else node.value[0][0] if node.value else node, path)
+            self._missing(found, prop, at, path)
 
     def _missing(self, found: PropertySet, prop: Prop, at: Node, path: str) -> None:
         subject = self.subject
