@@ -1,6 +1,6 @@
 """The proof a fixed text must pass before it is written: composed again by the parser ``check`` uses,
-its node trees are the original ones with exactly the intended changes (a scalar replaced, or a
-``version`` key added to a plugin) and nothing else: the same tags, values, structure and aliases.
+its node trees are the original ones with exactly the intended changes (a scalar value or key replaced,
+or a ``version`` key added to a plugin) and nothing else: the same tags, values, structure and aliases.
 
 One iterative walk visits each node once, so deep nesting or an alias bomb costs what its text does.
 """
@@ -83,12 +83,10 @@ class _Proof:
 
     def walk(self, fixed: Sequence[Node]) -> None:
         """Compare the original documents with ``fixed``; every edit must have been found in place."""
-        stack: list[tuple[Node, Node, bool]] = [
-            (a, b, False) for a, b in zip(reversed(self.original.documents), reversed(fixed), strict=True)
-        ]
+        stack: list[tuple[Node, Node]] = list(zip(reversed(self.original.documents), reversed(fixed), strict=True))
         while stack:
-            a, b, is_value = stack.pop()
-            if is_value and isinstance(a, ScalarNode):
+            a, b = stack.pop()
+            if isinstance(a, ScalarNode):
                 self._found(a)
             known = self.pairs.get(id(a))
             if known is not None:
@@ -122,7 +120,7 @@ class _Proof:
         if found is not None:
             self.done.add((found[0].span.start_offset, found[0].span.end_offset))
 
-    def _children(self, a: Node, b: Node) -> list[tuple[Node, Node, bool]]:
+    def _children(self, a: Node, b: Node) -> list[tuple[Node, Node]]:
         """The pairs of nodes under ``a`` and ``b``, once ``a`` and ``b`` themselves are the same (but for
         the edits)."""
         if isinstance(a, ScalarNode) and isinstance(b, ScalarNode):
@@ -136,14 +134,14 @@ class _Proof:
         if isinstance(a, SequenceNode):
             if len(a.value) != len(b.value):
                 raise _differs(a, "another number of items")
-            return [(x, y, True) for x, y in zip(reversed(a.value), reversed(b.value), strict=True)]
+            return list(zip(reversed(a.value), reversed(b.value), strict=True))
         assert isinstance(a, MappingNode)
         b_pairs = self._without_insertion(a, b.value) if self.inserted else list(b.value)
         if len(a.value) != len(b_pairs):
             raise _differs(a, "another number of keys")
-        children: list[tuple[Node, Node, bool]] = []
+        children: list[tuple[Node, Node]] = []
         for (key_a, value_a), (key_b, value_b) in zip(reversed(a.value), reversed(b_pairs), strict=True):
-            children += [(value_a, value_b, True), (key_a, key_b, False)]
+            children += [(value_a, value_b), (key_a, key_b)]
         return children
 
     def _without_insertion(self, a: MappingNode, pairs: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:

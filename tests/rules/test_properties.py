@@ -56,7 +56,8 @@ def test_unknown_key_required_property_and_enum_case_on_the_catalog() -> None:
             "FL502",
             5,
             11,
-            "io.kestra.plugin.jdbc.postgresql.Query 1.15.5 (plugin-jdbc-postgres) requires 'sql' (required since 1.3.0)",
+            "io.kestra.plugin.jdbc.postgresql.Query 1.15.5 (plugin-jdbc-postgres) requires 'sql' "
+            "(required since 1.3.0)",
             "set it here, or in a plugin default that applies to this type: the flow's `pluginDefaults`, or, when "
             "the instance sets it, declare that default in flowlint's config (`pluginDefaults`, "
             "`namespaces.<ns>.pluginDefaults`, or `kestraConfig`)",
@@ -419,7 +420,8 @@ def test_hand_written_manifest_required_from_a_version_on() -> None:
 
 def test_hand_written_manifest_shapes_and_nested_definitions() -> None:
     found = acme(
-        "endpoint: e\nmode: fast\nlabels: [a]\nitems: one\nretries: many\nold: true\noptions:\n  wait: soon\n  colour: red\n",
+        "endpoint: e\nmode: fast\nlabels: [a]\nitems: one\nretries: many\nold: true\n"
+        "options:\n  wait: soon\n  colour: red\n",
         "2.0.0",
     )
     assert shown(found) == [
@@ -478,3 +480,30 @@ def test_a_malformed_properties_section_is_exit_2_with_its_location(
     assert "manifest.json: $.plugins[0].properties" in done.stderr
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_fix_renames_a_case_only_key_and_a_case_only_enum_constant_keeping_quotes(tmp_path: Path) -> None:
+    flow = tmp_path / "flow.yml"
+    flow.write_text(
+        HEAD
+        + "  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    'Level': info\n"
+        + '  - id: again\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    level: "warn"\n',
+        "utf-8",
+    )
+    done = run_cli(["fix", "flow.yml"], cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert flow.read_text("utf-8") == (
+        HEAD
+        + "  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    'level': INFO\n"
+        + '  - id: again\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    level: "WARN"\n'
+    )  # the renamed key's value is then a known enum in lower case: fixed in the same run
+    assert "fixed FL501: rename to level" in done.stdout
+
+
+def test_a_case_only_key_whose_right_spelling_is_also_present_has_no_fix() -> None:
+    found = catalog_lint(
+        HEAD + "  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    MESSAGE: x\n"
+    )
+    assert [(d.code, d.help, d.fix) for d in found] == [
+        ("FL501", "did you mean 'message'? (property names are case-sensitive)", None)
+    ]
