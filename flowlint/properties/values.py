@@ -3,7 +3,8 @@
 Only what is certain is judged: ``any``, ``labels``, ``plugin`` and properties whose kind the data does not
 know are never judged, nor is null (an absent value). Jackson coerces scalars (``"10"`` is an integer,
 ``"true"`` a boolean, a number a string or a duration in seconds), so only values it cannot read are
-problems. A Pebble expression is a problem only where it is not rendered (a property that is not dynamic).
+problems. A Pebble expression is a problem only where a property that is not dynamic needs another type than
+a string.
 """
 
 from __future__ import annotations
@@ -65,12 +66,10 @@ def judge(prop: Prop, node: Node, label: str) -> Problem | None:
     tag = tag_of(node)
     text = node.value
     if tag == STR_TAG and has_expression(text):
-        if prop.dyn:
+        # a string takes any text: whether a task renders it is the task's business (some render
+        # properties the data does not mark dynamic), so only a typed value that cannot hold one is judged
+        if prop.dyn or kind == "string":
             return None
-        if kind == "string":
-            return Problem(
-                f"{label} is not dynamic: Kestra does not render the expression, the task gets it as written"
-            )
         return Problem(f"{label} is not dynamic: Kestra cannot read an expression as {_expected(prop)}")
     if kind in ("list", "map"):
         if prop.dyn and tag == STR_TAG:
