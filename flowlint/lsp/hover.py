@@ -1,5 +1,6 @@
 """Hover on a plugin's ``type`` or ``version``: its plugin, the version it resolves to and why (or why
-not), and the findings about it."""
+not), and the findings about it; on a property key: what the data says of the property where the plugin
+resolves, and which installed versions have it."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from ruamel.yaml.nodes import Node
 
 from flowlint.diagnostics import Diagnostic
 from flowlint.lsp.findings import Snapshot, shown
-from flowlint.lsp.locate import use_at
+from flowlint.lsp.locate import inside, use_at
 from flowlint.lsp.positions import LineIndex
+from flowlint.lsp.properties import Place, facts, kind_text, place_at
+from flowlint.properties.lookup import describe_history
+from flowlint.properties.model import Prop
 from flowlint.resolve import Resolution, Resolver, Status
 from flowlint.source import parse
 from flowlint.versions import Keyword, Version
@@ -20,14 +24,16 @@ _SHOWN_VERSIONS = 10
 
 
 def hover(snapshot: Snapshot, position: types.Position) -> types.Hover | None:
-    """On a plugin's ``type`` or ``version``: its plugin, the version it resolves to and why (or why not)."""
+    """On a plugin's ``type`` or ``version``: its plugin, the version it resolves to and why (or why not);
+    on a property key: the property."""
     offset = snapshot.index.offset_at(position)
     source = parse(snapshot.display, snapshot.text)
     found = use_at(source, offset)
-    if found is None:
-        return None
-    flow, use, node = found
     linter = snapshot.linter
+    if found is None:
+        place = place_at(source, offset, linter.manifest, linter.settings, lambda key: inside(key, offset))
+        return _property_hover(snapshot, place) if place is not None else None
+    flow, use, node = found
     resolution = Resolver(flow, linter.settings, linter.manifest).resolve(use)
     nodes = [n for n in (use.type_node, use.version_node, resolution.origin.node if resolution.origin else None) if n]
     findings = [d for d in shown(snapshot.result, snapshot.text) if _touches(d, nodes, snapshot.index)]
@@ -37,6 +43,63 @@ def hover(snapshot: Snapshot, position: types.Position) -> types.Hover | None:
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
         range=snapshot.index.node_range(start, end),
     )
+
+
+def _property_hover(snapshot: Snapshot, place: Place) -> types.Hover | None:
+    prop = place.found.get(place.key.value)
+    if prop is None:
+        return None
+    findings = [d for d in shown(snapshot.result, snapshot.text) if _touches(d, [place.key], snapshot.index)]
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=describe_property(place, prop, findings)),
+        range=snapshot.index.node_range(place.key.start_mark.index, place.key.end_mark.index),
+    )
+
+
+def describe_property(place: Place, prop: Prop, findings: Sequence[Diagnostic] = ()) -> str:
+    """Markdown: a property's kind, whether it is required or deprecated, its default, whether it is
+    dynamic, and which installed versions have it (a core type's follow the Kestra version)."""
+    lines = [f"**`{prop.name}`** ({kind_text(prop)}) of `{place.found.subject}`", ""]
+    flags = "Required" if prop.req else "Optional"
+    lines += [f"{flags}{'; **deprecated** in this version' if prop.dep else ''}.", ""]
+    for fact in facts(prop):
+        lines += [fact, ""]
+    versions = _versions(place, prop) if place.top else None
+    if versions:
+        lines += [versions, ""]
+    if place.found.newest_kestra is not None:
+        lines += [f"flowlint's data describes Kestra up to {place.found.newest_kestra}.", ""]
+    if findings:
+        lines += [f"- `{d.code}` {d.message}" + (f" ({d.help})" if d.help else "") for d in findings]
+    return "\n".join(lines).strip() + "\n"
+
+
+def _versions(place: Place, prop: Prop) -> str:
+    """Which installed versions of the plugin have the property, or why the Kestra version decides."""
+    subject, lookup = place.subject, place.lookup
+    target = lookup.target.text
+    have = lookup.history(subject.plugin, subject.installed, subject.type_name, prop.name)
+    if subject.plugin.core:
+        return f"A core type: its properties follow the Kestra version (Kestra {target} here)."
+    if subject.version is None or subject.version.text not in have:
+        return (
+            f"Inherited from Kestra's classes: it follows the Kestra version (Kestra {target} here), not the plugin's."
+        )
+    described = [v for v in subject.installed if lookup.plugin_points(subject.plugin, v)]
+    line = f"Installed versions with it: {_listed(list(reversed(have)))}"
+    if len(have) == len(described):
+        line = f"Every installed version the data describes has it: {_listed(list(reversed(have)))}"
+    elif len(have) > 1:
+        line += f" ({describe_history(have, described)})"
+    unknown = [v.text for v in reversed(subject.installed) if v not in described]
+    if unknown:
+        line += f"; flowlint's data does not describe {_listed(unknown)}"
+    return line
+
+
+def _listed(texts: Sequence[str]) -> str:
+    """The first few of ``texts``, then an ellipsis."""
+    return ", ".join(texts[:_SHOWN_VERSIONS]) + (", …" if len(texts) > _SHOWN_VERSIONS else "")
 
 
 def describe(resolution: Resolution, findings: Sequence[Diagnostic] = (), *, exact: bool = True) -> str:

@@ -1,5 +1,5 @@
 """What stands at an offset of a document: the flows that hold it, the plugin use whose ``type`` or
-``version`` holds it (for hover and completion)."""
+``version`` holds it, the innermost plugin use that holds it (for hover and completion)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from flowlint.source import Source
 
 def flows_at(source: Source, offset: int) -> Iterator[Flow]:
     """The flow documents of ``source`` that hold ``offset`` (read when reached)."""
-    yield from flows_of(source.documents, lambda document: _inside(document, offset))
+    yield from flows_of(source.documents, lambda document: inside(document, offset))
 
 
 def use_at(source: Source, offset: int) -> tuple[Flow, PluginUse, Node] | None:
@@ -22,14 +22,22 @@ def use_at(source: Source, offset: int) -> tuple[Flow, PluginUse, Node] | None:
     for flow in flows_at(source, offset):
         for use in flow.uses:
             type_entry = get(use.node, "type")
-            if _inside(use.type_node, offset) or (type_entry is not None and _inside(type_entry[0], offset)):
+            if inside(use.type_node, offset) or (type_entry is not None and inside(type_entry[0], offset)):
                 return flow, use, use.type_node
             if use.version_node is not None and (
-                _inside(use.version_node, offset) or (use.version_key is not None and _inside(use.version_key, offset))
+                inside(use.version_node, offset) or (use.version_key is not None and inside(use.version_key, offset))
             ):
                 return flow, use, use.version_node
     return None
 
 
-def _inside(node: Node, offset: int) -> bool:
+def innermost_use(flow: Flow, offset: int) -> PluginUse | None:
+    """The plugin use of ``flow`` whose mapping holds ``offset`` and starts last (a nested plugin before
+    the one that holds it)."""
+    holding = [use for use in flow.uses if inside(use.node, offset)]
+    return max(holding, key=lambda use: use.node.start_mark.index, default=None)
+
+
+def inside(node: Node, offset: int) -> bool:
+    """Whether ``offset`` lies within ``node`` (its end included)."""
     return bool(node.start_mark.index <= offset <= node.end_mark.index)

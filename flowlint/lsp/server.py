@@ -198,16 +198,19 @@ class FlowlintServer(LanguageServer):
         return code_actions(snapshot, params) if snapshot is not None else None
 
     def on_hover(self, params: types.HoverParams) -> types.Hover | None:
-        """The plugin and version of a ``type`` or ``version``, and why."""
+        """The plugin and version of a ``type`` or ``version``, and why; what a property key is."""
         snapshot = self.fresh(params.text_document.uri)
         return hover(snapshot, params.position) if snapshot is not None else None
 
     def on_completion(self, params: types.CompletionParams) -> types.CompletionList | None:
-        """Versions and keywords on ``version:``, type names on ``type:``."""
+        """Versions and keywords on ``version:``, type names on ``type:``, property keys, enum constants."""
         snapshot = self.fresh(params.text_document.uri)
         if snapshot is None or not (snapshot.result.flows or looks_like_flow(snapshot.text)):
             return None
-        return completion(snapshot.text, snapshot.index, params.position, snapshot.linter.manifest, snapshot.display)
+        linter = snapshot.linter
+        return completion(
+            snapshot.text, snapshot.index, params.position, linter.manifest, linter.settings, snapshot.display
+        )
 
     # --- linting --------------------------------------------------------------------------------
 
