@@ -87,7 +87,8 @@ class PropertyLookup:
                     if name not in kestra or (kestra[name].iface and not prop.iface):
                         kestra[name] = prop
         props.update(kestra)
-        props.update(props_at(record.get("props", ()), points, scope))
+        own = props_at(record.get("props", ()), points, scope)
+        props.update(own)
         label = (
             f"(Kestra {self.target.text})"
             if plugin.core
@@ -99,6 +100,7 @@ class PropertyLookup:
             open=any(bool(field_at(record, "additionalProperties", p)) for p in points),
             partial=any(bool(field_at(record, "partial", p)) for p in points),
             newest_kestra=self.newest_kestra,
+            deprecated=len(own) > 1 and all(prop.dep for prop in own.values()),
         )
 
     def _kestra_props(self, record: Record) -> dict[str, Prop]:

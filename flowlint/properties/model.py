@@ -5,8 +5,8 @@ manifest's ``properties`` sections): one entry per property definition with the 
 of versions where it holds. A set is taken at one or more *points* (versions): at one plugin version for a
 plugin's own properties, at the Kestra data points that could describe the target version for Kestra's
 classes. Over several points the set is permissive, so that no false alarm follows: a key known at any
-point is known, dynamic if any point says so, required or deprecated only if every point says so, and a
-shape is checked only when every point agrees on it.
+point is known, dynamic if any point says so, required, deprecated or validated only if every point says
+so, and a shape is checked only when every point agrees on it.
 """
 
 from __future__ import annotations
@@ -79,6 +79,9 @@ class Prop(NamedTuple):
     """Where ``ref`` (and the ``ref`` of ``of``) is looked up."""
     iface: bool = False
     """Only an interface getter declares it (a class's own declaration wins over it)."""
+    valid: bool = False
+    """Kestra validates the constraints of the object it holds (``@Valid``); without it a nested object's
+    required properties are not checked on save."""
 
     @property
     def item(self) -> Mapping[str, Any]:
@@ -104,6 +107,7 @@ def prop_of(entry: Mapping[str, Any], scope: Scope | None) -> Prop:
         aliases=tuple(str(a) for a in aliases) if isinstance(aliases, list) else (),
         scope=scope,
         iface=entry.get("src") == "iface",
+        valid=bool(entry.get("valid")),
     )
 
 
@@ -114,6 +118,7 @@ def merged(first: Prop, other: Prop) -> Prop:
         dyn=first.dyn or other.dyn,
         req=first.req and other.req,
         dep=first.dep and other.dep,
+        valid=first.valid and other.valid,
         enum=tuple(dict.fromkeys((*first.enum, *other.enum))),
         kind_unknown=first.kind_unknown or other.kind_unknown or not same_shape,
         aliases=tuple(dict.fromkeys((*first.aliases, *other.aliases))),
@@ -122,7 +127,7 @@ def merged(first: Prop, other: Prop) -> Prop:
 
 def props_at(entries: Iterable[Mapping[str, Any]], points: Sequence[Point], scope: Scope | None) -> dict[str, Prop]:
     """The properties ``entries`` describe over ``points`` (merged permissively); a property absent at
-    one of the points is neither required nor deprecated."""
+    one of the points is neither required, deprecated nor validated."""
     found: dict[str, list[Prop]] = {}
     for at in points:
         seen: dict[str, Prop] = {}
@@ -140,7 +145,7 @@ def props_at(entries: Iterable[Mapping[str, Any]], points: Sequence[Point], scop
         for other in props[1:]:
             prop = merged(prop, other)
         if len(props) < len(points):
-            prop = prop._replace(req=False, dep=False)
+            prop = prop._replace(req=False, dep=False, valid=False)
         result[name] = prop
     return result
 
@@ -163,6 +168,9 @@ class PropertySet:
     """For an abstract class: the ``type`` value -> the concrete class it selects."""
     newest_kestra: str | None = None
     """The newest Kestra version the data describes, when the target is newer (unknown keys are warnings)."""
+    deprecated: bool = False
+    """Every property the type declares itself (two or more) is deprecated: the type is on its way out (the
+    data has no flag for a deprecated class; plugin-singer 0.24.1 marks each property of its classes)."""
 
     def get(self, key: str) -> Prop | None:
         """The property ``key`` names (by its name or one of its aliases)."""

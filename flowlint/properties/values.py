@@ -141,4 +141,5 @@ def item_prop(prop: Prop) -> Prop | None:
         ref=ref if isinstance(ref, str) else None,
         kind_unknown=prop.kind_unknown or bool(item.get("kindUnknown")),
         scope=prop.scope,
+        valid=prop.valid,
     )

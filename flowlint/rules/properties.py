@@ -4,8 +4,9 @@ Every plugin use that resolves (or is a core type) is looked up in the property 
 (flowlint.properties.lookup) at its plugin version and the target Kestra version; a use the data does not
 describe is left alone. Its keys are checked (FL501 unknown, FL504 deprecated), its values' shapes
 (FL503), its required properties after the defaults that apply to it are merged (FL502), and the nested
-objects the data describes the same way, recursively. Nested plugins (kind ``plugin``) are uses of their
-own and checked as such; the keys of a ``map`` are free.
+objects the data describes the same way, recursively (their required properties only through a property
+marked ``valid``: Kestra validates a nested object only through ``@Valid``). Nested plugins (kind ``plugin``)
+are uses of their own and checked as such; the keys of a ``map`` are free.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from flowlint.rules.base import CheckContext, Rule
 CODES = ("FL501", "FL502", "FL503", "FL504")
 JUDGED_ELSEWHERE = frozenset({"id", "type", "version"})
 """Keys FL003, FL007 and the FL1xx rules already judge (missing, of the wrong shape, or an invalid version)."""
+DEPRECATED_HELP = "see the plugin's documentation for what replaces it"
 
 
 class Subject(NamedTuple):
@@ -66,6 +68,14 @@ def check_properties(ctx: CheckContext) -> None:
             ctx.unknown_properties += resolution.status in (Status.RESOLVED, Status.CORE)
             continue
         walker = _Walker(ctx, lookup, subject)
+        if found.deprecated:
+            ctx.report(
+                "FL504",
+                subject.use.type_node,
+                f"every property {found.subject} declares is deprecated: the type is on its way out",
+                yaml_path=f"{subject.use.yaml_path}.type",
+                help=DEPRECATED_HELP,
+            )
         walker.mapping(found, subject.use.node, subject.use.yaml_path)
         walker.required(
             found, subject.use.node, subject.use.type_node, subject.use.yaml_path, _default_keys(ctx, subject)
@@ -90,13 +100,13 @@ class _Walker:
                 if found.checks_keys:
                     self._unknown(found, key, node, f"{path}.{key.value}")
                 continue
-            if prop.dep:
+            if prop.dep and not found.deprecated:
                 self.ctx.report(
                     "FL504",
                     key,
                     f"'{key.value}' is deprecated in {found.subject}",
                     yaml_path=f"{path}.{key.value}",
-                    help="see the plugin's documentation for what replaces it",
+                    help=DEPRECATED_HELP,
                 )
             if key.value not in JUDGED_ELSEWHERE:
                 self.value(found, prop, value, f"'{key.value}'", f"{path}.{key.value}", key)
@@ -131,7 +141,8 @@ class _Walker:
             nested = self._nested(owner, prop, node)
             if nested is not None:
                 self.mapping(nested, node, path)
-                self.required(nested, node, anchor, path, frozenset())
+                if prop.valid:  # Kestra checks a nested object's constraints only through @Valid
+                    self.required(nested, node, anchor, path, frozenset())
         elif prop.kind in ("list", "map"):
             item = item_of(prop)
             if item is None:
@@ -292,7 +303,8 @@ RULES = (
         Severity.WARNING,
         "The property is deprecated in the version the plugin resolves to.",
         "Deprecated properties still work but are on their way out: the next versions of the plugin may drop "
-        "them, and then every flow that sets them breaks on save.",
+        "them, and then every flow that sets them breaks on save. When every property a type declares is "
+        "deprecated (the type itself is on its way out), one finding at its `type` says so instead of one per key.",
         "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  url: jdbc:postgresql://db/app\n"
         "  sql: SELECT 1\n  fetchOne: true\n",
         "- id: query\n  type: io.kestra.plugin.jdbc.postgresql.Query\n  url: jdbc:postgresql://db/app\n"
