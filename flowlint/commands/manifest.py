@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from flowlint.cli import EXIT_FINDINGS, EXIT_OK, guarded
+from flowlint.cli import EXIT_FINDINGS, EXIT_OK, TARGET_OPTION, guarded
 
 if TYPE_CHECKING:
     from flowlint.manifest.model import Manifest
     from flowlint.manifest.writer import BuildResult
+    from flowlint.versions import Version
 
 
 @click.group("manifest")
@@ -105,35 +106,51 @@ def manifest_pull(
     guarded(verbose, action)
 
 
-def _manifest_for(path: Path | None, config_path: Path | None) -> Manifest:
-    """The manifest at ``path``, else the configured one, else the bundled catalog."""
+def _manifest_for(path: Path | None, config_path: Path | None, target: str | None) -> tuple[Manifest, Version]:
+    """The manifest at ``path``, else the configured one, else the bundled catalog; and the target Kestra
+    version (``target``, else the config's)."""
     from flowlint.config import find_config, load_settings
+    from flowlint.errors import UsageError
     from flowlint.run import load_manifest
     from flowlint.selection import checked_settings
+    from flowlint.versions import parse_version
 
     cwd = Path.cwd()
     config = config_path if config_path is not None else find_config(cwd)
     settings = checked_settings(load_settings(config, cwd))
-    return load_manifest([path] if path is not None else settings.manifests, settings)
+    if target is not None:
+        parsed = parse_version(target)
+        if parsed is None:
+            raise UsageError(f"--target-kestra-version: {target!r} is not a Kestra version")
+        settings = settings.with_overrides(target=parsed, target_origin="--target-kestra-version")
+    return load_manifest([path] if path is not None else settings.manifests, settings), settings.target
 
 
 @manifest_group.command("show")
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--type", "type_name", help="Say which plugin versions provide this type (or alias).")
+@click.option("--type", "type_name", help="Which plugin versions provide this type (or alias), and its properties.")
+@click.option("--version", "version", help="With --type: the properties in this plugin version only.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config naming the manifest.")
-def manifest_show(path: Path | None, type_name: str | None, config_path: Path | None) -> None:
-    """Show a manifest (default: the configured one, else the bundled catalog): plugins, versions, types."""
+@TARGET_OPTION
+def manifest_show(
+    path: Path | None,
+    type_name: str | None,
+    version: str | None,
+    config_path: Path | None,
+    target_kestra_version: str | None,
+) -> None:
+    """Show a manifest (default: the configured one, else the bundled catalog): plugins, versions, types;
+    with --type, one type's plugin versions and properties."""
 
     def action() -> int:
+        from flowlint.errors import UsageError
         from flowlint.manifest.inspect import show, show_type
 
-        manifest = _manifest_for(path, config_path)
-        if type_name is None:
-            click.echo(show(manifest), nl=False)
-            return EXIT_OK
-        text, found = show_type(manifest, type_name)
-        click.echo(text, nl=False)
-        return EXIT_OK if found else EXIT_FINDINGS
+        if version is not None and type_name is None:
+            raise UsageError("--version needs --type")
+        manifest, target = _manifest_for(path, config_path, target_kestra_version)
+        click.echo(show(manifest) if type_name is None else show_type(manifest, type_name, target, version), nl=False)
+        return EXIT_OK
 
     guarded(False, action)
 

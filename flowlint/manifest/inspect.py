@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
-from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin
-from flowlint.versions import sort_versions
+from flowlint.errors import UsageError
+from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin, TypeEntry
+from flowlint.properties.lookup import PropertyLookup, lookup_for
+from flowlint.properties.model import Prop, PropertySet
+from flowlint.versions import Version, parse_version, sort_versions
 from flowlint.wording import count
 
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -74,13 +80,15 @@ def show(manifest: Manifest) -> str:
     return "\n".join(lines) + "\n"
 
 
-def show_type(manifest: Manifest, type_name: str) -> tuple[str, bool]:
-    """Which plugin versions provide ``type_name``; False when none does."""
+def show_type(manifest: Manifest, type_name: str, target: Version, version: str | None = None) -> str:
+    """Which plugin versions provide ``type_name`` and the properties it has in each, at Kestra ``target``
+    (``version``: in that plugin version only); raises UsageError when no plugin provides it (in ``version``)."""
     entries = manifest.lookup(type_name)
     if not entries:
-        case = manifest.case_insensitive(type_name)
-        hint = f" (did you mean {case}?)" if case else ""
-        return f"no plugin in {manifest.source} provides {type_name}{hint}\n", False
+        raise UsageError(f"no plugin in {manifest.source} provides {type_name}{_did_you_mean(manifest, type_name)}")
+    if version is not None:
+        entries = _in_version(entries, type_name, version)
+    lookup = lookup_for(manifest, target)
     lines = [f"{type_name}:"]
     for entry in entries:
         core = " (core: never versioned)" if entry.plugin.core else ""
@@ -91,7 +99,135 @@ def show_type(manifest: Manifest, type_name: str) -> tuple[str, bool]:
             lines.append(f"    in {count(len(direct), 'version')}: {_span(direct)}")
         if aliased:
             lines.append(f"    as an alias of {entry.canonical} in {count(len(aliased), 'version')}: {_span(aliased)}")
-    return "\n".join(lines) + "\n", True
+        lines.extend(_properties(lookup, entry))
+    return "\n".join(lines) + "\n"
+
+
+def _did_you_mean(manifest: Manifest, type_name: str) -> str:
+    case = manifest.case_insensitive(type_name)
+    close = [case] if case else manifest.suggest(type_name)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def _in_version(entries: list[TypeEntry], type_name: str, version: str) -> list[TypeEntry]:
+    """The entries that have ``type_name`` in plugin version ``version``, with that version only."""
+    wanted = parse_version(version)
+    if wanted is None:
+        raise UsageError(f"--version: {version!r} is not a version")
+    kept = [e._replace(versions=tuple(v for v in e.versions if v.version == wanted)) for e in entries]
+    kept = [e for e in kept if e.versions]
+    if not kept:
+        known = sort_versions(v.version for e in entries for v in e.versions)
+        raise UsageError(f"no version {version} provides {type_name} (versions: {_span([v.text for v in known])})")
+    return kept
+
+
+_Listing = tuple[tuple[str, str], ...]
+"""Properties as (name, what it is) pairs, sorted by name."""
+
+
+_NOT_KNOWN = "    properties: not known (flowlint's property data does not describe it in these versions)"
+
+
+class _Group(NamedTuple):
+    """Consecutive versions whose properties read the same (``listing`` None: the data does not describe them)."""
+
+    versions: list[str]
+    listing: _Listing | None
+    notes: tuple[str, ...] = ()
+
+
+def _properties(lookup: PropertyLookup, entry: TypeEntry) -> list[str]:
+    """The properties of ``entry``'s type per run of versions that have the same ones: those every run
+    has once, then what each run has besides (a core type's once: they follow the Kestra version)."""
+    if entry.plugin.core:
+        found = lookup.of_type(entry.plugin, None, entry.canonical or entry.name)
+        if found is None:
+            return [_NOT_KNOWN]
+        title = f"    properties at Kestra {lookup.target.text} (core types follow the Kestra version):"
+        return [title, *_block(None, _listing(found), _notes(found))]
+    groups = _groups(lookup, entry)
+    known = [g for g in groups if g.listing is not None]
+    if not known:
+        return [_NOT_KNOWN]
+    lines = [f"    properties (target Kestra {lookup.target.text}):"]
+    shared = set.intersection(*(set(g.listing or ()) for g in known)) if len(known) > 1 else set()
+    if shared:
+        every = f"in every version described ({sum(len(g.versions) for g in known)})"
+        lines += _block(every, tuple(p for p in known[0].listing or () if p in shared))
+    for group in known:
+        lines += _block(_range(group.versions), tuple(p for p in group.listing or () if p not in shared), group.notes)
+    unknown = [v for g in groups if g.listing is None for v in g.versions]
+    if unknown:
+        lines.append(f"      not described by flowlint's property data: {_span(unknown)}")
+    return lines
+
+
+def _groups(lookup: PropertyLookup, entry: TypeEntry) -> list[_Group]:
+    """``entry``'s versions in runs whose properties read the same."""
+    groups: list[_Group] = []
+    for version in entry.versions:
+        found = lookup.of_type(entry.plugin, version, entry.canonical_in(version) or entry.name)
+        listing, notes = (_listing(found), _notes(found)) if found is not None else (None, ())
+        if groups and (groups[-1].listing, groups[-1].notes) == (listing, notes):
+            groups[-1].versions.append(version.text)
+        else:
+            groups.append(_Group([version.text], listing, notes))
+    return groups
+
+
+def _block(header: str | None, listing: _Listing, notes: tuple[str, ...] = ()) -> list[str]:
+    indent = "        " if header else "      "
+    width = max((len(name) for name, _ in listing), default=0)
+    lines = [f"      {header}:"] if header else []
+    lines += [f"{indent}{name.ljust(width)}  {what}" for name, what in listing]
+    lines += [f"{indent}({note})" for note in notes]
+    if not listing and not notes:
+        lines.append(f"{indent}(no other property)")
+    return lines
+
+
+def _range(versions: list[str]) -> str:
+    return versions[0] if len(versions) == 1 else f"{versions[0]} - {versions[-1]} ({len(versions)} versions)"
+
+
+def _listing(found: PropertySet) -> _Listing:
+    return tuple(sorted((name, _what(prop)) for name, prop in found.props.items()))
+
+
+def _notes(found: PropertySet) -> tuple[str, ...]:
+    notes = []
+    if found.open:
+        notes.append("takes any other key too")
+    if found.partial:
+        notes.append("the data lacks some of its inherited properties: unknown keys are not reported")
+    return tuple(notes)
+
+
+def _what(prop: Prop) -> str:
+    """``enum (A, B), required, dynamic, deprecated, default "A"``: what a property is."""
+    parts = [_shape(prop.kind, prop.of, prop.ref, prop.enum)]
+    if prop.kind_unknown:
+        parts.append("shape not known")
+    parts += [flag for flag, on in (("required", prop.req), ("dynamic", prop.dyn), ("deprecated", prop.dep)) if on]
+    if prop.default is not None:
+        parts.append(f"default {json.dumps(prop.default)}")
+    if prop.aliases:
+        parts.append(f"also {', '.join(prop.aliases)}")
+    return ", ".join(parts)
+
+
+def _shape(kind: str, of: Any, ref: Any, enum: Sequence[str] = ()) -> str:
+    """``string``, ``list of string``, ``map of enum (A, B)``, ``object Options``, ``task plugin``."""
+    if kind in ("list", "map") and isinstance(of, Mapping):
+        return f"{kind} of {_shape(str(of.get('kind', 'any')), of.get('of'), of.get('ref'), of.get('enum') or ())}"
+    if kind == "plugin" and isinstance(of, str):
+        return f"{of} plugin"
+    if kind == "object" and isinstance(ref, str):
+        return f"object {ref.rsplit('.', 1)[-1].replace('$', '.')}"
+    if kind == "enum" and enum:
+        return f"enum ({', '.join(enum)})"
+    return kind
 
 
 def _span(texts: list[str]) -> str:

@@ -102,7 +102,16 @@ def test_impact_lists_exactly_the_uses_that_break_and_move(scenario: Path) -> No
         ("flows/f10.yml", 11, "1.2.3", "1.3.0", "plugin"),
     ]
     assert report["fixes"] == []
-    assert report["summary"] == {"uses": 13, "flows": 10, "breaks": 4, "moves": 4, "fixes": 0, "unchanged": 5}
+    assert report["propertyBreaks"] == []  # the data describes none of the versions of the scenario
+    assert report["summary"] == {
+        "uses": 13,
+        "flows": 10,
+        "breaks": 4,
+        "propertyBreaks": 0,
+        "moves": 4,
+        "fixes": 0,
+        "unchanged": 5,
+    }
 
 
 def test_impact_text_groups_by_plugin_and_exits_0_when_nothing_breaks(scenario: Path) -> None:
@@ -120,8 +129,8 @@ def test_impact_text_groups_by_plugin_and_exits_0_when_nothing_breaks(scenario: 
         "instance default version LATEST (Kestra's default))"
     ) in lines
     assert lines[-1] == (
-        "13 plugin uses in 10 flows: 4 would stop resolving, 4 would change version, 0 would start resolving, "
-        "5 unchanged"
+        "13 plugin uses in 10 flows: 4 would stop resolving, 0 would break on their properties, 4 would change "
+        "version, 0 would start resolving, 5 unchanged"
     )
     # the way back: the uses that broke start resolving again, nothing breaks
     (scenario / "back.yaml").write_text(CONFIG.replace("old.json", "new.json"), "utf-8")
