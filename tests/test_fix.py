@@ -391,8 +391,8 @@ def test_the_proof_refuses_an_edit_that_changes_more_than_its_value() -> None:
         verify(source, apply_edits(text, [broken]), [broken])
     key = _edit(0, 2, "ID")  # a whole key may be replaced (FL501 renames a key that differs in case)
     verify(source, apply_edits(text, [key]), [key])
-    stray = _edit(0, 1, "I")  # part of the key `id`: no scalar of its own
-    with pytest.raises(FixRefused, match="does not replace one value"):
+    stray = _edit(0, 1, "I")  # part of the key `id`: no scalar of its own, so the key reads as another one
+    with pytest.raises(FixRefused, match="line 1: another value"):
         verify(source, apply_edits(text, [stray]), [stray])
     mapping = Edit(span_of(node), "{a: 1}")
     with pytest.raises(FixRefused, match="not one scalar"):

@@ -61,7 +61,10 @@ DEEP_TASKS = (
         for i, indent in ((i, " " * 4 * i) for i in range(DEPTH))
     )
     + f"{' ' * 4 * DEPTH}  - id: leaf\n{' ' * 4 * DEPTH}    type: {COMMANDS}\n{' ' * 4 * DEPTH}    version: 0.20\n"
+    + f"{' ' * 4 * DEPTH}    commands: [ls]\n"
 )
+TABS = "    containerImage:\tubuntu\n    description: trailing tab\t\n    warningOnStdErr: false\t# c\n"
+"""Tabs after values: `key:<TAB>value`, a trailing tab, `value<TAB># comment`."""
 DEEP_MAPPING = (
     "id: a\nnamespace: b\nvariables:\n  x: "
     + "{a: " * 330
@@ -127,20 +130,20 @@ CASES = [
     ),
     Case(
         "fix-refused-tab-separator",  # tabs after values: ruamel's pure scanner refused them
-        (SHELL_TASK + "    message:\thi\n    description: trailing tab\t\n    labels: x\t# c\n").encode("utf-8"),
-        fixed_version(SHELL_TASK + "    message:\thi\n    description: trailing tab\t\n    labels: x\t# c\n"),
+        (SHELL_TASK + TABS).encode("utf-8"),
+        fixed_version(SHELL_TASK + TABS),
         [quoted_fix(6), CLEAN, "fixed 1 issue in 1 file; 0 remaining"],
     ),
     Case(
         "fix-refused-nel-line-breaks",  # NEL (U+0085) line breaks: the same scanner
-        (SHELL_TASK + "    message: hi\x85    description: x\x85").encode("utf-8"),
-        fixed_version(SHELL_TASK + "    message: hi\x85    description: x\x85"),
+        (SHELL_TASK + "    containerImage: ubuntu\x85    description: x\x85").encode("utf-8"),
+        fixed_version(SHELL_TASK + "    containerImage: ubuntu\x85    description: x\x85"),
         [quoted_fix(6), CLEAN, "fixed 1 issue in 1 file; 0 remaining"],
     ),
     Case(
         "fix-refused-double-bom-offsets",  # libyaml does not count a second BOM: every edit one early
-        codecs.BOM_UTF8 * 2 + f"id: a\nnamespace: b\ntasks:\n  - id: t\n    type: {ALIAS}\n".encode(),
-        codecs.BOM_UTF8 * 2 + f"id: a\nnamespace: b\ntasks:\n  - id: t\n    type: {LOG}\n".encode(),
+        codecs.BOM_UTF8 * 2 + f"id: a\nnamespace: b\ntasks:\n  - id: t\n    type: {ALIAS}\n    message: hi\n".encode(),
+        codecs.BOM_UTF8 * 2 + f"id: a\nnamespace: b\ntasks:\n  - id: t\n    type: {LOG}\n    message: hi\n".encode(),
         [f"f.yml:5:11: fixed FL108: replace with {LOG}", CLEAN, "fixed 1 issue in 1 file; 0 remaining"],
     ),
     Case(

@@ -10,10 +10,15 @@ from pathlib import Path
 
 from tests.conftest import STANDARD_MANIFEST, run_cli
 
-CLEAN = "id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n"
+TASK = "id: hello\nnamespace: company.team\ntasks:\n  - id: a\n"
+"""A flow whose one task's keys follow (its `type` at line 5)."""
+CLEAN = TASK + "    type: io.kestra.plugin.core.log.Log\n    message: Hello\n"
 # FL102 (error) at 6:14.
-NOT_INSTALLED = CLEAN.replace("io.kestra.plugin.core.log.Log", "io.kestra.plugin.jdbc.postgresql.Query") + (
+NOT_INSTALLED = TASK + (
+    "    type: io.kestra.plugin.jdbc.postgresql.Query\n"
     '    version: "1.2.0"\n'
+    "    url: jdbc:postgresql://db:5432/shop\n"
+    "    sql: SELECT 1\n"
 )
 FL102_MESSAGE = (
     "FL102 [error] version 1.2.0 of io.kestra.plugin:plugin-jdbc-postgres is not installed "
@@ -23,16 +28,16 @@ FL102_MESSAGE = (
 ALIAS = CLEAN.replace("io.kestra.plugin.core.log.Log", "io.kestra.core.tasks.log.Log")
 FL108_MESSAGE = "FL108 [warning] io.kestra.core.tasks.log.Log is a deprecated alias of io.kestra.plugin.core.log.Log"
 # No version of its own: what the defaults and the instance default give decides.
-SCRIPT = CLEAN.replace("io.kestra.plugin.core.log.Log", "io.kestra.plugin.scripts.shell.Script")
+SCRIPT = TASK + "    type: io.kestra.plugin.scripts.shell.Script\n    script: echo hello\n"
 SUMMARY_SOURCE = "manifest: test instance (4 plugins, 9 versions)"
-MIXED = CLEAN.replace("io.kestra.plugin.core.log.Log", "io.kestra.core.tasks.log.Log") + (
-    "  - id: b\n    type: io.kestra.plugin.scripts.shell.Script\n    version: 0.20\n"
+MIXED = (
+    ALIAS + "  - id: b\n    type: io.kestra.plugin.scripts.shell.Script\n    version: 0.20\n    script: echo hello\n"
 )
 MIXED_LINES = [
     f"flow.yml:5:11: {FL108_MESSAGE}",
-    "flow.yml:8:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version "
+    "flow.yml:9:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version "
     "(installed: 0.20.0, 0.21.0)",
-    "flow.yml:8:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which "
+    "flow.yml:9:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which "
     'matches no installed version; quoted, "0.20" would run 0.20.0',
 ]
 

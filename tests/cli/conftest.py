@@ -16,14 +16,21 @@ FLOW = (
     "tasks:\n"
     "  - id: a\n"
     "    type: io.kestra.core.tasks.log.Log\n"
+    "    message: Hello\n"
     "  - id: b\n"
     "    type: io.kestra.plugin.scripts.shell.Script\n"
     "    version: 0.20\n"
-    '  - {id: c, description: "🎉🎉", type: io.kestra.plugin.jdbc.postgresql.Query, version: "1.2.0"}\n'
+    "    script: echo hello\n"
+    '  - {id: c, description: "🎉🎉", type: io.kestra.plugin.jdbc.postgresql.Query, version: "1.2.0", '
+    'url: "jdbc:postgresql://db/app", sql: SELECT 1}\n'
     "  - id: a\n"
     "    type: io.kestra.plugin.core.log.Log\n"
+    "    message: Bye\n"
 )
-CLEAN = "id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n"
+CLEAN = (
+    "id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n"
+    "    message: Hello\n"
+)
 SUMMARY = (
     "2 files checked (1 flow, 1 skipped non-flow YAML): 3 errors, 2 warnings, 0 info; "
     "manifest: test instance (4 plugins, 9 versions)"

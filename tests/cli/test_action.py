@@ -62,10 +62,10 @@ def test_annotations_sarif_log_and_its_output(project: Path, action: dict[str, s
     annotations = [line.split("::")[1] for line in done.stdout.splitlines() if line.startswith("::")]
     assert [a.split(",title=")[0] for a in annotations] == [
         "warning file=flows/f.yml,line=5,col=11,endLine=5,endColumn=39",
-        "error file=flows/f.yml,line=8,col=14,endLine=8,endColumn=18",
-        "warning file=flows/f.yml,line=8,col=14,endLine=8,endColumn=18",
-        "error file=flows/f.yml,line=9,col=87,endLine=9,endColumn=94",
-        "error file=flows/f.yml,line=10,col=9,endLine=10,endColumn=10",
+        "error file=flows/f.yml,line=9,col=14,endLine=9,endColumn=18",
+        "warning file=flows/f.yml,line=9,col=14,endLine=9,endColumn=18",
+        "error file=flows/f.yml,line=11,col=87,endLine=11,endColumn=94",
+        "error file=flows/f.yml,line=12,col=9,endLine=12,endColumn=10",
     ]
     sarif = (project / "reports" / "flowlint.sarif").read_text("utf-8")
     assert sarif == check(project, "--format", "sarif").stdout

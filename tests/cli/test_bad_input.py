@@ -162,13 +162,11 @@ def billion_laughs(levels: int = 20) -> str:
     lines = [
         "id: bomb",
         "namespace: company.team",
-        "tasks:",
-        "  - id: log",
-        "    type: io.kestra.plugin.core.log.Log",
-        '    lol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+        "variables:",
+        '  lol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
     ]
-    lines += [f"    lol{k}: &l{k} [" + ", ".join([f"*l{k - 1}"] * 10) + "]" for k in range(1, levels)]
-    lines.append("    message: *l19")
+    lines += [f"  lol{k}: &l{k} [" + ", ".join([f"*l{k - 1}"] * 10) + "]" for k in range(1, levels)]
+    lines += ["tasks:", "  - id: log", "    type: io.kestra.plugin.core.log.Log", f"    message: *l{levels - 1}"]
     return "\n".join(lines) + "\n"
 
 
@@ -178,9 +176,9 @@ def test_a_yaml_bomb_is_fl001_and_fast(tmp_path: Path, manifest_file: Path) -> N
     started = time.monotonic()
     stdout, _ = check(tmp_path, "check", "--manifest", "manifest.json", "--format", "concise", "bomb.yml", expect=1)
     assert time.monotonic() - started < 10
-    # aliases 1-50 are lol1..lol5's; the 51st (in lol6) points at lol5, line 11, column 11 (its anchor)
+    # aliases 1-50 are lol1..lol5's; the 51st (in lol6) points at lol5, line 9, column 9 (its anchor)
     assert stdout.splitlines()[0] == (
-        "bomb.yml:11:11: FL001 [error] more than 50 aliases to collections: "
+        "bomb.yml:9:9: FL001 [error] more than 50 aliases to collections: "
         "Kestra's YAML parser refuses this document (a YAML bomb?)"
     )
     assert len([line for line in stdout.splitlines() if " FL" in line]) == 1

@@ -19,9 +19,11 @@ from tests.conftest import SHARED
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
-WARNS_ONLY = "id: warn\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.core.tasks.log.Log\n"
-POSITIONS = [("FL108", 5, 11, 5, 39), ("FL102", 8, 14, 8, 18), ("FL107", 8, 14, 8, 18), ("FL102", 9, 87, 9, 94)]
-POSITIONS.append(("FL005", 10, 9, 10, 10))
+WARNS_ONLY = (
+    "id: warn\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.core.tasks.log.Log\n    message: Hello\n"
+)
+POSITIONS = [("FL108", 5, 11, 5, 39), ("FL102", 9, 14, 9, 18), ("FL107", 9, 14, 9, 18), ("FL102", 11, 87, 11, 94)]
+POSITIONS.append(("FL005", 12, 9, 12, 10))
 
 
 def sarif_errors(log: Any) -> list[str]:
@@ -110,7 +112,7 @@ def test_sarif_is_complete(project: Path) -> None:
             "artifactLocation": {"uri": "flows/f.yml", "uriBaseId": "%SRCROOT%"},
             "replacements": [
                 {
-                    "deletedRegion": {"startLine": 8, "startColumn": 14, "endLine": 8, "endColumn": 18},
+                    "deletedRegion": {"startLine": 9, "startColumn": 14, "endLine": 9, "endColumn": 18},
                     "insertedContent": {"text": '"0.20"'},
                 }
             ],
@@ -142,7 +144,7 @@ def test_sarif_fingerprints_survive_lines_added_above(project: Path) -> None:
     before = json.loads(check(project, "--format", "sarif").stdout)["runs"][0]["results"]
     (project / "flows" / "f.yml").write_text("# a comment\n\n" + FLOW, "utf-8")
     after = json.loads(check(project, "--format", "sarif").stdout)["runs"][0]["results"]
-    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after] == [7, 10, 10, 11, 12]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after] == [7, 11, 11, 13, 14]
     assert [r["partialFingerprints"] for r in after] == [r["partialFingerprints"] for r in before]
 
 
@@ -151,16 +153,16 @@ def test_sarif_fingerprints_survive_lines_added_above(project: Path) -> None:
 GITHUB = [
     "::warning file=flows/f.yml,line=5,col=11,endLine=5,endColumn=39,title=FL108 deprecated-alias::"
     "io.kestra.core.tasks.log.Log is a deprecated alias of io.kestra.plugin.core.log.Log",
-    "::error file=flows/f.yml,line=8,col=14,endLine=8,endColumn=18,title=FL102 version-not-installed::"
+    "::error file=flows/f.yml,line=9,col=14,endLine=9,endColumn=18,title=FL102 version-not-installed::"
     "version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version (installed: 0.20.0, 0.21.0)"
     "%0Ahelp: did you mean 0.20.0?",
-    "::warning file=flows/f.yml,line=8,col=14,endLine=8,endColumn=18,title=FL107 unquoted-version::"
+    "::warning file=flows/f.yml,line=9,col=14,endLine=9,endColumn=18,title=FL107 unquoted-version::"
     "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which matches no installed version; "
     'quoted, "0.20" would run 0.20.0%0Ahelp: quote it: "0.20"',
-    "::error file=flows/f.yml,line=9,col=87,endLine=9,endColumn=94,title=FL102 version-not-installed::"
+    "::error file=flows/f.yml,line=11,col=87,endLine=11,endColumn=94,title=FL102 version-not-installed::"
     "version 1.2.0 of io.kestra.plugin:plugin-jdbc-postgres is not installed (installed: 0.19.0, 1.2.1, 1.2.3)"
     "%0Ahelp: did you mean 1.2.1?",
-    "::error file=flows/f.yml,line=10,col=9,endLine=10,endColumn=10,title=FL005 duplicate-id::"
+    "::error file=flows/f.yml,line=12,col=9,endLine=12,endColumn=10,title=FL005 duplicate-id::"
     "duplicate task id 'a' (first used at line 4)",
 ]
 
@@ -283,7 +285,7 @@ def test_gitlab_fingerprints_are_stable_across_unrelated_edits(project: Path) ->
 
 
 def test_gitlab_identical_findings_get_distinct_fingerprints(project: Path) -> None:
-    text = CLEAN + "  - id: a\n    type: io.kestra.plugin.core.log.Log\n" * 2
+    text = CLEAN + "  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: Hello\n" * 2
     (project / "flows" / "f.yml").write_text(text, "utf-8")
     issues = gitlab(project)
     assert [i["check_name"] for i in issues] == ["FL005", "FL005"]
@@ -324,7 +326,7 @@ def test_junit_one_testcase_per_file_with_failures(project: Path) -> None:
     assert failure.text.splitlines()[0] == (
         "5:11: FL108 [warning] io.kestra.core.tasks.log.Log is a deprecated alias of io.kestra.plugin.core.log.Log"
     )
-    assert "10:9: FL005 [error] duplicate task id 'a' (first used at line 4)" in failure.text.splitlines()
+    assert "12:9: FL005 [error] duplicate task id 'a' (first used at line 4)" in failure.text.splitlines()
     assert by_name["flows/compose.yaml"].find("skipped") is not None
     assert list(by_name["flows/clean.yml"]) == []
     # warnings only: passes at the default threshold, and says what it found

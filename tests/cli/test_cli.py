@@ -96,8 +96,7 @@ def test_exit_2_missing_manifest_file(tmp_path: Path) -> None:
 
 
 def test_no_manifest_uses_the_bundled_catalog(tmp_path: Path) -> None:
-    released = CLEAN.replace("io.kestra.plugin.core.log.Log", "io.kestra.plugin.scripts.shell.Script")
-    write(tmp_path, {"flow.yml": released + '    version: "0.21.0"\n', "never.yml": NEVER_RELEASED})
+    write(tmp_path, {"flow.yml": SCRIPT + '    version: "0.21.0"\n', "never.yml": NEVER_RELEASED})
     done = run_cli(["check", "flow.yml", "--format", "concise"], tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "manifest: bundled catalog of official plugins as of " in done.stdout
@@ -234,7 +233,7 @@ def test_multi_document_files_and_broken_yaml(project: Path) -> None:
     done = concise(["."], project)
     assert findings(done.stdout) == [
         "broken.yml:2:1: FL001 [error] did not find expected node content (while parsing a flow node at line 2)",
-        f"multi.yml:14:14: {FL102_MESSAGE}",
+        f"multi.yml:15:14: {FL102_MESSAGE}",
     ]
     assert done.stdout.splitlines()[-1] == summary(2, 2, 0, 2, 0).replace(
         "(2 flows)", "(2 flows in 1 file, 1 not valid YAML)"

@@ -27,12 +27,16 @@ FLOW = (
     "tasks:\n"
     "  - id: typo\n"
     "    type: io.kestra.plugin.core.log.Lgo\n"
+    "    message: Hello\n"
     "  - id: alias\n"
     "    type: io.kestra.core.tasks.log.Log\n"
+    "    message: Hello\n"
     "  - id: new\n"
     "    type: io.kestra.plugin.core.log.Log\n"
+    "    message: Hello\n"
     "  - id: shell\n"
     "    type: io.kestra.plugin.scripts.shell.Commands\n"
+    "    commands: [echo hello]\n"
 )
 NOTE = "core types of Kestra {target} from the bundled catalog, io.kestra:core {core}"
 
@@ -49,7 +53,7 @@ def test_core_types_are_checked_with_a_manifest_that_lacks_core(folder: Path) ->
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
         "f.yml:5:11: FL101 [error] unknown plugin type io.kestra.plugin.core.log.Lgo: no installed plugin provides it",
-        "f.yml:7:11: FL108 [warning] io.kestra.core.tasks.log.Log is a deprecated alias of "
+        "f.yml:8:11: FL108 [warning] io.kestra.core.tasks.log.Log is a deprecated alias of "
         "io.kestra.plugin.core.log.Log",
         "1 file checked (1 flow): 1 error, 1 warning, 0 info; manifest: plugins folder (1 plugin, 1 version; "
         + NOTE.format(target="1.3", core="0.20.7")
@@ -65,7 +69,7 @@ def test_the_core_version_follows_the_target_kestra_version(folder: Path) -> Non
     # Kestra 0.15 had no io.kestra.plugin.core.* names: the old io.kestra.core.tasks.log.Log was the type
     assert lines[:2] == [
         "f.yml:5:11: FL101 [error] unknown plugin type io.kestra.plugin.core.log.Lgo: no installed plugin provides it",
-        "f.yml:9:11: FL101 [error] unknown plugin type io.kestra.plugin.core.log.Log: no installed plugin provides it",
+        "f.yml:11:11: FL101 [error] unknown plugin type io.kestra.plugin.core.log.Log: no installed plugin provides it",
     ]
     assert lines[2].endswith(NOTE.format(target="0.15", core="0.15.28") + ")")
 

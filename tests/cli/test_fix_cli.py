@@ -18,7 +18,10 @@ from tests.conftest import CORPUS, STANDARD_MANIFEST, run_cli
 SCRIPT = "io.kestra.plugin.scripts.shell.Script"
 QUERY = "io.kestra.plugin.jdbc.postgresql.Query"
 # FL107 at 6:14 (fixable), nothing else
-UNQUOTED = f"id: a\nnamespace: company.team\ntasks:\n  - id: s\n    type: {SCRIPT}  # shell\n    version: 0.20\n"
+UNQUOTED = (
+    f"id: a\nnamespace: company.team\ntasks:\n  - id: s\n    type: {SCRIPT}  # shell\n    version: 0.20\n"
+    "    script: echo hello\n"
+)
 # FL108 at 5:11 (fixable) and FL102 at 10:14 (not fixable)
 MIXED = (
     "id: b\nnamespace: company.team\ntasks:\n"
@@ -48,9 +51,10 @@ def test_diff_shows_the_fixes_writes_nothing_and_exits_1(project: Path) -> None:
         "-    type: io.kestra.core.tasks.log.Log\r\n+    type: io.kestra.plugin.core.log.Log\r\n"
         "     message: hi\r\n   - id: q\r\n"
         f"     type: {QUERY}\r\n"
-        "--- a/flows/unquoted.yml\n+++ b/flows/unquoted.yml\n@@ -3,4 +3,4 @@\n"
+        "--- a/flows/unquoted.yml\n+++ b/flows/unquoted.yml\n@@ -3,5 +3,5 @@\n"
         f" tasks:\n   - id: s\n     type: {SCRIPT}  # shell\n"
         '-    version: 0.20\n+    version: "0.20"\n'
+        "     script: echo hello\n"
     )
     assert {p: p.read_bytes() for p in (project / "flows").iterdir()} == before
     clean = run_cli(["fix", "--diff", "flows/unquoted.yml", "--ignore", "FL107"], cwd=project)
@@ -94,7 +98,8 @@ def test_upgrade_rewrites_pins_and_reports_them(project: Path) -> None:
     flow = project / "flows" / "pinned.yml"
     flow.write_text(
         f"id: c\nnamespace: prod.sales\ntasks:\n  - id: q\n    type: {QUERY}\n    version: '0.19.0'\n"
-        f'  - id: s\n    type: {SCRIPT}\n    version: "0.20.0"\n',
+        "    url: jdbc:postgresql://db:5432/sales\n    sql: SELECT 1\n"
+        f'  - id: s\n    type: {SCRIPT}\n    version: "0.20.0"\n    script: echo hello\n',
         "utf-8",
     )
     args = ["fix", "flows/pinned.yml", "--upgrade", "io.kestra.plugin:plugin-jdbc-postgres=1.2.3"]

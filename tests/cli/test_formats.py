@@ -32,13 +32,13 @@ DIAGNOSTIC_KEYS = {
 CONCISE = [
     "flows/f.yml:5:11: FL108 [warning] io.kestra.core.tasks.log.Log is a deprecated alias of "
     "io.kestra.plugin.core.log.Log",
-    "flows/f.yml:8:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version "
+    "flows/f.yml:9:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version "
     "(installed: 0.20.0, 0.21.0)",
-    "flows/f.yml:8:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which "
+    "flows/f.yml:9:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which "
     'matches no installed version; quoted, "0.20" would run 0.20.0',
-    "flows/f.yml:9:87: FL102 [error] version 1.2.0 of io.kestra.plugin:plugin-jdbc-postgres is not installed "
+    "flows/f.yml:11:87: FL102 [error] version 1.2.0 of io.kestra.plugin:plugin-jdbc-postgres is not installed "
     "(installed: 0.19.0, 1.2.1, 1.2.3)",
-    "flows/f.yml:10:9: FL005 [error] duplicate task id 'a' (first used at line 4)",
+    "flows/f.yml:12:9: FL005 [error] duplicate task id 'a' (first used at line 4)",
 ]
 
 
@@ -68,10 +68,10 @@ def test_json_report_is_valid_and_complete(project: Path) -> None:
     assert all(set(d) == DIAGNOSTIC_KEYS for d in diagnostics)
     assert [(d["code"], d["line"], d["column"]) for d in diagnostics] == [
         ("FL108", 5, 11),
-        ("FL102", 8, 14),
-        ("FL107", 8, 14),
-        ("FL102", 9, 87),
-        ("FL005", 10, 9),
+        ("FL102", 9, 14),
+        ("FL107", 9, 14),
+        ("FL102", 11, 87),
+        ("FL005", 12, 9),
     ]
     assert diagnostics[2] == {
         "code": "FL107",
@@ -80,16 +80,16 @@ def test_json_report_is_valid_and_complete(project: Path) -> None:
         "message": "version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which matches no "
         'installed version; quoted, "0.20" would run 0.20.0',
         "path": "flows/f.yml",
-        "line": 8,
+        "line": 9,
         "column": 14,
-        "endLine": 8,
+        "endLine": 9,
         "endColumn": 18,
         "yamlPath": "tasks[1].version",
         "help": 'quote it: "0.20"',
         "fix": {
             "description": 'quote the version as written: "0.20"',
             "safe": True,
-            "edits": [{"line": 8, "column": 14, "endLine": 8, "endColumn": 18, "replacement": '"0.20"'}],
+            "edits": [{"line": 9, "column": 14, "endLine": 9, "endColumn": 18, "replacement": '"0.20"'}],
         },
     }
     # Columns count characters: the two emoji before the version are one column each.
@@ -124,31 +124,32 @@ flows/f.yml:5:11: FL108 [warning] io.kestra.core.tasks.log.Log is a deprecated a
    |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^
    = fix available: replace with io.kestra.plugin.core.log.Log
 
-flows/f.yml:8:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version \
+flows/f.yml:9:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version \
 (installed: 0.20.0, 0.21.0)
    |
- 8 |     version: 0.20
+ 9 |     version: 0.20
    |              ^^^^
    = help: did you mean 0.20.0?
 
-flows/f.yml:8:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which \
+flows/f.yml:9:14: FL107 [warning] version 0.20 is the number 0.2 for YAML: Kestra asks for version 0.2, which \
 matches no installed version; quoted, "0.20" would run 0.20.0
    |
- 8 |     version: 0.20
+ 9 |     version: 0.20
    |              ^^^^
    = help: quote it: "0.20"
    = fix available: quote the version as written: "0.20"
 
-flows/f.yml:9:87: FL102 [error] version 1.2.0 of io.kestra.plugin:plugin-jdbc-postgres is not installed \
+flows/f.yml:11:87: FL102 [error] version 1.2.0 of io.kestra.plugin:plugin-jdbc-postgres is not installed \
 (installed: 0.19.0, 1.2.1, 1.2.3)
-   |
- 9 |   - {id: c, description: "🎉🎉", type: io.kestra.plugin.jdbc.postgresql.Query, version: "1.2.0"}
-   | CARETS
-   = help: did you mean 1.2.1?
-
-flows/f.yml:10:9: FL005 [error] duplicate task id 'a' (first used at line 4)
     |
- 10 |   - id: a
+ 11 |   - {id: c, description: "🎉🎉", type: io.kestra.plugin.jdbc.postgresql.Query, version: "1.2.0", \
+url: "jdbc:postgresql://db/app", sql: SELECT 1}
+    | CARETS
+    = help: did you mean 1.2.1?
+
+flows/f.yml:12:9: FL005 [error] duplicate task id 'a' (first used at line 4)
+    |
+ 12 |   - id: a
     |         ^
     = note: first task with this id at flows/f.yml:4:9
 
@@ -199,7 +200,7 @@ def test_summary_singular_and_source(tmp_path: Path) -> None:
     (tmp_path / "m.json").write_text(json.dumps(manifest), "utf-8")
     (tmp_path / "f.yml").write_text(
         "id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.core.tasks.log.Log\n"
-        "  - id: b\n    type: io.kestra.plugin.Nope\n",
+        "    message: Hello\n  - id: b\n    type: io.kestra.plugin.Nope\n",
         "utf-8",
     )
     done = run_cli(["check", "--manifest", "m.json", "--format", "concise", "f.yml"], tmp_path)

@@ -19,9 +19,10 @@ SCRIPT = "io.kestra.plugin.scripts.shell.Script"
 BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_catalog.py"
 
 
-def flow(type_name: str, version: str | None = None) -> str:
+def flow(type_name: str, version: str | None = None, keys: str = "") -> str:
+    """A flow of one task of ``type_name`` (its ``type`` at 5:11), pinned to ``version``, then ``keys``."""
     pinned = f'    version: "{version}"\n' if version is not None else ""
-    return f"id: f\nnamespace: company.team\ntasks:\n  - id: a\n    type: {type_name}\n{pinned}"
+    return f"id: f\nnamespace: company.team\ntasks:\n  - id: a\n    type: {type_name}\n{pinned}{keys}"
 
 
 def test_catalog_loads_fast_and_describes_itself() -> None:
@@ -55,7 +56,7 @@ def test_the_lazily_built_catalog_index_equals_the_index_of_its_full_model() -> 
 
 
 def test_released_versions_resolve_and_never_released_ones_are_fl102(tmp_path: Path) -> None:
-    (tmp_path / "ok.yml").write_text(flow(SCRIPT, "0.21.0"), "utf-8")
+    (tmp_path / "ok.yml").write_text(flow(SCRIPT, "0.21.0", "    script: echo hello\n"), "utf-8")
     (tmp_path / "never.yml").write_text(flow(SCRIPT, "0.21.99"), "utf-8")
     done = run_cli(["check", "ok.yml", "--format", "concise"], tmp_path)
     assert done.returncode == 0, done.stdout
@@ -146,7 +147,7 @@ def test_manifest_diff(tmp_path: Path, manifest_file: Path) -> None:
 def test_an_old_manifest_gets_one_note_in_the_summary(tmp_path: Path) -> None:
     data = dict(STANDARD_MANIFEST, source="prod instance, exported 2020-01-31")
     (tmp_path / "old.json").write_text(json.dumps(data), "utf-8")
-    (tmp_path / "f.yml").write_text(flow("io.kestra.plugin.core.log.Log"), "utf-8")
+    (tmp_path / "f.yml").write_text(flow("io.kestra.plugin.core.log.Log", keys="    message: Hello\n"), "utf-8")
     done = run_cli(["check", "f.yml", "--manifest", "old.json", "--format", "concise"], tmp_path)
     assert done.returncode == 0
     notes = [line for line in done.stdout.splitlines() if line.startswith("note: ")]

@@ -25,7 +25,7 @@ STRICT = {"PYTHONIOENCODING": "utf-8"}
 HEADLINES = [
     f"{SHOWN}:5:11: FL108 [warning] io.kestra.core.tasks.log.Log is a deprecated alias of "
     "io.kestra.plugin.core.log.Log",
-    f"{SHOWN}:8:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version "
+    f"{SHOWN}:9:14: FL102 [error] version 0.2 of io.kestra.plugin:plugin-script-shell matches no installed version "
     "(installed: 0.20.0, 0.21.0)",
 ]
 
@@ -53,7 +53,7 @@ def test_human_formats_show_the_name_escaped(odd: Path, fmt: str) -> None:
     lines = report(odd, fmt).stdout.splitlines()
     headlines = [line for line in lines if line.startswith(f"{SHOWN}:")]
     assert headlines[:2] == HEADLINES
-    assert headlines[4] == f"{SHOWN}:10:9: FL005 [error] duplicate task id 'a' (first used at line 4)"
+    assert headlines[4] == f"{SHOWN}:12:9: FL005 [error] duplicate task id 'a' (first used at line 4)"
     if fmt == "full":
         assert f"    = note: first task with this id at {SHOWN}:4:9" in lines
 
@@ -69,7 +69,7 @@ def test_github_shows_the_name_escaped(odd: Path) -> None:
 def test_json_shows_the_name_escaped(odd: Path) -> None:
     data = json.loads(report(odd, "json").stdout)
     assert [f["path"] for f in data["files"]] == [SHOWN, "flows/compose.yaml"]
-    assert [(d["path"], d["line"], d["code"]) for d in data["diagnostics"]][-1] == (SHOWN, 10, "FL005")
+    assert [(d["path"], d["line"], d["code"]) for d in data["diagnostics"]][-1] == (SHOWN, 12, "FL005")
     assert {d["path"] for d in data["diagnostics"]} == {SHOWN}
 
 
@@ -86,10 +86,10 @@ def test_gitlab_shows_the_name_escaped(odd: Path) -> None:
     issues = json.loads(report(odd, "gitlab").stdout)
     assert [(i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"]) for i in issues] == [
         (SHOWN, 5, "FL108"),
-        (SHOWN, 8, "FL102"),
-        (SHOWN, 8, "FL107"),
         (SHOWN, 9, "FL102"),
-        (SHOWN, 10, "FL005"),
+        (SHOWN, 9, "FL107"),
+        (SHOWN, 11, "FL102"),
+        (SHOWN, 12, "FL005"),
     ]
     assert len({i["fingerprint"] for i in issues}) == 5
 
@@ -104,18 +104,18 @@ def test_inventory_shows_the_name_escaped(odd: Path) -> None:
     assert table.returncode == 0, table.stderr
     assert [line.split()[0] for line in table.stdout.splitlines()[1:5]] == [
         f"{SHOWN}:5",
-        f"{SHOWN}:7",
-        f"{SHOWN}:9",
+        f"{SHOWN}:8",
         f"{SHOWN}:11",
+        f"{SHOWN}:13",
     ]
     written = run_cli(["inventory", "flows", "--format", "csv", "--output-file", "uses.csv"], odd, env=STRICT)
     assert written.returncode == 0, written.stderr
     rows = list(csv.DictReader(io.StringIO((odd / "uses.csv").read_bytes().decode("utf-8"))))
     assert [(r["file"], r["line"], r["taskId"]) for r in rows] == [
         (SHOWN, "5", "a"),
-        (SHOWN, "7", "b"),
-        (SHOWN, "9", "c"),
-        (SHOWN, "11", "a"),
+        (SHOWN, "8", "b"),
+        (SHOWN, "11", "c"),
+        (SHOWN, "13", "a"),
     ]
     grouped = run_cli(["inventory", "flows", "--by", "plugin", "--format", "json"], odd, env=STRICT)
     locations = [loc["file"] for group in json.loads(grouped.stdout)["plugins"] for loc in group["locations"]]
@@ -130,13 +130,13 @@ def test_impact_shows_the_name_escaped(odd: Path) -> None:
     text = run_cli(["impact", "--to", "new.json", "flows"], odd, env=STRICT)
     assert text.returncode == 0, text.stderr
     assert (
-        f"    {SHOWN}:9:38  company.team/hello  task 'c'  io.kestra.plugin.jdbc.postgresql.Query: FL102 -> 1.2.0"
+        f"    {SHOWN}:11:38  company.team/hello  task 'c'  io.kestra.plugin.jdbc.postgresql.Query: FL102 -> 1.2.0"
         in text.stdout.splitlines()
     )
     done = run_cli(["impact", "--to", "new.json", "flows", "--format", "json"], odd, env=STRICT)
     assert done.returncode == 0, done.stderr
     (fixed,) = json.loads(done.stdout)["fixes"]
-    assert [(use["file"], use["line"], use["taskId"]) for use in fixed["uses"]] == [(SHOWN, 9, "c")]
+    assert [(use["file"], use["line"], use["taskId"]) for use in fixed["uses"]] == [(SHOWN, 11, "c")]
 
 
 def test_show_files_and_check_fix_show_the_name_escaped(odd: Path) -> None:

@@ -27,7 +27,7 @@ def test_check_format_and_output_file_create_missing_folders(project: Path) -> N
     found = [
         (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in sarif["runs"][0]["results"]
     ]
-    assert found == [("FL108", 5), ("FL102", 8), ("FL107", 8), ("FL102", 9), ("FL005", 10)]
+    assert found == [("FL108", 5), ("FL102", 9), ("FL107", 9), ("FL102", 11), ("FL005", 12)]
 
 
 def test_inventory_output_file_creates_missing_folders(project: Path) -> None:

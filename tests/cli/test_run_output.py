@@ -16,11 +16,14 @@ FLOW = (
     "tasks:\n"
     "  - id: a\n"
     "    type: io.kestra.core.tasks.log.Log\n"
+    "    message: Hello\n"
     "  - id: b\n"
     "    type: io.kestra.plugin.scripts.shell.Script\n"
     "    version: 0.20\n"
+    "    script: echo hello\n"
     "  - id: c\n"
     "    type: io.kestra.core.tasks.log.Log\n"
+    "    message: Bye\n"
 )
 MANIFEST = "manifest: test instance (4 plugins, 9 versions)"
 
@@ -30,8 +33,8 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "flows").mkdir()
     (tmp_path / "flows" / "f.yml").write_text(FLOW, "utf-8")
     (tmp_path / "flows" / "two.yml").write_text(
-        "id: one\nnamespace: n\ntasks: [{id: t, type: io.kestra.plugin.core.log.Log}]\n---\n"
-        "id: two\nnamespace: n\ntasks: [{id: t, type: io.kestra.plugin.core.log.Log}]\n",
+        "id: one\nnamespace: n\ntasks: [{id: t, type: io.kestra.plugin.core.log.Log, message: one}]\n---\n"
+        "id: two\nnamespace: n\ntasks: [{id: t, type: io.kestra.plugin.core.log.Log, message: two}]\n",
         "utf-8",
     )
     (tmp_path / "flows" / "broken.yml").write_text("id: x\nnamespace: [\n", "utf-8")
@@ -70,7 +73,9 @@ def test_the_summary_uses_singulars_and_says_how_many_are_fixable(project: Path)
 
 
 def test_the_catalog_summary_does_not_repeat_itself(tmp_path: Path) -> None:
-    (tmp_path / "f.yml").write_text("id: a\nnamespace: b\ntasks: [{id: t, type: io.kestra.plugin.core.log.Log}]\n")
+    (tmp_path / "f.yml").write_text(
+        "id: a\nnamespace: b\ntasks: [{id: t, type: io.kestra.plugin.core.log.Log, message: Hello}]\n"
+    )
     done = run_cli(["check", "--no-cache", "f.yml"], tmp_path)
     summary = done.stdout.splitlines()[-1]
     assert summary.startswith("1 file checked (1 flow): 0 errors, 0 warnings, 0 info; manifest: bundled catalog of "
@@ -146,7 +151,9 @@ def test_unsafe_fixes_needs_fix(project: Path) -> None:
 
 def test_a_file_fix_leaves_alone_counts_no_fixable_finding(tmp_path: Path) -> None:
     (tmp_path / "f.yml").write_text(
-        "id: a\nnamespace: b\ntasks:\n  - id: t\n    type: io.kestra.core.tasks.log.Log\n---\nbroken: [\n", "utf-8"
+        "id: a\nnamespace: b\ntasks:\n  - id: t\n    type: io.kestra.core.tasks.log.Log\n    message: hi\n"
+        "---\nbroken: [\n",
+        "utf-8",
     )
     done = run_cli(["check", "--no-cache", "--format", "concise", "f.yml"], tmp_path)
     lines = done.stdout.splitlines()

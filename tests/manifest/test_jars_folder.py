@@ -138,9 +138,11 @@ FLOWS = {
           - id: shell
             type: io.kestra.plugin.scripts.shell.Commands
             version: "0.21.0"
+            commands: [./load.sh]
           - id: old
             type: io.kestra.plugin.scripts.shell.Commands
             version: "0.20.0"
+            commands: [./load.sh]
           - id: query
             type: io.kestra.plugin.jdbc.Query
             version: "1.2.0-rc1"
@@ -156,6 +158,7 @@ FLOWS = {
           - id: shell
             type: io.kestra.plugin.scripts.shell.Script
             version: "0.19.0"
+            script: echo hello
           - id: nope
             type: io.kestra.plugin.scripts.shell.Nope
             version: "0.21.0"
@@ -170,6 +173,7 @@ FLOWS = {
           - id: shell
             type: io.kestra.plugin.scripts.shell.Script
             version: "0.21"
+            script: echo hello
             taskRunner:
               type: io.kestra.plugin.scripts.runner.docker.Docker
               version: "1.1.0"

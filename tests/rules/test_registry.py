@@ -56,6 +56,14 @@ MANIFEST_EXAMPLE["plugins"] += [
 ]
 MANIFEST_ONLY_B = copy.deepcopy(STANDARD_MANIFEST)
 MANIFEST_ONLY_B["plugins"] += [MANIFEST_EXAMPLE["plugins"][-1]]
+MANIFEST_POSTGRES = copy.deepcopy(STANDARD_MANIFEST)
+"""The standard plugins and plugin-jdbc-postgres 1.15.5, a release the property data describes (the Query
+examples run LATEST)."""
+next(p for p in MANIFEST_POSTGRES["plugins"] if p["artifactId"] == "plugin-jdbc-postgres")["versions"].append(
+    {"version": "1.15.5", "tasks": ["io.kestra.plugin.jdbc.postgresql.Query"]}
+)
+DEFAULT_CODES = [rule.code for rule in RULES if rule.enabled_by_default]
+"""What a run without a selection checks (lint() leaves FL5xx out unless a selection names them)."""
 
 
 def _as_flow(example: str) -> str:
@@ -67,7 +75,7 @@ def _as_flow(example: str) -> str:
     if example.startswith("pluginDefaults:"):
         return HEAD + example + LOG_TASKS
     if example.startswith("conditions:"):
-        trigger = "triggers:\n  - id: t\n    type: io.kestra.plugin.core.trigger.Schedule\n"
+        trigger = 'triggers:\n  - id: t\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 9 * * *"\n'
         return HEAD + LOG_TASKS + trigger + textwrap.indent(example, "    ")
     first = next(line for line in example.splitlines() if not line.startswith("#"))
     assert first.startswith("- id:"), example
@@ -81,6 +89,10 @@ _EXAMPLE_CONTEXT: dict[str, dict[str, Any]] = {
     "FL105": {"manifest_data": MANIFEST_EXAMPLE},
     "FL106": {"manifest_data": MANIFEST_EXAMPLE},
     **{code: {"select": [code]} for code in ("FL201", "FL202", "FL203")},  # off by default
+    "FL501": {"manifest_data": MANIFEST_POSTGRES, "select": DEFAULT_CODES},
+    "FL502": {"select": DEFAULT_CODES},
+    "FL503": {"select": DEFAULT_CODES},
+    "FL504": {"manifest_data": MANIFEST_POSTGRES, "select": DEFAULT_CODES},
 }
 
 
@@ -112,7 +124,7 @@ def test_flowlint_rule_prints_the_documentation_whose_bad_example_is_reported_an
         context = {"manifest_data": MANIFEST_ONLY_B}  # the good example: "only plugin-b is installed"
     good = lint(_as_flow(rule.good), dedent=False, **context)
     assert rule.code not in codes(good), [(d.code, d.message) for d in good]
-    if rule.code in ("FL101", "FL105", "FL106", "FL108", "FL109", "FL901"):
+    if rule.code in ("FL101", "FL105", "FL106", "FL108", "FL109", "FL501", "FL502", "FL503", "FL504", "FL901"):
         assert good == [], [(d.code, d.message) for d in good]
 
 
