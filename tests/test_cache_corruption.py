@@ -70,7 +70,7 @@ PACK_DAMAGE: dict[str, Callable[[bytes, list[str]], bytes]] = {
 def test_a_damaged_pack_is_ignored_and_rewritten(project: Path, damage: Callable[[bytes, list[str]], bytes]) -> None:
     uncached = check(project, "--no-cache")
     assert uncached.returncode == 1
-    assert "flows/f.yml:10:9: FL005 [error] duplicate task id 'a' (first used at line 4)" in uncached.stdout
+    assert "flows/f.yml:12:9: FL005 [error] duplicate task id 'a' (first used at line 4)" in uncached.stdout
     check(project)
     pack = only(project, "results-*.pack")
     pack.write_bytes(damage(pack.read_bytes(), keys(project)))
@@ -82,13 +82,13 @@ def entry(*diagnostic: Any, excerpts: tuple[Any, ...] = ()) -> tuple[Any, ...]:
     return ("flows/f.yml", (diagnostic,) if diagnostic else (), 1, 1, excerpts, False)
 
 
-CODE, WHERE, TAIL = ("FL005", "duplicate-id"), ("flows/f.yml", (10, 9, 10, 10, 0, 0)), ("tasks[3].id", None, ())
+CODE, WHERE, TAIL = ("FL005", "duplicate-id"), ("flows/f.yml", (12, 9, 12, 10, 0, 0)), ("tasks[3].id", None, ())
 BAD_ENTRIES: dict[str, Any] = {
     "not a tuple": 7,
     "five fields (the format before invalid)": entry()[:5],
     "an unknown severity": entry(*CODE, "wArning", "duplicate task id 'a'", *WHERE, *TAIL, None),
     "a message that is no text": entry(*CODE, "error", 42, *WHERE, *TAIL, None),
-    "a line that is no number": entry(*CODE, "error", "dup", "flows/f.yml", ("10", 9, 10, 10, 0, 0), *TAIL, None),
+    "a line that is no number": entry(*CODE, "error", "dup", "flows/f.yml", ("12", 9, 12, 10, 0, 0), *TAIL, None),
     "a fix of the wrong shape": entry(*CODE, "error", "duplicate task id 'a'", *WHERE, *TAIL, ("quote", True)),
     "excerpts that are no lines": entry(excerpts=(("10", "  - id: a"),)),
 }
@@ -116,7 +116,7 @@ def test_a_well_formed_entry_is_what_a_run_reads(project: Path) -> None:
     check(project)
     put_entry(project, entry(*CODE, "error", "from the cache", *WHERE, *TAIL, None))
     assert check(project, "--format", "concise").stdout.splitlines()[0] == (
-        "flows/f.yml:10:9: FL005 [error] from the cache"
+        "flows/f.yml:12:9: FL005 [error] from the cache"
     )
 
 
