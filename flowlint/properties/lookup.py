@@ -218,7 +218,7 @@ def describe_history(found: list[str], installed: Sequence[PluginVersion]) -> st
         return f"exists from {found[0]}"
     if contiguous and positions[0] == 0:
         return f"exists up to {found[-1]}"
-    if contiguous:
+    if contiguous and len(found) > 1:
         return f"exists from {found[0]} to {found[-1]}"
     shown = ", ".join(found[:4]) + (", ..." if len(found) > 4 else "")
     return f"exists in {shown}"
