@@ -107,7 +107,7 @@ def _read_pack(path: Path) -> dict[str, Any] | None:
     return entries if isinstance(entries, dict) else None
 
 
-CACHE_FORMAT = b"2"
+CACHE_FORMAT = b"3"
 """The shape of a cached result: changed whenever result_to_data changes, so old packs are not read."""
 
 
@@ -139,12 +139,20 @@ def result_to_data(result: FileResult) -> Any:
         )
         for d in result.diagnostics
     )
-    return (result.path, diagnostics, result.documents, result.flows, tuple(result.excerpts.items()), result.invalid)
+    return (
+        result.path,
+        diagnostics,
+        result.documents,
+        result.flows,
+        tuple(result.excerpts.items()),
+        result.invalid,
+        result.properties_unknown,
+    )
 
 
 def result_from_data(data: Any) -> FileResult:
     """The FileResult that :func:`result_to_data` turned into tuples."""
-    path, diagnostics, documents, flows, excerpts, invalid = data
+    path, diagnostics, documents, flows, excerpts, invalid, properties_unknown = data
     return FileResult(
         path,
         tuple(
@@ -168,6 +176,7 @@ def result_from_data(data: Any) -> FileResult:
         flows,
         dict(excerpts),
         invalid,
+        properties_unknown,
     )
 
 
@@ -183,6 +192,7 @@ def _decoded(data: Any) -> FileResult | None:
         and type(result.documents) is int
         and type(result.flows) is int
         and type(result.invalid) is bool
+        and type(result.properties_unknown) is int
         and all(type(line) is int and type(text) is str for line, text in result.excerpts.items())
         and all(map(_well_typed, result.diagnostics))
     )

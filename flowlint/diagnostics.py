@@ -92,6 +92,9 @@ class FileResult(NamedTuple):
     """The text of each line a finding starts on, for snippets."""
     invalid: bool = False
     """The file could not be read, decoded or parsed as YAML (in whole or from some document on)."""
+    properties_unknown: int = 0
+    """Plugin uses that resolved but whose properties the data does not describe (FL501-FL504 on, none
+    checked); 0 when those rules are off."""
 
     @property
     def skipped(self) -> bool:

@@ -74,7 +74,8 @@ class Linter:
         diagnostics.sort(key=lambda d: d.sort_key)
         excerpts = _excerpts(source, diagnostics, contexts) if diagnostics else NO_EXCERPTS
         invalid = source.error is not None
-        return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts, invalid)
+        unknown = sum(context.unknown_properties for context in contexts)
+        return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts, invalid, unknown)
 
     def _suppress(self, source: Source, diagnostics: list[Diagnostic], enabled: frozenset[str]) -> list[Diagnostic]:
         if "flowlint:" not in source.text:

@@ -54,6 +54,11 @@ class Report:
         """Files with no flow that could not be read, decoded or parsed as YAML."""
         return sum(1 for f in self.files if f.invalid and not f.flows)
 
+    @property
+    def properties_unknown(self) -> int:
+        """Plugin uses whose properties the data does not describe (counted only where FL501-FL504 ran)."""
+        return sum(f.properties_unknown for f in self.files)
+
     @cached_property
     def fixable(self) -> list[Diagnostic]:
         """The findings ``flowlint fix`` can fix: those with a fix, outside files with a YAML error (fix
@@ -66,7 +71,8 @@ class Report:
 
     def summary_line(self) -> str:
         """``N files checked (F flows in K files, S skipped non-flow YAML, U not valid YAML): E errors, W
-        warnings, I info; manifest: ...``; every file is counted in one of the parentheses' groups."""
+        warnings, I info; manifest: ...``; every file is counted in one of the parentheses' groups. Then,
+        when FL501-FL504 could not check some plugin uses, ``; properties not known for P plugin uses ...``."""
         counts = self.counts
         findings = ", ".join(
             count(counts[level], level.value) if level is not Severity.INFO else f"{counts[level]} info"
@@ -78,10 +84,15 @@ class Report:
             groups.append(f"{self.skipped} skipped non-flow YAML")
         if self.invalid:
             groups.append(f"{self.invalid} not valid YAML")
-        return (
+        line = (
             f"{count(len(self.files), 'file')} checked ({', '.join(groups)}): {findings}; "
             f"manifest: {self.manifest_source} ({self.manifest_summary})"
         )
+        unknown = self.properties_unknown
+        if unknown:
+            uses, their = count(unknown, "plugin use"), "its" if unknown == 1 else "their"
+            line += f"; properties not known for {uses} (no property data for {their} type or version)"
+        return line
 
     def fixable_line(self) -> str | None:
         """``[*] N fixable with `flowlint fix` ...``, or None when no finding has a fix."""

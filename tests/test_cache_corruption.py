@@ -79,13 +79,15 @@ def test_a_damaged_pack_is_ignored_and_rewritten(project: Path, damage: Callable
 
 def entry(*diagnostic: Any, excerpts: tuple[Any, ...] = ()) -> tuple[Any, ...]:
     """A cache entry of flows/f.yml (the fields of result_to_data) with this one finding, or none."""
-    return ("flows/f.yml", (diagnostic,) if diagnostic else (), 1, 1, excerpts, False)
+    return ("flows/f.yml", (diagnostic,) if diagnostic else (), 1, 1, excerpts, False, 0)
 
 
 CODE, WHERE, TAIL = ("FL005", "duplicate-id"), ("flows/f.yml", (12, 9, 12, 10, 0, 0)), ("tasks[3].id", None, ())
 BAD_ENTRIES: dict[str, Any] = {
     "not a tuple": 7,
     "five fields (the format before invalid)": entry()[:5],
+    "six fields (the format before the count of plugin uses without property data)": entry()[:6],
+    "a count of plugin uses without property data that is no number": (*entry()[:6], "1"),
     "an unknown severity": entry(*CODE, "wArning", "duplicate task id 'a'", *WHERE, *TAIL, None),
     "a message that is no text": entry(*CODE, "error", 42, *WHERE, *TAIL, None),
     "a line that is no number": entry(*CODE, "error", "dup", "flows/f.yml", ("12", 9, 12, 10, 0, 0), *TAIL, None),

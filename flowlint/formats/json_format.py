@@ -25,6 +25,7 @@ def render(report: Report, *, color: bool, quiet: bool) -> str:
                 "flows": f.flows,
                 "skipped": f.skipped,
                 "invalid": f.invalid,
+                "propertiesUnknown": f.properties_unknown,
             }
             for f in report.files
         ],
@@ -37,6 +38,7 @@ def render(report: Report, *, color: bool, quiet: bool) -> str:
             "errors": counts[Severity.ERROR],
             "warnings": counts[Severity.WARNING],
             "info": counts[Severity.INFO],
+            "propertiesUnknown": report.properties_unknown,
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

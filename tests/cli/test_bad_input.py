@@ -86,7 +86,9 @@ def test_an_empty_file_is_skipped(tmp_path: Path, manifest_file: Path) -> None:
     stdout, stderr = check(tmp_path, "check", "--manifest", "manifest.json", "--format", "json", "empty.yml", expect=0)
     data = report(stdout)
     assert data["diagnostics"] == []
-    assert data["files"] == [{"path": "empty.yml", "documents": 0, "flows": 0, "skipped": True, "invalid": False}]
+    assert data["files"] == [
+        {"path": "empty.yml", "documents": 0, "flows": 0, "skipped": True, "invalid": False, "propertiesUnknown": 0}
+    ]
     assert data["summary"] == {
         "files": 1,
         "flows": 0,
@@ -95,6 +97,7 @@ def test_an_empty_file_is_skipped(tmp_path: Path, manifest_file: Path) -> None:
         "errors": 0,
         "warnings": 0,
         "info": 0,
+        "propertiesUnknown": 0,
     }
     assert stderr == ""
 
@@ -155,6 +158,7 @@ def test_a_5mb_flow_completes_with_every_finding(tmp_path: Path, manifest_file: 
         "errors": len(expected),
         "warnings": 0,
         "info": 0,
+        "propertiesUnknown": 0,
     }
 
 
@@ -240,6 +244,7 @@ def test_unreadable_files_in_a_folder_are_findings(tmp_path: Path, manifest_file
             "errors": len(expected),
             "warnings": 0,
             "info": 0,
+            "propertiesUnknown": 0,
         }
         # named on the command line, a dangling link is the same finding under its own name
         stdout, _ = check(
@@ -440,5 +445,6 @@ def test_a_good_run_in_the_same_setup_is_exit_0(tmp_path: Path, manifest_file: P
         "errors": 0,
         "warnings": 0,
         "info": 0,
+        "propertiesUnknown": 0,
     }
     assert stderr == ""

@@ -276,7 +276,8 @@ EXAMPLE_LINES = [
 ]
 EXAMPLE_SUMMARY = (
     "4 files checked (3 flows, 1 skipped non-flow YAML): 4 errors, 2 warnings, 0 info; "
-    "manifest: example instance, exported 2026-11-20 (4 plugins, 8 versions)"
+    "manifest: example instance, exported 2026-11-20 (4 plugins, 8 versions); "
+    "properties not known for 1 plugin use (no property data for its type or version)"  # the Docker task runner
 )
 EXAMPLE_FIXABLE = "[*] 2 fixable with `flowlint fix`"
 

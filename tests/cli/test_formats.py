@@ -58,11 +58,19 @@ def test_json_report_is_valid_and_complete(project: Path) -> None:
     assert report["tool"] == {"name": "flowlint", "version": __version__}
     assert report["manifest"] == {"source": "test instance", "plugins": 4}
     assert report["files"] == [
-        {"path": "flows/compose.yaml", "documents": 1, "flows": 0, "skipped": True, "invalid": False},
-        {"path": "flows/f.yml", "documents": 1, "flows": 1, "skipped": False, "invalid": False},
+        {
+            "path": "flows/compose.yaml",
+            "documents": 1,
+            "flows": 0,
+            "skipped": True,
+            "invalid": False,
+            "propertiesUnknown": 0,
+        },
+        {"path": "flows/f.yml", "documents": 1, "flows": 1, "skipped": False, "invalid": False, "propertiesUnknown": 0},
     ]
     assert report["summary"] == {
-        "files": 2, "flows": 1, "skipped": 1, "invalid": 0, "errors": 3, "warnings": 2, "info": 0
+        "files": 2, "flows": 1, "skipped": 1, "invalid": 0, "errors": 3, "warnings": 2, "info": 0,
+        "propertiesUnknown": 0,
     }  # fmt: skip
     diagnostics = report["diagnostics"]
     assert all(set(d) == DIAGNOSTIC_KEYS for d in diagnostics)

@@ -87,7 +87,7 @@ def test_the_json_summary_counts_invalid_files(project: Path) -> None:
     done = run_cli(["check", "--no-cache", "--format", "json", "flows"], project)
     data = json.loads(done.stdout)
     assert data["summary"] == {"files": 4, "flows": 3, "skipped": 1, "invalid": 1, "errors": 2, "warnings": 3,
-                               "info": 0}  # fmt: skip
+                               "info": 0, "propertiesUnknown": 0}  # fmt: skip
     assert [f["invalid"] for f in data["files"]] == [True, False, False, False]
 
 
