@@ -180,7 +180,10 @@ class PropertyLookup:
         optional_before = False
         for candidate in installed:
             points = self.plugin_points(plugin, candidate)
-            holding = [e for e in entries if points and holds(e, points[0])]
+            if not points:  # the data does not describe this version: what came before it is not known
+                since, optional_before = None, False
+                continue
+            holding = [e for e in entries if holds(e, points[0])]
             if not holding:
                 continue
             if all(e.get("req") and not e.get("reqOverridden") for e in holding):

@@ -513,7 +513,6 @@ def test_a_case_only_key_whose_right_spelling_is_also_present_has_no_fix() -> No
 def test_an_expression_in_a_plain_string_is_not_judged() -> None:
     # Kestra renders `runIf` although the data does not mark it dynamic: a string takes any text
     found = catalog_lint(
-        HEAD + "  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"
-        "    runIf: \"{{ inputs.go }}\"\n"
+        HEAD + '  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    runIf: "{{ inputs.go }}"\n'
     )
     assert found == []
