@@ -43,6 +43,7 @@ class PropertyLookup:
         self.newest_kestra = store.kestra_versions[-1] if beyond and store.kestra_versions else None
         self._sets: dict[tuple[str, str, str], PropertySet | None] = {}
         self._nested: dict[tuple[str, Scope | None], PropertySet | None] = {}
+        self._kestra: dict[str, dict[str, Prop]] = {}
 
     def plugin_points(self, plugin: Plugin, version: PluginVersion | None) -> tuple[Point, ...]:
         """The points ``plugin``'s own records are taken at: ``version`` when the data describes it, the
@@ -76,14 +77,11 @@ class PropertyLookup:
         props: dict[str, Prop] = {prop.name: prop for prop in ALWAYS_TAKEN}
         roots = {field_at(record, "root", p) for p in points} - {None}
         for root in sorted(roots):
-            base = self.store.base_record(root)
-            if base is not None:
-                props.update(self._kestra_props(base))
+            props.update(self._kestra_props(f"B {root}"))
         kestra: dict[str, Prop] = {}
         for item in record.get("kestraClasses", ()):
             if isinstance(item, Mapping) and any(holds(item, p) for p in points):
-                found = self.store.kestra_record(str(item.get("class")))
-                for name, prop in self._kestra_props(found).items() if found is not None else ():
+                for name, prop in self._kestra_props(f"K {item.get('class')}").items():
                     if name not in kestra or (kestra[name].iface and not prop.iface):
                         kestra[name] = prop
         props.update(kestra)
@@ -103,8 +101,16 @@ class PropertyLookup:
             deprecated=len(own) > 1 and all(prop.dep for prop in own.values()),
         )
 
-    def _kestra_props(self, record: Record) -> dict[str, Prop]:
-        return props_at(record.get("props", ()), self.kestra_points, Scope(None, (), self.kestra_points))
+    def _kestra_props(self, key: str) -> dict[str, Prop]:
+        """The properties of a base set (``B root``) or a Kestra class (``K class``) at the target, worked
+        out once: every type of that root or class shares them."""
+        found = self._kestra.get(key)
+        if found is None:
+            kind, name = key.split(" ", 1)
+            record = self.store.base_record(name) if kind == "B" else self.store.kestra_record(name)
+            scope = Scope(None, (), self.kestra_points)
+            found = self._kestra[key] = props_at(record.get("props", ()), self.kestra_points, scope) if record else {}
+        return found
 
     def nested(self, prop: Prop, owner: PropertySet, subtype: str | None = None) -> PropertySet | None:
         """The set of the nested class of a property of ``owner`` (``subtype``: the concrete class an
