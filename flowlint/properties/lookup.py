@@ -12,6 +12,7 @@ Kestra's classes, then in the base sets' nested classes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from flowlint.manifest.model import Manifest, Plugin, PluginVersion
@@ -120,15 +121,15 @@ class PropertyLookup:
             return None
         key = (name, prop.scope)
         if key not in self._nested:
-            found = self._build_nested(name, prop.scope, owner)
+            found = self._build_nested(name, prop.scope)
             if found is not None and subtype is not None:
                 found.props.setdefault("type", ALWAYS_TAKEN[0])
             self._nested[key] = found
-        return self._nested[key]
+        shared = self._nested[key]  # one set per class and scope; each owner names itself in the subject
+        return None if shared is None else replace(shared, subject=f"{shared.subject} (in {owner.subject})")
 
-    def _build_nested(self, name: str, scope: Scope | None, owner: PropertySet) -> PropertySet | None:
-        simple = name.rsplit(".", 1)[-1].replace("$", ".")
-        subject = f"{simple} (in {owner.subject})"
+    def _build_nested(self, name: str, scope: Scope | None) -> PropertySet | None:
+        subject = name.rsplit(".", 1)[-1].replace("$", ".")
         if scope is not None and scope.artifact is not None:
             record = self.store.def_record(scope.artifact, name)
             provided = record is not None and any(bool(field_at(record, "kestraProvided", p)) for p in scope.points)

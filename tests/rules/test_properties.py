@@ -516,3 +516,18 @@ def test_an_expression_in_a_plain_string_is_not_judged() -> None:
         HEAD + '  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    runIf: "{{ inputs.go }}"\n'
     )
     assert found == []
+
+
+def test_a_nested_class_shared_by_two_plugins_names_the_plugin_it_is_in() -> None:
+    retry = "    retry: {type: constant, interval: PT1M, maxAttemp: 3}\n"
+    found = catalog_lint(
+        HEAD
+        + "  - id: req\n    type: io.kestra.plugin.core.http.Request\n    uri: https://x\n"
+        + retry
+        + "  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"
+        + retry
+    )
+    assert [d.message for d in found] == [
+        "'maxAttemp' is not a property of Constant (in io.kestra.plugin.core.http.Request (Kestra 1.3))",
+        "'maxAttemp' is not a property of Constant (in io.kestra.plugin.core.log.Log (Kestra 1.3))",
+    ]
