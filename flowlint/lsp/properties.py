@@ -22,7 +22,7 @@ from flowlint.properties.lookup import PropertyLookup, lookup_for
 from flowlint.properties.model import Prop, PropertySet
 from flowlint.properties.values import item_prop
 from flowlint.resolve import Resolver
-from flowlint.rules.properties import Subject, subject_of
+from flowlint.rules.properties import Subject, object_set, subject_of
 from flowlint.source import Source
 
 
@@ -87,7 +87,7 @@ def _into(
     if prop.kind_unknown:
         return None
     if prop.kind == "object" and prop.ref and isinstance(node, MappingNode):
-        nested = _nested(lookup, owner, prop, node)
+        nested = object_set(lookup, owner, prop, node)
         return _holding(lookup, nested, node, offset, hit) if nested is not None else None
     item = item_prop(prop) if prop.kind in ("list", "map") else None
     if item is None:
@@ -99,18 +99,6 @@ def _into(
         if inside(child, offset):
             return _into(lookup, owner, item, child, offset, hit)
     return None
-
-
-def _nested(lookup: PropertyLookup, owner: PropertySet, prop: Prop, node: MappingNode) -> PropertySet | None:
-    """The set of a nested object; for an abstract class, the subtype its ``type`` selects (the abstract
-    class's own set while none is chosen)."""
-    nested = lookup.nested(prop, owner)
-    if nested is not None and nested.abstract and nested.subtypes:
-        chosen = next((value.value for key, value in node.value if is_str(key) and key.value == "type"), None)
-        ref = nested.subtypes.get(chosen) if isinstance(chosen, str) else None
-        if ref:
-            return lookup.nested(prop, owner, ref)
-    return nested
 
 
 def kind_text(prop: Prop) -> str:

@@ -20,7 +20,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Edit, Fix, Severity
 from flowlint.flow import PluginUse
 from flowlint.manifest.model import Plugin, PluginVersion
-from flowlint.nodes import is_null, is_str, span_of
+from flowlint.nodes import get, is_null, is_str, span_of
 from flowlint.properties.lookup import PropertyLookup, describe_history, lookup_for
 from flowlint.properties.model import Prop, PropertySet
 from flowlint.properties.values import item_prop as item_of
@@ -138,8 +138,8 @@ class _Walker:
         if prop.kind_unknown:
             return
         if prop.kind == "object" and prop.ref and isinstance(node, MappingNode):
-            nested = self._nested(owner, prop, node)
-            if nested is not None:
+            nested = object_set(self.lookup, owner, prop, node)
+            if nested is not None and not (nested.abstract and nested.subtypes):  # no concrete class chosen
                 self.mapping(nested, node, path)
                 if prop.valid:  # Kestra checks a nested object's constraints only through @Valid
                     self.required(nested, node, anchor, path, frozenset())
@@ -154,14 +154,6 @@ class _Walker:
                 for key, child in node.value:
                     if is_str(key):
                         self.value(owner, item, child, f"{label}.{key.value}", f"{path}.{key.value}", key)
-
-    def _nested(self, owner: PropertySet, prop: Prop, node: MappingNode) -> PropertySet | None:
-        nested = self.lookup.nested(prop, owner)
-        if nested is not None and nested.abstract and nested.subtypes:
-            chosen = next((value.value for key, value in node.value if is_str(key) and key.value == "type"), None)
-            ref = nested.subtypes.get(chosen) if isinstance(chosen, str) else None
-            return self.lookup.nested(prop, owner, ref) if ref else None
-        return nested
 
     def _unknown(self, found: PropertySet, key: ScalarNode, node: MappingNode, path: str) -> None:
         name = key.value
@@ -223,6 +215,18 @@ class _Walker:
             else None
         )
         self.ctx.report("FL502", at, message, yaml_path=path, help=help)
+
+
+def object_set(lookup: PropertyLookup, owner: PropertySet, prop: Prop, node: MappingNode) -> PropertySet | None:
+    """The set of the mapping ``node`` given to the object property ``prop`` of ``owner``: for an abstract
+    class, the concrete class its ``type`` selects (the abstract class's own set while it selects none)."""
+    nested = lookup.nested(prop, owner)
+    if nested is not None and nested.abstract and nested.subtypes:
+        chosen = get(node, "type")
+        ref = nested.subtypes.get(chosen[1].value) if chosen and is_str(chosen[1]) else None
+        if ref:
+            return lookup.nested(prop, owner, ref)
+    return nested
 
 
 def _default_keys(ctx: CheckContext, subject: Subject) -> frozenset[str]:
