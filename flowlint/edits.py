@@ -26,6 +26,13 @@ def quoted(value: str, like: Node | None = None) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def styled(node: ScalarNode, text: str) -> str:
+    """``text`` written in the style of the scalar ``node``: plain, or within the same quotes (for a name or a
+    constant, which needs no escaping)."""
+    quote = node.style if node.style in ('"', "'") else ""
+    return f"{quote}{text}{quote}"
+
+
 def replace_edit(node: Node, value: str) -> Edit:
     """Replace the scalar ``node`` by the string ``value``, quoted (keeping single quotes)."""
     return Edit(span_of(node), quoted(value, node))

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Edit, Fix, Severity
+from flowlint.edits import styled
 from flowlint.flow import PluginUse
 from flowlint.manifest.model import Plugin, PluginVersion
 from flowlint.nodes import get, is_null, is_str, span_of
@@ -121,7 +122,7 @@ class _Walker:
             fix = None
             if problem.replacement is not None and isinstance(node, ScalarNode):
                 fix = Fix(
-                    f"replace with {problem.replacement}", (Edit(span_of(node), _quoted(node, problem.replacement)),)
+                    f"replace with {problem.replacement}", (Edit(span_of(node), styled(node, problem.replacement)),)
                 )
             self.ctx.report(
                 "FL503",
@@ -165,7 +166,7 @@ class _Walker:
         if len(same_case) == 1:
             hints.append(f"did you mean '{same_case[0]}'? (property names are case-sensitive)")
             if same_case[0] not in present:
-                fix = Fix(f"rename to {same_case[0]}", (Edit(span_of(key), _quoted(key, same_case[0])),))
+                fix = Fix(f"rename to {same_case[0]}", (Edit(span_of(key), styled(key, same_case[0])),))
         subject = self.subject
         history = None
         if found is self.lookup.of_type(subject.plugin, subject.version, subject.type_name) and subject.version:
@@ -248,11 +249,6 @@ def _default_keys(ctx: CheckContext, subject: Subject) -> frozenset[str]:
 
 def _holds_plugins(prop: Prop) -> bool:
     return prop.kind == "plugin" or (prop.kind in ("list", "map") and prop.item.get("kind") == "plugin")
-
-
-def _quoted(node: ScalarNode, text: str) -> str:
-    quote = node.style if node.style in ('"', "'") else ""
-    return f"{quote}{text}{quote}"
 
 
 RULES = (

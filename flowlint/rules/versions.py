@@ -5,6 +5,7 @@ from __future__ import annotations
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from flowlint.diagnostics import Edit, Fix, Severity
+from flowlint.edits import styled
 from flowlint.flow import PLUGIN_TYPE, FlowDefault
 from flowlint.nodes import get, is_str, kind_name, value_span
 from flowlint.resolve import Origin, Resolution, Status, VersionValue, as_written, read_version
@@ -126,7 +127,6 @@ def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
     use = resolution.use
     core = any(e.plugin.core for e in entries)
     removed = core and ctx.settings.kestra2
-    quote = use.type_node.style if use.type_node.style in ('"', "'") else ""
     type_span = value_span(use.type_node, ctx.source.text)
     ctx.report(
         "FL108",
@@ -136,7 +136,7 @@ def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
         else f"{use.type_name} is a deprecated alias of {canonical}",
         yaml_path=f"{use.yaml_path}.type",
         severity=Severity.ERROR if removed else None,
-        fix=Fix(f"replace with {canonical}", (Edit(type_span, f"{quote}{canonical}{quote}"),)),
+        fix=Fix(f"replace with {canonical}", (Edit(type_span, styled(use.type_node, canonical)),)),
     )
 
 
