@@ -138,16 +138,14 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
     value_defaults = _value_defaults(data.get("pluginDefaults", []), "global", origin)
     if "kestraConfig" in data:
         kestra_path = root / data["kestraConfig"]
-        kestra_default, kestra_defaults = read_kestra_config(kestra_path)
+        kestra_default, kestra_defaults, kestra_values = read_kestra_config(kestra_path)
         if default_version is None and kestra_default is not None:
             default_version, origin = kestra_default, str(kestra_path)
         global_defaults += kestra_defaults
-        value_defaults += _value_defaults(_kestra_default_entries(kestra_path), "global", str(kestra_path))
-    namespaces = {
-        name: _defaults(spec.get("pluginDefaults", []), "namespace", name, str(config))
-        for name, spec in data.get("namespaces", {}).items()
-    }
+        value_defaults += kestra_values
+    namespaces = {}
     for name, spec in data.get("namespaces", {}).items():
+        namespaces[name] = _defaults(spec.get("pluginDefaults", []), "namespace", name, str(config))
         value_defaults += _value_defaults(spec.get("pluginDefaults", []), name, str(config))
     settings = Settings(
         target=_parse_target(data.get("targetKestraVersion", DEFAULT_TARGET), what),
@@ -229,49 +227,37 @@ def _value_defaults(entries: Sequence[Mapping[str, Any]], scope: str, origin: st
     return tuple(result)
 
 
-def _kestra_plugins(path: Path) -> tuple[Any, Any]:
-    """The data of application.yml at ``path`` and its ``kestra.plugins`` section."""
+def read_kestra_config(
+    path: Path,
+) -> tuple[str | None, tuple[ConfiguredDefault, ...], tuple[ValueDefault, ...]]:
+    """``kestra.plugins.management.defaultVersion`` and ``kestra.plugins.defaults`` of application.yml: the
+    defaults that set a version, and every default with the keys it sets."""
     data = load_data(path, "Kestra configuration")
     if not isinstance(data, Mapping):
-        return None, None
-    return data, _dig(data, ("kestra", "plugins"))
-
-
-def _kestra_default_entries(path: Path) -> list[Mapping[str, Any]]:
-    """The entries of ``kestra.plugins.defaults`` of application.yml, each checked to have a type."""
-    data, plugins = _kestra_plugins(path)
-    if data is None:
-        return []
-    defaults = _dig(plugins, ("defaults",))
-    if defaults is None:
-        defaults = _dig(data, ("kestra.plugins.defaults",))
-    entries: list[Mapping[str, Any]] = []
-    for index, entry in enumerate(defaults or []):
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("type"), str):
-            raise UsageError(f"Kestra configuration {path}: kestra.plugins.defaults[{index}] has no type")
-        entries.append(entry)
-    return entries
-
-
-def read_kestra_config(path: Path) -> tuple[str | None, tuple[ConfiguredDefault, ...]]:
-    """``kestra.plugins.management.defaultVersion`` and ``kestra.plugins.defaults`` of application.yml."""
-    data, plugins = _kestra_plugins(path)
-    if data is None:
-        return None, ()
+        return None, (), ()
+    plugins = _dig(data, ("kestra", "plugins"))
     management = _dig(plugins, ("management",))
     default_version = _dig(management, ("defaultVersion",))
     if default_version is None:
         default_version = _dig(data, ("kestra.plugins.management.defaultVersion",))
+    defaults = _dig(plugins, ("defaults",))
+    if defaults is None:
+        defaults = _dig(data, ("kestra.plugins.defaults",))
     entries: list[Mapping[str, Any]] = []
-    for entry in _kestra_default_entries(path):
+    versioned: list[Mapping[str, Any]] = []
+    for index, entry in enumerate(defaults or []):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("type"), str):
+            raise UsageError(f"Kestra configuration {path}: kestra.plugins.defaults[{index}] has no type")
+        entries.append(entry)
         values = entry.get("values") or {}
         version = values.get("version") if isinstance(values, Mapping) else None
         if version is not None:
-            entries.append({**entry, "values": {"version": str(version)}})
+            versioned.append({**entry, "values": {"version": str(version)}})
     text = None if default_version is None else str(default_version)
     if text is not None:
         _check_instance_default(text, str(path))
-    return text, _defaults(entries, "global", "global", str(path))
+    origin = str(path)
+    return text, _defaults(versioned, "global", "global", origin), _value_defaults(entries, "global", origin)
 
 
 def _dig(data: Any, keys: tuple[str, ...]) -> Any:

@@ -531,3 +531,15 @@ def test_a_nested_class_shared_by_two_plugins_names_the_plugin_it_is_in() -> Non
         "'maxAttemp' is not a property of Constant (in io.kestra.plugin.core.http.Request (Kestra 1.3))",
         "'maxAttemp' is not a property of Constant (in io.kestra.plugin.core.log.Log (Kestra 1.3))",
     ]
+
+
+def test_required_property_from_a_default_in_kestras_application_yml(tmp_path: Path) -> None:
+    (tmp_path / "application.yml").write_text(
+        "kestra:\n  plugins:\n    defaults:\n      - type: io.kestra.plugin.core.log\n"
+        "        values:\n          message: from the instance\n",
+        "utf-8",
+    )
+    (tmp_path / ".flowlint.yaml").write_text("kestraConfig: application.yml\n", "utf-8")
+    (tmp_path / "flow.yml").write_text(HEAD + "  - id: hello\n    type: io.kestra.plugin.core.log.Log\n", "utf-8")
+    done = run_cli(["check", "--no-cache", "--format", "concise", "-q", "flow.yml"], cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
