@@ -96,8 +96,8 @@ class PropertyLookup:
         return PropertySet(
             subject=f"{type_name} {label}",
             props=props,
-            open=any(bool(field_at(record, "additionalProperties", p)) for p in points),
-            partial=any(bool(field_at(record, "partial", p)) for p in points),
+            open=_at_any(record, "additionalProperties", points),
+            partial=_at_any(record, "partial", points),
             newest_kestra=self.newest_kestra,
             deprecated=len(own) > 1 and all(prop.dep for prop in own.values()),
         )
@@ -132,7 +132,7 @@ class PropertyLookup:
         subject = name.rsplit(".", 1)[-1].replace("$", ".")
         if scope is not None and scope.artifact is not None:
             record = self.store.def_record(scope.artifact, name)
-            provided = record is not None and any(bool(field_at(record, "kestraProvided", p)) for p in scope.points)
+            provided = record is not None and _at_any(record, "kestraProvided", scope.points)
             if record is not None and not (provided and self.store.kestra_record(name) is not None):
                 return self._def_set(
                     record, scope.points, Scope(scope.artifact, scope.points, scope.kestra_points), subject
@@ -154,9 +154,9 @@ class PropertyLookup:
         return PropertySet(
             subject=subject,
             props=props_at(record.get("props", ()), points, scope),
-            open=any(bool(field_at(record, "additionalProperties", p)) for p in points),
-            partial=any(bool(field_at(record, "partial", p)) for p in points),
-            abstract=any(bool(field_at(record, "abstract", p)) for p in points),
+            open=_at_any(record, "additionalProperties", points),
+            partial=_at_any(record, "partial", points),
+            abstract=_at_any(record, "abstract", points),
             subtypes=subtypes,
             newest_kestra=self.newest_kestra,
         )
@@ -200,6 +200,11 @@ class PropertyLookup:
             if candidate.text == version.text:
                 break
         return since if optional_before else None
+
+
+def _at_any(record: Record, name: str, points: Sequence[Point]) -> bool:
+    """Whether the flag ``name`` of ``record`` is set at one of ``points``."""
+    return any(bool(field_at(record, name, at)) for at in points)
 
 
 def lookup_for(manifest: Manifest, target: Version) -> PropertyLookup:
