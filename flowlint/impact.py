@@ -121,7 +121,7 @@ def compute(
         source = parse(display, text)
         before = resolutions_of(source, settings, old)
         after = resolutions_of(source, settings, new)
-        properties = _PropertyFindings(source, settings, (old, new), enabled)
+        properties = _PropertyFindings(source, settings, (old, new), enabled, (before, after))
         for (flow, was), (new_flow, now) in zip(before, after, strict=True):
             if was.status is Status.NOT_A_PLUGIN and now.status is Status.NOT_A_PLUGIN:
                 continue
@@ -156,11 +156,18 @@ class _PropertyFindings:
     ``check`` reports them (the rule itself runs, plugin defaults merged), worked out per flow on first need."""
 
     def __init__(
-        self, source: Source, settings: Settings, manifests: tuple[Manifest, Manifest], enabled: frozenset[str]
+        self,
+        source: Source,
+        settings: Settings,
+        manifests: tuple[Manifest, Manifest],
+        enabled: frozenset[str],
+        resolved: tuple[Sequence[tuple[Flow, Resolution]], Sequence[tuple[Flow, Resolution]]],
     ) -> None:
         self.source = source
         self.settings = settings
         self.manifests = manifests
+        self.resolved = resolved
+        """Every use of the file resolved under each manifest, with its flow (as :func:`resolutions_of` gives)."""
         self.codes = enabled & PROPERTY_CODES
         self._memo: dict[tuple[int, int], dict[str, list[Diagnostic]]] = {}
 
@@ -200,7 +207,9 @@ class _PropertyFindings:
         """The findings of ``flow`` under manifest ``side`` (0: old, 1: new) by the YAML path of their use."""
         memo = (side, id(flow))
         if memo not in self._memo:
-            ctx = CheckContext(self.source, flow, self.settings, self.manifests[side], RULES_BY_CODE, self.codes)
+            resolved = [r for f, r in self.resolved[side] if f is flow]
+            manifest = self.manifests[side]
+            ctx = CheckContext(self.source, flow, self.settings, manifest, RULES_BY_CODE, self.codes, resolved)
             check_properties(ctx)
             paths = [r.use.yaml_path for r in ctx.resolutions if r.status in _DESCRIBED]
             found: dict[str, list[Diagnostic]] = {}

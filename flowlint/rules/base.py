@@ -60,7 +60,10 @@ class CheckContext:
         manifest: Manifest,
         rules: dict[str, Rule],
         enabled: frozenset[str],
+        resolutions: list[Resolution] | None = None,
     ) -> None:
+        if resolutions is not None:  # already worked out by the caller (impact resolves every flow first)
+            self.__dict__["resolutions"] = resolutions
         self.source = source
         self.flow = flow
         self.settings = settings
