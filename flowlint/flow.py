@@ -1,14 +1,20 @@
 """A read-only view of one flow document: its ids, its defaults and every plugin it uses.
 
 One iterative walk over the whole document (SEMANTICS §1) finds duplicate keys, counts aliases and
-collects plugin uses at any depth. The walk is generic: a mapping whose ``type`` looks like a Java
-class name is a plugin candidate wherever it stands; only its *kind* comes from the slot it fills.
+collects plugin uses at any depth. A mapping whose ``type`` looks like a Java class name is a plugin
+candidate wherever it stands; its *kind* comes from the slot it fills. Which keys of a plugin are slots
+(hold tasks, conditions, task runners) comes from the bundled property data where it describes the type
+(``plugin_slots.json``, built by scripts/build_properties.py: a Pause's ``onPause`` holds a task, an
+Assert's ``conditions`` hold strings), else from a generic rule (:func:`_child_slot`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
+from importlib import resources
 from typing import Literal, NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -25,11 +31,16 @@ TASK_LISTS = frozenset({"tasks", "errors", "finally", "afterExecution", "then", 
 """Keys whose list items are tasks (Flowable children, Switch ``defaults``), under a flowable plugin."""
 
 FLOWABLE_PACKAGES = ("io.kestra.plugin.core.flow.", "io.kestra.core.tasks.flows.", "org.kestra.core.tasks.flows.")
-FLOWABLE_TYPES = frozenset({"io.kestra.plugin.ai.tool.KestraTask"})
-"""The plugins whose task lists (:data:`TASK_LISTS`, ``cases``) hold Kestra tasks: Kestra's flow package (and
-its old names) and the one official plugin outside it whose ``tasks`` are tasks. Under any other plugin
-those keys are the plugin's own data (Azure Batch ``tasks`` are Batch task specs): a mapping there is a
-plugin only when its ``type`` is a class name, like a mapping anywhere else."""
+"""Where the property data does not say, the plugins whose task lists (:data:`TASK_LISTS`, ``cases``) hold
+Kestra tasks: Kestra's flow package (and its old names). Under any other plugin those keys are the plugin's
+own data (Azure Batch ``tasks`` are Batch task specs): a mapping there is a plugin only when its ``type`` is
+a class name, like a mapping anywhere else."""
+SLOTS_RESOURCE = "plugin_slots.json"
+DATA_SLOTS = frozenset(
+    {"task", "trigger", "condition", "taskRunner", "task-list", "trigger-list", "condition-list", "condition-map"}
+    | {"case-map"}
+)
+"""The slots the property data may give a key (``-``: the key holds no plugins)."""
 
 NO_PLUGINS_UNDER_A_PLUGIN = frozenset({"assets"})
 """Properties of a task or trigger that hold no plugins (asset ``type``s name asset kinds, not classes)."""
@@ -250,9 +261,13 @@ def read_flow(root: MappingNode, document_index: int) -> Flow:
         is_plugin = type_name is not None
         structural = is_plugin or slot in ("wrapper", "listener")
         flowable = not is_plugin or is_flowable(type_name or "")
+        described = data_slots().get(type_name) if type_name is not None else None
         for key, value in reversed(node.value):
             name = key.value if isinstance(key, ScalarNode) else None
-            child = _child_slot(name, value, slot, flowable) if structural or slot.endswith("-map") else "any"
+            if described is not None and name in described:
+                child = described[name]
+            else:
+                child = _child_slot(name, value, slot, flowable) if structural or slot.endswith("-map") else "any"
             if child != "any" or not isinstance(value, ScalarNode):
                 holds_plugins = bearing and not (is_plugin and name in NO_PLUGINS_UNDER_A_PLUGIN)
                 stack.append((value, path_join(path, key), child, holds_plugins))
@@ -261,8 +276,19 @@ def read_flow(root: MappingNode, document_index: int) -> Flow:
 
 
 def is_flowable(type_name: str) -> bool:
-    """Whether the task lists of a plugin of this type hold Kestra tasks (:data:`FLOWABLE_TYPES`)."""
-    return type_name.startswith(FLOWABLE_PACKAGES) or type_name in FLOWABLE_TYPES
+    """Whether the task lists of a plugin of this type hold Kestra tasks, where the data does not say."""
+    return type_name.startswith(FLOWABLE_PACKAGES)
+
+
+@cache
+def data_slots() -> dict[str, dict[str, str]]:
+    """Type -> key -> slot, for the keys whose slot the property data knows (read once, on first use);
+    a key that holds no plugins is the slot ``any``."""
+    raw = json.loads(resources.files("flowlint.data").joinpath(SLOTS_RESOURCE).read_bytes())
+    return {
+        type_name: {key: slot if slot in DATA_SLOTS else "any" for key, slot in keys.items()}
+        for type_name, keys in raw.items()
+    }
 
 
 def _child_slot(name: str | None, value: Node, parent_slot: str, flowable: bool) -> str:

@@ -230,11 +230,13 @@ class Resolver:
 
     def _core_has(self, entry: TypeEntry) -> bool:
         """Whether the core version that the target Kestra version carries has ``entry``'s type."""
-        key = ("core version", entry.plugin.coordinates, self.settings.target)
-        version = self.manifest.outcomes.get(key)
-        if version is None:
-            version = self.manifest.outcomes[key] = core_version(entry.plugin, self.settings.target)
-        return any(candidate is version for candidate in entry.versions)
+        outcomes = self.manifest.outcomes
+        key = ("core has", id(entry), self.settings.target)  # the manifest keeps its entries: ids stay theirs
+        found = outcomes.get(key)
+        if found is None:
+            version = core_version(entry.plugin, self.settings.target)
+            found = outcomes[key] = any(candidate is version for candidate in entry.versions)
+        return bool(found)
 
     def origin(self, use: PluginUse) -> Origin:
         """The first source of SEMANTICS §4 that gives ``use`` a version."""

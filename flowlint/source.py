@@ -50,21 +50,35 @@ class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
         CParser.__init__(self, stream)
         VersionedResolver.__init__(self)  # no loader: it would point back here, a cycle only GC frees
 
+    _resolved: ClassVar[dict[str, Tag]] = {}
+    """Plain scalar text -> its tag, for short texts (keys and most values repeat from file to file)."""
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode:
             if implicit[0]:
-                first = value[:1]
-                entries = _Composer._implicit.get(first)
-                if entries is None:
-                    entries = _Composer._implicit[first] = [
-                        (Tag(suffix=tag), re.compile(regexp.pattern, regexp.flags))
-                        for tag, regexp in self.versioned_resolver.get(first, ())
-                    ]
-                for tag, regexp in entries:
-                    if regexp.match(value):
-                        return tag
+                known = _Composer._resolved.get(value)
+                if known is not None:
+                    return known
+                tag = self._implicit_tag(value)
+                if len(value) <= 40 and len(_Composer._resolved) < 50_000:
+                    _Composer._resolved[value] = tag
+                return tag
             return RESOLVED_STR
         return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+
+    def _implicit_tag(self, value: str) -> Tag:
+        """The tag of a plain scalar: the first implicit resolver that matches, else str."""
+        first = value[:1]
+        entries = _Composer._implicit.get(first)
+        if entries is None:
+            entries = _Composer._implicit[first] = [
+                (Tag(suffix=tag), re.compile(regexp.pattern, regexp.flags))
+                for tag, regexp in self.versioned_resolver.get(first, ())
+            ]
+        for tag, regexp in entries:
+            if regexp.match(value):
+                return tag
+        return RESOLVED_STR
 
 
 class SourceError(NamedTuple):

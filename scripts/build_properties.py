@@ -15,7 +15,15 @@ Nothing is changed in the records but for the keys the lookup does not need (non
 format stays the one documented in ../shared/data/README.md, which the native manifest's ``properties``
 sections share.
 
-Usage: python scripts/build_properties.py [SOURCE_JSON [OUTPUT_JSON]]
+It also writes ``flowlint/data/plugin_slots.json``, what the flow walk (flowlint.flow) takes from the data:
+for each type the data describes completely, the keys that hold plugins (``task``, ``task-list``,
+``condition-list``, ``condition-map``, ``case-map``, ...) and the keys the walk would otherwise take for
+plugin slots that hold none (``-``: Assert's ``conditions`` are strings). A key counts only when every
+version that has it agrees; a key of objects (a Dag's ``tasks`` of ``{task, dependsOn}``) is left to the walk,
+and so are the base sets' keys (a trigger's ``conditions``, the walk's own rule; every task's ``errors`` of
+Kestra 0.1.x).
+
+Usage: python scripts/build_properties.py [SOURCE_JSON [OUTPUT_JSON [SLOTS_JSON]]]
 """
 
 from __future__ import annotations
@@ -28,6 +36,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "kestra-plugin-properties.json"
 DEFAULT_OUTPUT = ROOT / "flowlint" / "data" / "properties.json"
+DEFAULT_SLOTS = ROOT / "flowlint" / "data" / "plugin_slots.json"
+SLOT_KEYS = frozenset(
+    {"conditions", "scheduleConditions", "taskRunner", "task", "cases", "tasks", "errors", "finally"}
+    | {"afterExecution", "then", "else", "defaults"}
+)
+"""Keys flowlint.flow's generic walk takes for plugin slots (under any plugin, or under a flowable)."""
 FORMAT = "flowlint-properties"
 
 
@@ -69,6 +83,49 @@ def encode(data: dict[str, Any]) -> bytes:
     return json.dumps(head, separators=(",", ":")).encode("utf-8") + b"\n" + bytes(body)
 
 
+def slot_of(entry: dict[str, Any]) -> str | None:
+    """The walk slot an entry's value is (``-``: no plugins; None: objects, or a kind the data does not know)."""
+    kind, of = entry.get("kind"), entry.get("of")
+    if entry.get("kindUnknown"):
+        return None
+    if kind == "plugin":
+        return of if isinstance(of, str) else None
+    item = of if isinstance(of, dict) else {}
+    if kind in ("list", "map") and item.get("kind") == "plugin" and isinstance(item.get("of"), str):
+        return f"{item['of']}-{kind}"
+    inner = item.get("of") if isinstance(item.get("of"), dict) else {}
+    if kind == "map" and item.get("kind") == "list" and inner.get("kind") == "plugin" and inner.get("of") == "task":
+        return "case-map"
+    if kind in ("object", "any") or item.get("kind") in ("object", "any", "list", "map") or item.get("kindUnknown"):
+        return None
+    return "-"
+
+
+def plugin_slots(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Type -> key -> slot, for the types the data describes completely (see the module docstring)."""
+    kestra = data.get("kestraDefs", {})
+    found: dict[str, dict[str, set[str | None]]] = {}
+    partial: set[str] = set()
+    for artifact in data["artifacts"]:
+        for fqn, record in artifact.get("types", {}).items():
+            if record.get("partial") or record.get("partialByVersion"):
+                partial.add(fqn)
+            entries = list(record.get("props", ()))
+            for item in record.get("kestraClasses", ()):
+                entries += kestra.get(item.get("class"), {}).get("props", ())
+            keys = found.setdefault(fqn, {})
+            for entry in entries:
+                slot = slot_of(entry)
+                if slot != "-" or entry.get("name") in SLOT_KEYS:
+                    keys.setdefault(entry["name"], set()).add(slot)
+    table: dict[str, dict[str, str]] = {}
+    for fqn, keys in sorted(found.items()):
+        agreed = {name: slots.pop() for name, slots in sorted(keys.items()) if len(slots) == 1 and None not in slots}
+        if agreed and fqn not in partial:
+            table[fqn] = agreed
+    return table
+
+
 def main(argv: list[str]) -> int:
     """Write the property data built from ``argv[0]`` to ``argv[1]``."""
     source = Path(argv[0]) if argv else DEFAULT_SOURCE
@@ -78,6 +135,10 @@ def main(argv: list[str]) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(encoded)
     print(f"wrote {output}: {len(encoded):,} bytes, {len(data['artifacts'])} artifacts")
+    slots_output = Path(argv[2]) if len(argv) > 2 else DEFAULT_SLOTS
+    table = plugin_slots(data)
+    slots_output.write_text(json.dumps(table, separators=(",", ":"), sort_keys=True) + "\n", "utf-8")
+    print(f"wrote {slots_output}: {len(table)} types")
     return 0
 
 

@@ -607,6 +607,69 @@ def test_a_mapping_with_a_class_type_in_an_unknown_slot_is_kind_other_or_task() 
     ]
 
 
+def test_the_property_data_says_which_keys_of_a_described_plugin_hold_plugins() -> None:
+    # Pause's `onPause` holds a task (Kestra 1.3): a task there is checked like any task; KestraTask's
+    # `tasks` hold tasks though it is outside the flow package; Assert's `conditions` are strings
+    text = HEAD + textwrap.dedent("""\
+        tasks:
+          - id: pause
+            type: io.kestra.plugin.core.flow.Pause
+            onPause:
+              id: notify
+              message: paused
+          - id: agent
+            type: io.kestra.plugin.ai.tool.KestraTask
+            tasks:
+              - id: step
+          - id: check
+            type: io.kestra.plugin.core.execution.Assert
+            conditions:
+              - "{{ outputs.pause is defined }}"
+              - type: io.kestra.plugin.core.condition.Weekend
+                version: "0.1.0"
+        """)
+    found = walk(text)
+    assert [(item.slot, item.yaml_path) for item in found.slot_items] == [
+        ("task", "tasks[0]"),
+        ("task", "tasks[0].onPause"),
+        ("task", "tasks[1]"),
+        ("task", "tasks[1].tasks[0]"),
+        ("task", "tasks[2]"),
+    ]
+    # a class-like `type` in Assert's strings is at most an "other" plugin, not a condition
+    assert [(u.kind, u.yaml_path) for u in found.uses][-1] == ("other", "tasks[2].conditions[1]")
+    assert [(d.code, d.span.line, d.span.column, d.message) for d in lint(text) if d.code == "FL003"] == [
+        ("FL003", 7, 7, "this task has no `type`"),
+        ("FL003", 12, 9, "this task has no `type`"),
+    ]
+
+
+def test_a_key_the_data_does_not_describe_keeps_the_generic_walk() -> None:
+    # a Dag's `tasks` are {task, dependsOn} objects (the data says objects, not plugins): its wrappers
+    # still hold tasks; a custom plugin the data does not know keeps the generic rule
+    text = HEAD + textwrap.dedent("""\
+        tasks:
+          - id: dag
+            type: io.kestra.plugin.core.flow.Dag
+            tasks:
+              - task:
+                  id: first
+                  type: io.kestra.plugin.core.log.Log
+                  message: one
+          - id: mine
+            type: com.example.flow.MyFlowable
+            tasks:
+              - id: data
+        """)
+    found = walk(text)
+    assert [(u.kind, u.yaml_path) for u in found.uses] == [
+        ("task", "tasks[0]"),
+        ("task", "tasks[0].tasks[0].task"),
+        ("task", "tasks[1]"),
+    ]
+    assert [item.yaml_path for item in found.slot_items] == ["tasks[0]", "tasks[0].tasks[0].task", "tasks[1]"]
+
+
 def test_yaml_paths_escape_keys_that_are_not_identifiers() -> None:
     text = HEAD + textwrap.dedent("""\
         tasks:

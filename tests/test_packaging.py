@@ -44,6 +44,7 @@ def test_the_wheel_installs_and_checks_the_examples(tmp_path: Path) -> None:
         metadata = archive.read("kestra_flowlint-0.1.0.dist-info/METADATA").decode()
         entry_points = archive.read("kestra_flowlint-0.1.0.dist-info/entry_points.txt").decode()
     data = {"flowlint/py.typed", "flowlint/data/catalog.json", "flowlint/data/properties.json"}
+    data |= {"flowlint/data/plugin_slots.json"}
     data |= {"flowlint/schemas/config.schema.json"}
     data |= {"flowlint/schemas/manifest.schema.json", "flowlint/schemas/report.schema.json"}
     assert data <= names

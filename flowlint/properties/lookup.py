@@ -28,6 +28,7 @@ from flowlint.properties.model import (
     target_points,
 )
 from flowlint.properties.store import Record, Store
+from flowlint.properties.values import item_prop
 from flowlint.versions import Version
 
 ALWAYS_TAKEN = (Prop("type", "string"), Prop("version", "any"))
@@ -45,6 +46,11 @@ class PropertyLookup:
         self._sets: dict[tuple[str, str, str], PropertySet | None] = {}
         self._nested: dict[tuple[str, Scope | None], PropertySet | None] = {}
         self._kestra: dict[str, dict[str, Prop]] = {}
+        self._described: dict[str, frozenset[Point | None]] = {}
+        self._history: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
+        self._items: dict[int, tuple[Prop, Prop | None]] = {}
+        self.selections: dict[tuple[Any, ...], Any] = {}
+        """A memo for the rules: what a resolution's selection has as its property set (see FL5xx)."""
 
     def plugin_points(self, plugin: Plugin, version: PluginVersion | None) -> tuple[Point, ...]:
         """The points ``plugin``'s own records are taken at: ``version`` when the data describes it, the
@@ -56,8 +62,11 @@ class PropertyLookup:
             return target_points(versions, self.target)[0]
         if version is None:
             return ()
+        described = self._described.get(plugin.coordinates)
+        if described is None:
+            described = self._described[plugin.coordinates] = frozenset(point(v) for v in versions)
         at = point(version.text)
-        return (at,) if at is not None and any(point(v) == at for v in versions) else ()
+        return (at,) if at is not None and at in described else ()
 
     def of_type(self, plugin: Plugin, version: PluginVersion | None, type_name: str) -> PropertySet | None:
         """The set of ``type_name`` as ``plugin`` at ``version`` provides it (None: the data does not know)."""
@@ -163,16 +172,25 @@ class PropertyLookup:
 
     def history(self, plugin: Plugin, installed: Sequence[PluginVersion], type_name: str, name: str) -> list[str]:
         """The installed versions (of ``installed``, oldest first) whose own data has property ``name``."""
-        record = self.store.type_record(plugin.coordinates, type_name)
-        if record is None or plugin.core:
-            return []
-        entries = [e for e in record.get("props", ()) if _names(e, name)]
-        found = []
-        for version in installed:
-            points = self.plugin_points(plugin, version)
-            if points and any(holds(e, points[0]) for e in entries):
-                found.append(version.text)
-        return found
+        key = (plugin.coordinates, type_name, name, tuple(v.text for v in installed))
+        found = self._history.get(key)
+        if found is None:
+            found = self._history[key] = []
+            record = self.store.type_record(plugin.coordinates, type_name)
+            entries = [e for e in record.get("props", ()) if _names(e, name)] if record and not plugin.core else []
+            for version in installed if entries else ():
+                points = self.plugin_points(plugin, version)
+                if points and any(holds(e, points[0]) for e in entries):
+                    found.append(version.text)
+        return list(found)
+
+    def item_of(self, prop: Prop) -> Prop | None:
+        """The description of the items of a list or map property (:func:`item_prop`), worked out once per
+        property of a set this lookup built."""
+        known = self._items.get(id(prop))
+        if known is None or known[0] is not prop:
+            known = self._items[id(prop)] = (prop, item_prop(prop))  # keeps ``prop``: its id is not reused
+        return known[1]
 
     def required_since(
         self, plugin: Plugin, installed: Sequence[PluginVersion], version: PluginVersion, type_name: str, name: str

@@ -12,7 +12,7 @@ so, and a shape is checked only when every point agrees on it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -58,7 +58,14 @@ class Scope(NamedTuple):
     """The Kestra data points Kestra's classes are taken at."""
 
 
-class Prop(NamedTuple):
+JUDGED_KINDS = frozenset({"string", "integer", "number", "boolean", "duration", "enum", "list", "map"})
+"""Kinds whose values flowlint judges (flowlint.properties.values); any value fits the others."""
+SCALAR_JUDGED = frozenset({"integer", "number", "boolean", "duration", "enum", "list", "map"})
+"""Kinds a scalar value may not fit (any scalar fits a string, and the kinds not judged)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prop:
     """One property as a set describes it."""
 
     name: str
@@ -82,6 +89,23 @@ class Prop(NamedTuple):
     valid: bool = False
     """Kestra validates the constraints of the object it holds (``@Valid``); without it a nested object's
     required properties are not checked on save."""
+    holds_plugins: bool = field(init=False, compare=False)
+    """Its values are plugins (kind ``plugin``, or a list or map of them): uses of their own."""
+    any_scalar: bool = field(init=False, compare=False)
+    """Any scalar fits (worked out once: most values are checked by this flag alone)."""
+    any_mapping: bool = field(init=False, compare=False)
+    """Any mapping fits (what it holds may not)."""
+    any_sequence: bool = field(init=False, compare=False)
+    """Any list fits (what it holds may not)."""
+
+    def __post_init__(self) -> None:
+        of = self.of if isinstance(self.of, Mapping) else {}
+        plugins = self.kind == "plugin" or (self.kind in ("list", "map") and of.get("kind") == "plugin")
+        object.__setattr__(self, "holds_plugins", plugins)
+        unjudged = plugins or self.kind_unknown or self.kind not in JUDGED_KINDS
+        object.__setattr__(self, "any_scalar", unjudged or self.kind not in SCALAR_JUDGED)
+        object.__setattr__(self, "any_mapping", unjudged or self.kind == "map")
+        object.__setattr__(self, "any_sequence", unjudged or self.kind == "list")
 
     @property
     def item(self) -> Mapping[str, Any]:
@@ -114,7 +138,8 @@ def prop_of(entry: Mapping[str, Any], scope: Scope | None) -> Prop:
 def merged(first: Prop, other: Prop) -> Prop:
     """One description of a property two data points describe, permissive where they differ."""
     same_shape = (first.kind, first.of, first.ref) == (other.kind, other.of, other.ref)
-    return first._replace(
+    return replace(
+        first,
         dyn=first.dyn or other.dyn,
         req=first.req and other.req,
         dep=first.dep and other.dep,
@@ -145,7 +170,7 @@ def props_at(entries: Iterable[Mapping[str, Any]], points: Sequence[Point], scop
         for other in props[1:]:
             prop = merged(prop, other)
         if len(props) < len(points):
-            prop = prop._replace(req=False, dep=False, valid=False)
+            prop = replace(prop, req=False, dep=False, valid=False)
         result[name] = prop
     return result
 
@@ -172,16 +197,37 @@ class PropertySet:
     """Every property the type declares itself (two or more) is deprecated: the type is on its way out (the
     data has no flag for a deprecated class; plugin-singer 0.24.1 marks each property of its classes)."""
 
+    _aliases: dict[str, Prop] | None = field(default=None, init=False, repr=False, compare=False)
+    _required: tuple[Prop, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _quiet: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+
     def get(self, key: str) -> Prop | None:
         """The property ``key`` names (by its name or one of its aliases)."""
         found = self.props.get(key)
         if found is None:
-            found = self._aliases.get(key)
+            aliases = self._aliases
+            if aliases is None:
+                aliases = self._aliases = {alias: prop for prop in self.props.values() for alias in prop.aliases}
+            found = aliases.get(key)
         return found
 
     @property
-    def _aliases(self) -> dict[str, Prop]:
-        return {alias: prop for prop in self.props.values() for alias in prop.aliases}
+    def quiet(self) -> frozenset[str]:
+        """The keys whose scalar values need no look: known, not deprecated, any scalar fits (worked out once)."""
+        found = self._quiet
+        if found is None:
+            found = self._quiet = frozenset(
+                name for name, prop in self.props.items() if prop.any_scalar and not prop.dep
+            )
+        return found
+
+    @property
+    def required(self) -> tuple[Prop, ...]:
+        """The required properties, worked out once (the set is not changed once a flow is checked with it)."""
+        found = self._required
+        if found is None:
+            found = self._required = tuple(prop for prop in self.props.values() if prop.req)
+        return found
 
     @property
     def checks_keys(self) -> bool:

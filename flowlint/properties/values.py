@@ -16,9 +16,7 @@ from typing import NamedTuple
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, is_null, tag_of
-from flowlint.properties.model import Prop
-
-JUDGED_KINDS = frozenset({"string", "integer", "number", "boolean", "duration", "enum", "list", "map"})
+from flowlint.properties.model import JUDGED_KINDS, Prop
 
 _DURATION = re.compile(
     r"[-+]?P(?:[-+]?[0-9]+D)?(?:T(?:[-+]?[0-9]+H)?(?:[-+]?[0-9]+M)?(?:[-+]?[0-9]+(?:[.,][0-9]{0,9})?S)?)?",

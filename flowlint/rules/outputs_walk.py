@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -60,8 +61,9 @@ class TaskInfo(NamedTuple):
     loop_depth: int
 
 
+@lru_cache(maxsize=8192)
 def simple_name(type_name: str) -> str:
-    """The class name without its package."""
+    """The class name without its package (memoised: a run meets few types, many times)."""
     return type_name.rsplit(".", 1)[-1]
 
 

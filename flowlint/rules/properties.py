@@ -24,10 +24,10 @@ from flowlint.manifest.model import Plugin, PluginVersion
 from flowlint.nodes import get, is_null, is_str, span_of
 from flowlint.properties.lookup import PropertyLookup, describe_history, lookup_for
 from flowlint.properties.model import Prop, PropertySet
-from flowlint.properties.values import item_prop as item_of
-from flowlint.properties.values import judge
+from flowlint.properties.values import Problem, judge
 from flowlint.resolve import Resolution, Status, namespace_chain
 from flowlint.rules.base import CheckContext, Rule
+from flowlint.source import RESOLVED_STR
 
 CODES = ("FL501", "FL502", "FL503", "FL504")
 JUDGED_ELSEWHERE = frozenset({"id", "type", "version"})
@@ -62,41 +62,61 @@ def check_properties(ctx: CheckContext) -> None:
     if not any(ctx.on(code) for code in CODES):
         return
     lookup = lookup_for(ctx.manifest, ctx.settings.target)
+    memo = lookup.selections
+    walker = _Walker(ctx, lookup)
     for resolution in ctx.resolutions:
-        subject = subject_of(resolution)
-        found = lookup.of_type(subject.plugin, subject.version, subject.type_name) if subject else None
-        if subject is None or found is None:
+        use = resolution.use
+        # what a plugin version (or a core type) selects is worked out once per run: most uses repeat one (the
+        # status follows from these: a core type is one whatever the flow asks)
+        key = (use.type_name, id(resolution.entry), id(resolution.version))
+        known = memo.get(key)
+        if known is None:
+            selected = subject_of(resolution)
+            found = lookup.of_type(selected.plugin, selected.version, selected.type_name) if selected else None
+            # kept with the entry and version, so that their ids are not reused while the memo holds them
+            known = memo[key] = (selected[1:] if selected else None, found, resolution.entry, resolution.version)
+        chosen, found = known[0], known[1]
+        if chosen is None or found is None:
             ctx.unknown_properties += resolution.status in (Status.RESOLVED, Status.CORE)
             continue
-        walker = _Walker(ctx, lookup, subject)
+        walker.use, walker.chosen = use, chosen
         if found.deprecated:
             ctx.report(
                 "FL504",
-                subject.use.type_node,
+                use.type_node,
                 f"every property {found.subject} declares is deprecated: the type is on its way out",
-                yaml_path=f"{subject.use.yaml_path}.type",
+                yaml_path=f"{use.yaml_path}.type",
                 help=DEPRECATED_HELP,
             )
-        walker.mapping(found, subject.use.node, subject.use.yaml_path)
-        walker.required(
-            found, subject.use.node, subject.use.type_node, subject.use.yaml_path, _default_keys(ctx, subject)
-        )
+        walker.mapping(found, use.node, use.yaml_path)
+        walker.required(found, use.node, use.type_node, use.yaml_path, top=True)
 
 
 class _Walker:
     """Checks one plugin use's mapping, and the nested objects in it, against property sets."""
 
-    def __init__(self, ctx: CheckContext, lookup: PropertyLookup, subject: Subject) -> None:
+    def __init__(self, ctx: CheckContext, lookup: PropertyLookup) -> None:
         self.ctx = ctx
         self.lookup = lookup
-        self.subject = subject
+        self.use: PluginUse | None = None
+        """The plugin use being checked, and what its resolution selected (its Subject but for the use)."""
+        self.chosen: tuple[Plugin, PluginVersion | None, Sequence[PluginVersion], str] | None = None
+
+    @property
+    def subject(self) -> Subject:
+        """The plugin use being checked (spelt out only for a finding)."""
+        assert self.use is not None and self.chosen is not None
+        return Subject(self.use, *self.chosen)
 
     def mapping(self, found: PropertySet, node: MappingNode, path: str) -> None:
         """Check the keys of ``node`` and their values."""
+        props, quiet = found.props, found.quiet
         for key, value in node.value:
-            if not is_str(key):
+            if key.ctag is not RESOLVED_STR and not is_str(key):
                 continue
-            prop = found.get(key.value)
+            if key.value in quiet and type(value) is ScalarNode:
+                continue  # most keys: nothing to report, decided by one look-up
+            prop = props.get(key.value) or found.get(key.value)
             if prop is None:
                 if found.checks_keys:
                     self._unknown(found, key, node, f"{path}.{key.value}")
@@ -109,52 +129,57 @@ class _Walker:
                     yaml_path=f"{path}.{key.value}",
                     help=DEPRECATED_HELP,
                 )
+            if prop.holds_plugins or (prop.any_scalar and type(value) is ScalarNode):
+                continue  # what value() would decide first, without building its labels (most values)
             if key.value not in JUDGED_ELSEWHERE:
                 self.value(found, prop, value, f"'{key.value}'", f"{path}.{key.value}", key)
 
     def value(self, owner: PropertySet, prop: Prop, node: Node, label: str, path: str, anchor: Node) -> None:
         """Check one value against ``prop``, then what it holds (``anchor``: where a missing nested
         property is reported, the value's key or the list item)."""
-        if is_null(node) or _holds_plugins(prop):
-            return  # plugins are uses of their own; FL007 judges the shape of the lists that hold them
-        problem = judge(prop, node, label)
+        if prop.holds_plugins or prop.kind_unknown:
+            return  # plugins are uses of their own (FL007 judges the lists that hold them)
+        shape = type(node)
+        if shape is MappingNode:
+            fits = prop.any_mapping
+        elif shape is SequenceNode:
+            fits = prop.any_sequence
+        else:
+            fits = prop.any_scalar
+        problem = None if fits else judge(prop, node, label)
         if problem is not None:
-            fix = None
-            if problem.replacement is not None and isinstance(node, ScalarNode):
-                fix = Fix(
-                    f"replace with {problem.replacement}", (Edit(span_of(node), styled(node, problem.replacement)),)
-                )
-            self.ctx.report(
-                "FL503",
-                node,
-                problem.message,
-                yaml_path=path,
-                severity=Severity.WARNING if prop.dyn else Severity.ERROR,
-                help=None
-                if not prop.dyn
-                else "the property is dynamic: Kestra saves the flow and the task fails when it runs",
-                fix=fix,
-            )
-            return
-        if prop.kind_unknown:
-            return
-        if prop.kind == "object" and prop.ref and isinstance(node, MappingNode):
+            self._invalid(prop, node, problem, path)
+        elif prop.kind == "object" and prop.ref and shape is MappingNode:
+            assert isinstance(node, MappingNode)
             nested = object_set(self.lookup, owner, prop, node)
             if nested is not None and not (nested.abstract and nested.subtypes):  # no concrete class chosen
                 self.mapping(nested, node, path)
                 if prop.valid:  # Kestra checks a nested object's constraints only through @Valid
-                    self.required(nested, node, anchor, path, frozenset())
-        elif prop.kind in ("list", "map"):
-            item = item_of(prop)
-            if item is None:
-                return
-            if prop.kind == "list" and isinstance(node, SequenceNode):
+                    self.required(nested, node, anchor, path)
+        elif prop.kind in ("list", "map") and (item := self.lookup.item_of(prop)) is not None:
+            if prop.kind == "list" and shape is SequenceNode:
                 for index, child in enumerate(node.value):
                     self.value(owner, item, child, f"item {index + 1} of {label}", f"{path}[{index}]", child)
-            elif prop.kind == "map" and isinstance(node, MappingNode):
+            elif prop.kind == "map" and shape is MappingNode:
                 for key, child in node.value:
                     if is_str(key):
                         self.value(owner, item, child, f"{label}.{key.value}", f"{path}.{key.value}", key)
+
+    def _invalid(self, prop: Prop, node: Node, problem: Problem, path: str) -> None:
+        fix = None
+        if problem.replacement is not None and isinstance(node, ScalarNode):
+            fix = Fix(f"replace with {problem.replacement}", (Edit(span_of(node), styled(node, problem.replacement)),))
+        self.ctx.report(
+            "FL503",
+            node,
+            problem.message,
+            yaml_path=path,
+            severity=Severity.WARNING if prop.dyn else Severity.ERROR,
+            help=None
+            if not prop.dyn
+            else "the property is dynamic: Kestra saves the flow and the task fails when it runs",
+            fix=fix,
+        )
 
     def _unknown(self, found: PropertySet, key: ScalarNode, node: MappingNode, path: str) -> None:
         name = key.value
@@ -188,15 +213,25 @@ class _Walker:
             "FL501", key, message, yaml_path=path, help="; ".join(hints) or None, fix=fix, severity=severity
         )
 
-    def required(self, found: PropertySet, node: MappingNode, at: Node, path: str, supplied: frozenset[str]) -> None:
-        """Report, at ``at``, each required property of ``found`` that ``node`` and ``supplied`` lack."""
-        given = {k.value for k, v in node.value if is_str(k) and not is_null(v)}
-        for prop in found.props.values():
-            if not prop.req or prop.name in JUDGED_ELSEWHERE or prop.name in given or prop.name in supplied:
+    def required(self, found: PropertySet, node: MappingNode, at: Node, path: str, top: bool = False) -> None:
+        """Report, at ``at``, each required property of ``found`` that ``node`` lacks (and, for the plugin
+        itself (``top``), that no plugin default applying to it gives)."""
+        given: dict[str, Node] | None = None
+        supplied: frozenset[str] | None = None if top else frozenset()
+        for prop in found.required:
+            if prop.name in JUDGED_ELSEWHERE:
                 continue
-            if any(alias in given for alias in prop.aliases):
+            if given is None:
+                given = {k.value: v for k, v in node.value if type(k) is ScalarNode}
+            value = given.get(prop.name)
+            if value is not None and not is_null(value):
                 continue
-            self._missing(found, prop, at, path)
+            if prop.aliases and any(not is_null(given.get(alias)) for alias in prop.aliases if alias in given):
+                continue
+            if supplied is None:
+                supplied = _default_keys(self.ctx, self.subject)
+            if prop.name not in supplied:
+                self._missing(found, prop, at, path)
 
     def _missing(self, found: PropertySet, prop: Prop, at: Node, path: str) -> None:
         subject = self.subject
@@ -245,10 +280,6 @@ def _default_keys(ctx: CheckContext, subject: Subject) -> frozenset[str]:
         if in_scope and any(n.startswith(configured.type) for n in names):
             keys.update(configured.keys)
     return frozenset(keys)
-
-
-def _holds_plugins(prop: Prop) -> bool:
-    return prop.kind == "plugin" or (prop.kind in ("list", "map") and prop.item.get("kind") == "plugin")
 
 
 RULES = (
