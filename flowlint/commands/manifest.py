@@ -10,6 +10,7 @@ import click
 from flowlint.cli import EXIT_FINDINGS, EXIT_OK, TARGET_OPTION, guarded
 
 if TYPE_CHECKING:
+    from flowlint.config import Settings
     from flowlint.manifest.model import Manifest
     from flowlint.manifest.writer import BuildResult
     from flowlint.versions import Version
@@ -109,9 +110,17 @@ def manifest_pull(
 def _manifest_for(path: Path | None, config_path: Path | None, target: str | None) -> tuple[Manifest, Version]:
     """The manifest at ``path``, else the configured one, else the bundled catalog; and the target Kestra
     version (``target``, else the config's)."""
+    from flowlint.run import load_manifest
+
+    settings = _settings_for(config_path, target)
+    return load_manifest([path] if path is not None else settings.manifests, settings), settings.target
+
+
+def _settings_for(config_path: Path | None, target: str | None) -> Settings:
+    """The settings of ``config_path`` (else the config found from here), with ``target`` as the target
+    Kestra version when given."""
     from flowlint.config import find_config, load_settings
     from flowlint.errors import UsageError
-    from flowlint.run import load_manifest
     from flowlint.selection import checked_settings
     from flowlint.versions import parse_version
 
@@ -123,7 +132,7 @@ def _manifest_for(path: Path | None, config_path: Path | None, target: str | Non
         if parsed is None:
             raise UsageError(f"--target-kestra-version: {target!r} is not a Kestra version")
         settings = settings.with_overrides(target=parsed, target_origin="--target-kestra-version")
-    return load_manifest([path] if path is not None else settings.manifests, settings), settings.target
+    return settings
 
 
 @manifest_group.command("show")
@@ -158,14 +167,18 @@ def manifest_show(
 @manifest_group.command("diff")
 @click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
-def manifest_diff(old: Path, new: Path) -> None:
-    """Versions and types added and removed per plugin between two manifests (exit 1 when they differ)."""
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config giving the target version.")
+@TARGET_OPTION
+def manifest_diff(old: Path, new: Path, config_path: Path | None, target_kestra_version: str | None) -> None:
+    """Versions, types and properties added and removed per plugin between two manifests (exit 1 when they
+    differ). Properties are compared at each manifest's Kestra version, else the target Kestra version."""
 
     def action() -> int:
         from flowlint.manifest.inspect import diff
         from flowlint.manifest.loader import load_manifests
 
-        text, changed = diff(load_manifests([old]), load_manifests([new]))
+        target = _settings_for(config_path, target_kestra_version).target
+        text, changed = diff(load_manifests([old]), load_manifests([new]), target)
         click.echo(text, nl=False)
         return EXIT_FINDINGS if changed else EXIT_OK
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from flowlint.errors import UsageError
-from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin, TypeEntry
+from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest, Plugin, PluginVersion, TypeEntry
 from flowlint.properties.lookup import PropertyLookup, lookup_for
 from flowlint.properties.model import Prop, PropertySet
 from flowlint.versions import Version, parse_version, sort_versions
@@ -99,8 +99,24 @@ def show_type(manifest: Manifest, type_name: str, target: Version, version: str 
             lines.append(f"    in {count(len(direct), 'version')}: {_span(direct)}")
         if aliased:
             lines.append(f"    as an alias of {entry.canonical} in {count(len(aliased), 'version')}: {_span(aliased)}")
+        lines.extend(_section_notes(manifest, entry.plugin))
         lines.extend(_properties(lookup, entry))
     return "\n".join(lines) + "\n"
+
+
+def _section_notes(manifest: Manifest, plugin: Plugin) -> list[str]:
+    """Where the manifest's property definitions of ``plugin`` come from, and when they say nothing about
+    versions (they then apply to every version the manifest lists)."""
+    found = manifest.property_sections.get(plugin.coordinates)
+    section = found[1] if found is not None else None
+    if not isinstance(section, Mapping):
+        return []
+    lines = []
+    if isinstance(section.get("source"), str):
+        lines.append(f"    properties {section['source']}")
+    if section.get("anyVersion"):
+        lines.append("    (the source says nothing about versions: its properties apply to every version listed)")
+    return lines
 
 
 def _did_you_mean(manifest: Manifest, type_name: str) -> str:
@@ -234,8 +250,11 @@ def _span(texts: list[str]) -> str:
     return ", ".join(texts) if len(texts) <= 8 else f"{', '.join(texts[:3])} ... {', '.join(texts[-3:])}"
 
 
-def diff(old: Manifest, new: Manifest) -> tuple[str, bool]:
-    """Plugins, versions and types added and removed from ``old`` to ``new``; False when equal."""
+def diff(old: Manifest, new: Manifest, target: Version | None = None) -> tuple[str, bool]:
+    """Plugins, versions and types added and removed from ``old`` to ``new``, and the property changes of
+    each type they share (newest version against newest version: what an unpinned task runs before and
+    after the upgrade), each side at its own Kestra version, else ``target``; False when equal."""
+    lookups = (_diff_lookup(old, target), _diff_lookup(new, target))
     before = {p.coordinates: p for p in old.plugins}
     after = {p.coordinates: p for p in new.plugins}
     lines = [f"--- {old.source}", f"+++ {new.source}"]
@@ -256,7 +275,8 @@ def diff(old: Manifest, new: Manifest) -> tuple[str, bool]:
         added_v = [v for v in _versions(b) if v not in old_versions]
         removed_v = [v for v in _versions(a) if v not in new_versions]
         added_t, removed_t = sorted(new_types - old_types), sorted(old_types - new_types)
-        if not (added_v or removed_v or added_t or removed_t):
+        properties = _property_changes(lookups, a, b) if lookups[0] is not None and lookups[1] is not None else []
+        if not (added_v or removed_v or added_t or removed_t or properties):
             continue
         changed = True
         lines.append(f"  {coordinates}")
@@ -264,6 +284,7 @@ def diff(old: Manifest, new: Manifest) -> tuple[str, bool]:
         lines.extend(f"    - version {v}" for v in removed_v)
         lines.extend(f"    + type {t}" for t in added_t)
         lines.extend(f"    - type {t}" for t in removed_t)
+        lines.extend(properties)
     if not changed:
         lines.append("no differences")
     return "\n".join(lines) + "\n", changed
@@ -275,3 +296,58 @@ def _versions(plugin: Plugin) -> list[str]:
 
 def _types(plugin: Plugin) -> set[str]:
     return {t for v in plugin.versions for t in v.types}
+
+
+def _diff_lookup(manifest: Manifest, target: Version | None) -> PropertyLookup | None:
+    """The property lookup of one side of a diff: at the manifest's Kestra version, else ``target``."""
+    at = parse_version(manifest.kestra_version or "") or target
+    return lookup_for(manifest, at) if at is not None else None
+
+
+def _newest(plugin: Plugin) -> dict[str, PluginVersion]:
+    """Each type of ``plugin`` (not its aliases) -> the newest version that has it."""
+    found: dict[str, PluginVersion] = {}
+    for version in sorted(plugin.versions, key=lambda v: v.version.sort_key):
+        found.update(dict.fromkeys(version.types, version))
+    return found
+
+
+def _property_changes(lookups: tuple[PropertyLookup | None, ...], a: Plugin, b: Plugin) -> list[str]:
+    """What changed in the properties of each type both ``a`` and ``b`` have (where both are known)."""
+    old_lookup, new_lookup = lookups
+    assert old_lookup is not None and new_lookup is not None
+    before, after = _newest(a), _newest(b)
+    lines = []
+    for type_name in sorted(before.keys() & after.keys()):
+        was, now = before[type_name], after[type_name]
+        old_set = old_lookup.of_type(a, None if a.core else was, type_name)
+        new_set = new_lookup.of_type(b, None if b.core else now, type_name)
+        if old_set is None or new_set is None:
+            continue
+        changes = _set_changes(old_set, new_set)
+        if changes:
+            versions = "" if a.core else f" {was.text}" if was.text == now.text else f" {was.text} -> {now.text}"
+            lines.append(f"    ~ {type_name}{versions}")
+            lines.extend(f"        {change}" for change in changes)
+    return lines
+
+
+def _set_changes(old: PropertySet, new: PropertySet) -> list[str]:
+    """Properties added, removed, newly required and enum constants changed from ``old`` to ``new``."""
+    lines = []
+    for name in sorted(old.props.keys() | new.props.keys()):
+        was, now = old.props.get(name), new.props.get(name)
+        if was is None and now is not None:
+            lines.append(f"+ property {name} ({_what(now)})")
+        elif now is None and was is not None:
+            lines.append(f"- property {name}")
+        elif was is not None and now is not None:
+            if now.req and not was.req:
+                lines.append(f"! property {name} is now required")
+            if was.enum != now.enum and was.kind == now.kind == "enum":
+                gone = [c for c in was.enum if c not in now.enum]
+                new_constants = [c for c in now.enum if c not in was.enum]
+                shown = [f"+{c}" for c in new_constants] + [f"-{c}" for c in gone]
+                if shown:
+                    lines.append(f"~ property {name} constants: {', '.join(shown)}")
+    return lines

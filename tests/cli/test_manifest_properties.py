@@ -288,3 +288,70 @@ def test_a_hand_written_manifest_with_properties(acme: Path) -> None:
 def test_what_cannot_be_shown_is_exit_2(acme: Path, args: list[str], error: str) -> None:
     done = run_cli(["manifest", "show", "acme.json", *args], acme)
     assert (done.returncode, done.stdout, done.stderr) == (2, "", f"flowlint: error: {error}\n")
+
+
+def _acme_at(versions: list[str], **changes: Any) -> dict[str, Any]:
+    data = json.loads(json.dumps(ACME))
+    plugin = data["plugins"][0]
+    plugin["versions"] = [v for v in plugin["versions"] if v["version"] in versions]
+    plugin["properties"].update(changes)
+    return data
+
+
+def test_manifest_diff_lists_the_property_changes_of_an_upgrade(tmp_path: Path) -> None:
+    # 1.1.0 -> 2.0.0: `endpoint` becomes required, `legacy` goes, `wait` comes, `mode` trades SLOW for TURBO
+    old = _acme_at(["1.0.0", "1.1.0"])
+    new = _acme_at(["1.0.0", "1.1.0", "2.0.0"], source="from class files")
+    props = new["plugins"][0]["properties"]["types"]["com.acme.Task"]["props"]
+    mode = next(p for p in props if p["name"] == "mode")
+    mode["until"] = "1.1.0"
+    props.append(_prop("mode", "enum", since="2.0.0", enum=["FAST", "TURBO"]))
+    new["source"] = "acme next"
+    (tmp_path / "old.json").write_text(json.dumps(old), "utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(new), "utf-8")
+    done = run_cli(["manifest", "diff", "old.json", "new.json"], tmp_path)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout == (
+        "--- acme instance\n+++ acme next\n"
+        "  com.acme:plugin-acme\n"
+        "    + version 2.0.0\n"
+        "    ~ com.acme.Task 1.1.0 -> 2.0.0\n"
+        "        ! property endpoint is now required\n"
+        "        - property legacy\n"
+        "        ~ property mode constants: +TURBO, -SLOW\n"
+        "        + property wait (duration, shape not known)\n"
+    )
+    same = run_cli(["manifest", "diff", "new.json", "new.json"], tmp_path)
+    assert (same.returncode, same.stdout.splitlines()[-1]) == (0, "no differences")
+
+
+def test_manifest_diff_of_official_plugins_uses_the_bundled_property_data(tmp_path: Path) -> None:
+    def one(source: str, version: str) -> dict[str, Any]:
+        versions = [{"version": version, "tasks": [QUERY]}]
+        plugin = {"groupId": "io.kestra.plugin", "artifactId": "plugin-jdbc-postgres", "versions": versions}
+        return {"manifestVersion": 1, "source": source, "plugins": [plugin]}
+
+    (tmp_path / "old.json").write_text(json.dumps(one("prod", "0.18.2")), "utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(one("next", "0.19.0")), "utf-8")
+    done = run_cli(["manifest", "diff", "old.json", "new.json"], tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-2:] == [
+        f"    ~ {QUERY} 0.18.2 -> 0.19.0",
+        '        + property fetchType (enum (STORE, FETCH, FETCH_ONE, NONE), default "NONE")',
+    ]
+
+
+def test_manifest_show_says_where_properties_come_from_and_when_they_ignore_versions(tmp_path: Path) -> None:
+    data = _acme_at(["1.0.0", "1.1.0"], source="from plugins-schema.json", anyVersion=True)
+    record = data["plugins"][0]["properties"]["types"]["com.acme.Task"]
+    del record["since"], record["until"], record["additionalPropertiesByVersion"]
+    record["props"] = [{"name": "endpoint", "kind": "string"}]
+    (tmp_path / "acme.json").write_text(json.dumps(data), "utf-8")
+    done = run_cli(["manifest", "show", "acme.json", "--type", "com.acme.Task"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[2:6] == [
+        "    in 2 versions: 1.0.0, 1.1.0",
+        "    properties from plugins-schema.json",
+        "    (the source says nothing about versions: its properties apply to every version listed)",
+        "    properties (target Kestra 1.3):",
+    ]
