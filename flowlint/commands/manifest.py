@@ -52,14 +52,18 @@ def _emit_build(result: BuildResult, output: Path | None, fmt: str | None) -> in
 @_OUTPUT
 @_FORMAT
 @click.option("--source", "source_text", help="The manifest's `source` (default: the folder and today's date).")
+@click.option("--no-properties", is_flag=True, help="Do not read property definitions from the class files.")
 @click.option("--verbose", "-v", is_flag=True, help="Print tracebacks of internal errors.")
-def manifest_build(folder: Path, output: Path | None, fmt: str | None, source_text: str | None, verbose: bool) -> None:
-    """Build a manifest from a folder of plugin JARs (as Kestra reads them)."""
+def manifest_build(
+    folder: Path, output: Path | None, fmt: str | None, source_text: str | None, no_properties: bool, verbose: bool
+) -> None:
+    """Build a manifest from a folder of plugin JARs (as Kestra reads them), with the properties of their
+    classes."""
 
     def action() -> int:
         from flowlint.manifest.jars import build_from_jars
 
-        result = build_from_jars(folder, source_text)
+        result = build_from_jars(folder, source_text, properties=not no_properties)
         return _emit_build(result, output, fmt)
 
     guarded(verbose, action)

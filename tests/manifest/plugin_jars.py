@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import struct
+import subprocess
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -104,8 +105,9 @@ def jar(
 ) -> Path:
     """Write a JAR: MANIFEST.MF with ``attributes``, the plugin services file, class entries.
 
-    ``classes`` is either FQCNs (stub class entries that are not real class files) or internal name ->
-    class file bytes.
+    ``classes`` is either FQCNs or internal name -> class file bytes. With a services file, FQCNs are
+    class files of classes that extend Object and declare nothing (the name decides their kind, and they
+    have no properties); without one, stub entries that are not class files.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -117,7 +119,8 @@ def jar(
                 archive.writestr(internal + ".class", data)
         else:
             for name in classes:
-                archive.writestr(name.replace(".", "/") + ".class", b"stub")
+                internal = name.replace(".", "/")
+                archive.writestr(internal + ".class", b"stub" if services is None else class_file(internal))
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
     return path
@@ -139,11 +142,15 @@ def plugin_jar(path: Path, artifact: str, group: str, version: str, types: Seque
 # --- running the command -------------------------------------------------------------------------------
 
 
-def build(tmp_path: Path, *args: str, expect: int = 0) -> tuple[dict[str, Any] | None, list[str]]:
-    """Run ``manifest build plugins -o out.yaml ARGS`` in ``tmp_path``: (manifest data, stderr lines)."""
+def build(
+    tmp_path: Path, *args: str, expect: int = 0, properties: bool = False
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """Run ``manifest build plugins -o out.yaml ARGS`` in ``tmp_path`` (``--no-properties`` unless
+    ``properties``): (manifest data, stderr lines)."""
     out = tmp_path / "out.yaml"
     out.unlink(missing_ok=True)
-    done = run_cli(["manifest", "build", "plugins", "-o", "out.yaml", *args], tmp_path)
+    more = () if properties else ("--no-properties",)
+    done = run_cli(["manifest", "build", "plugins", "-o", "out.yaml", *args, *more], tmp_path)
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr
     assert done.returncode == expect, (done.returncode, done.stdout, done.stderr)
     assert done.stdout == ""
@@ -185,3 +192,62 @@ QUERY, QUERIES, JDBC_TRIGGER = (
     "io.kestra.plugin.jdbc.Queries",
     "io.kestra.plugin.jdbc.Trigger",
 )
+
+
+# --- compiling Java ------------------------------------------------------------------------------------
+
+
+def annotation(qualified: str, body: str = "", targets: str = "FIELD, ElementType.METHOD") -> tuple[str, str]:
+    """A stub annotation type with RUNTIME retention: (qualified name, source)."""
+    package, _, simple = qualified.rpartition(".")
+    return qualified, (
+        f"package {package};\nimport java.lang.annotation.*;\n"
+        f"@Retention(RetentionPolicy.RUNTIME) @Target({{ElementType.{targets}}})\n"
+        f"public @interface {simple} {{ {body} }}\n"
+    )
+
+
+KESTRA_STUBS: dict[str, str] = dict(
+    [
+        annotation("jakarta.validation.constraints.NotNull"),
+        annotation("jakarta.validation.constraints.NotBlank"),
+        annotation("com.fasterxml.jackson.annotation.JsonProperty", 'String value() default "";'),
+        annotation("com.fasterxml.jackson.annotation.JsonIgnore", "boolean value() default true;"),
+        annotation("io.swagger.v3.oas.annotations.media.Schema", "boolean hidden() default false;"),
+        annotation("io.kestra.core.models.annotations.PluginProperty", "boolean dynamic() default false;"),
+        annotation("io.kestra.core.models.annotations.Plugin", "String[] aliases() default {};", "TYPE"),
+        (
+            "io.kestra.core.models.property.Property",
+            "package io.kestra.core.models.property;\npublic class Property<T> {}\n",
+        ),
+        ("io.kestra.core.models.tasks.Task", "package io.kestra.core.models.tasks;\npublic abstract class Task {}\n"),
+        (
+            "io.kestra.core.models.tasks.RunnableTask",
+            "package io.kestra.core.models.tasks;\npublic interface RunnableTask<T> {}\n",
+        ),
+        (
+            "io.kestra.core.models.tasks.runners.TaskRunner",
+            "package io.kestra.core.models.tasks.runners;\npublic abstract class TaskRunner {}\n",
+        ),
+    ]
+)
+"""Kestra's, Jackson's, Swagger's and Jakarta's types as plugins compile against them (never in a JAR)."""
+
+
+def compile_java(sources: Mapping[str, str], work: Path) -> dict[str, bytes]:
+    """Compile ``sources`` (qualified class name -> source) with the stubs, in one ``javac`` run: every
+    class file it writes except the stubs', by internal name."""
+    source_dir, out = work / "src", work / "classes"
+    files = []
+    for name, text in {**KESTRA_STUBS, **sources}.items():
+        path = source_dir / (name.replace(".", "/") + ".java")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        files.append(str(path))
+    done = subprocess.run(
+        ["javac", "-proc:none", "-nowarn", "-d", str(out), *files], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    stubs = {name.replace(".", "/") for name in KESTRA_STUBS}
+    compiled = {p.relative_to(out).as_posix()[: -len(".class")]: p.read_bytes() for p in out.rglob("*.class")}
+    return {name: data for name, data in compiled.items() if name not in stubs}

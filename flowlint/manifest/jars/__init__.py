@@ -56,7 +56,9 @@ with a warning. A folder with no JAR, or no plugin in any JAR, is a UsageError (
 The modules, as data flows through them: ``folder`` finds the JARs and merges their plugins into one
 manifest; ``jar`` reads one JAR with ``zipfile``, using ``metainf`` (``MANIFEST.MF``, the services file,
 ``pom.properties``), ``names`` (what a file name says), ``classfile`` (the JVM class file format) and
-``kinds`` (a class's manifest key, from the Kestra base types it reaches or from its name).
+``kinds`` (a class's manifest key, from the Kestra base types it reaches or from its name). Then
+``properties`` reads each type's properties (``properties`` sections, see that module) from the class
+files of the whole folder (``classpath``), their field types by ``signatures``.
 """
 
 from flowlint.manifest.jars.folder import build_from_jars

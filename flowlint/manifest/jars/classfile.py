@@ -1,16 +1,38 @@
-"""A minimal reader of the JVM class file format: access flags, super class and interfaces, and the class
-annotations Kestra reads (``@Hidden``, ``@Plugin(internal = ..., aliases = ...)``)."""
+"""A minimal reader of the JVM class file format: access flags, super class and interfaces, the class
+annotations Kestra reads (``@Hidden``, ``@Plugin(internal = ..., aliases = ...)``), and the fields and
+methods with their descriptors, generic signatures and runtime-visible annotations."""
 
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 HIDDEN_ANNOTATION = "Lio/swagger/v3/oas/annotations/Hidden;"
 PLUGIN_ANNOTATION = "Lio/kestra/core/models/annotations/Plugin;"
 
+DEPRECATED_ANNOTATION = "Ljava/lang/Deprecated;"
+
 _ACC_PUBLIC, _ACC_INTERFACE, _ACC_ABSTRACT, _ACC_ANNOTATION, _ACC_ENUM = 0x0001, 0x0200, 0x0400, 0x2000, 0x4000
+ACC_PUBLIC, ACC_STATIC, ACC_TRANSIENT, ACC_SYNTHETIC = 0x0001, 0x0008, 0x0080, 0x1000
+ACC_INTERFACE, ACC_ABSTRACT, ACC_ENUM = _ACC_INTERFACE, _ACC_ABSTRACT, _ACC_ENUM
+
+Annotations = dict[str, dict[str, Any]]
+"""Runtime-visible annotations: type descriptor -> element name -> value (strings, integers, lists; an
+enum constant as its name; nested annotations and classes as None)."""
+
+
+@dataclass(frozen=True)
+class Member:
+    """A field or a method: its access flags, name, descriptor, generic signature and annotations."""
+
+    access: int
+    name: str
+    descriptor: str
+    signature: str | None
+    annotations: Annotations
+    deprecated: bool
+    """Marked ``@Deprecated`` (the annotation or the ``Deprecated`` attribute)."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +45,9 @@ class ClassInfo:
     hidden: bool = False
     internal: bool = False
     aliases: tuple[str, ...] = ()
+    fields: tuple[Member, ...] = ()
+    methods: tuple[Member, ...] = ()
+    annotations: Annotations = field(default_factory=dict)
 
     @property
     def concrete_public(self) -> bool:
@@ -73,31 +98,43 @@ class _ClassReader:
         self.u2()  # this_class
         super_index = self.u2()
         interfaces = tuple(self.class_name(self.u2()) for _ in range(self.u2()))
-        for _ in range(2):  # fields, then methods
-            for _ in range(self.u2()):
-                self.skip(6)
-                for _ in range(self.u2()):
-                    self.skip(2)
-                    self.skip(self.u4())
-        hidden, internal = False, False
-        aliases: tuple[str, ...] = ()
+        fields = tuple(self._member() for _ in range(self.u2()))
+        methods = tuple(self._member() for _ in range(self.u2()))
+        annotations, _, _ = self._attributes()
+        plugin = annotations.get(PLUGIN_ANNOTATION, {})
+        found = plugin.get("aliases")
+        aliases = tuple(a for a in found if isinstance(a, str)) if isinstance(found, list) else ()
+        super_name = self.class_name(super_index) if super_index else None
+        hidden, internal = HIDDEN_ANNOTATION in annotations, bool(plugin.get("internal"))
+        return ClassInfo(access, super_name, interfaces, hidden, internal, aliases, fields, methods, annotations)
+
+    def _member(self) -> Member:
+        access, name, descriptor = self.u2(), self.u2(), self.u2()
+        annotations, signature, deprecated = self._attributes()
+        deprecated = deprecated or DEPRECATED_ANNOTATION in annotations
+        return Member(access, self.utf8[name], self.utf8[descriptor], signature, annotations, deprecated)
+
+    def _attributes(self) -> tuple[Annotations, str | None, bool]:
+        """The runtime-visible annotations, the generic signature and the ``Deprecated`` attribute."""
+        annotations: Annotations = {}
+        signature: str | None = None
+        deprecated = False
         for _ in range(self.u2()):
             name = self.utf8.get(self.u2(), "")
             length = self.u4()
             end = self.pos + length
+            if end > len(self.data):
+                raise ValueError("truncated class file")
             if name == "RuntimeVisibleAnnotations":
                 for _ in range(self.u2()):
                     descriptor, values = self._annotation()
-                    if descriptor == HIDDEN_ANNOTATION:
-                        hidden = True
-                    elif descriptor == PLUGIN_ANNOTATION:
-                        internal = bool(values.get("internal"))
-                        found = values.get("aliases")
-                        if isinstance(found, list):
-                            aliases = tuple(a for a in found if isinstance(a, str))
+                    annotations[descriptor] = values
+            elif name == "Signature":
+                signature = self.utf8[self.u2()]
+            elif name == "Deprecated":
+                deprecated = True
             self.pos = end
-        super_name = self.class_name(super_index) if super_index else None
-        return ClassInfo(access, super_name, interfaces, hidden, internal, aliases)
+        return annotations, signature, deprecated
 
     def _constant_pool(self) -> None:
         count = self.u2()
@@ -140,8 +177,8 @@ class _ClassReader:
         if tag in "BCIJSZDF":
             return self.integers.get(self.u2())
         if tag == "e":
-            self.skip(4)
-            return None
+            self.skip(2)
+            return self.utf8.get(self.u2())
         if tag == "c":
             self.skip(2)
             return None
@@ -154,7 +191,7 @@ class _ClassReader:
 
 
 def parse_class(data: bytes) -> ClassInfo | None:
-    """The hierarchy and annotations of a class file; None if it is not a readable class file."""
+    """The hierarchy, annotations and members of a class file; None if it is not a readable class file."""
     try:
         return _ClassReader(data).read()
     except (struct.error, IndexError, KeyError, ValueError):

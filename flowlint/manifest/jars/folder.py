@@ -11,6 +11,7 @@ from typing import Any
 from flowlint.errors import UsageError
 from flowlint.manifest.jars.jar import JarPlugin, read_jar
 from flowlint.manifest.jars.kinds import KIND_ORDER
+from flowlint.manifest.jars.properties import TypeClasses
 from flowlint.manifest.writer import BuildResult, new_manifest_data, plugin_data
 from flowlint.versions import parse_version
 
@@ -31,8 +32,9 @@ def find_jars(folder: Path, warnings: list[str]) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
 
-def build_from_jars(folder: Path, source: str | None) -> BuildResult:
-    """A native manifest of the plugin JARs under ``folder``, with warnings about the JARs left out."""
+def build_from_jars(folder: Path, source: str | None, properties: bool = True) -> BuildResult:
+    """A native manifest of the plugin JARs under ``folder``, with warnings about the JARs left out; with
+    ``properties``, each plugin's ``properties`` section read from its class files."""
     if not folder.exists():
         raise UsageError(f"{folder}: no such folder")
     if not folder.is_dir():
@@ -43,11 +45,14 @@ def build_from_jars(folder: Path, source: str | None) -> BuildResult:
         raise UsageError(f"no plugin JARs (*.jar) in {folder}")
     plugins: dict[tuple[str, str], dict[str, tuple[JarPlugin, dict[str, Any]]]] = {}
     titles: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    classes: dict[tuple[str, str], dict[str, TypeClasses]] = {}
+    class_path: list[tuple[Path, str, str | None]] = []
     skipped: list[str] = []
     for path in jars:
         label = path.relative_to(folder).as_posix()
         before = len(warnings)
         jar = read_jar(path, label, warnings)
+        class_path.append((path, label, f"{jar.group_id}:{jar.artifact_id}" if jar is not None else None))
         if jar is None:
             skipped.extend(warnings[before:])
             continue
@@ -67,6 +72,9 @@ def build_from_jars(folder: Path, source: str | None) -> BuildResult:
             versions[key] = (jar, entry)
         if jar.title:
             titles.setdefault(coordinates, []).append((jar.version, jar.title))
+        held = classes.setdefault(coordinates, {}).setdefault(entry["version"], {})
+        for type_name, internal_name in jar.classes.items():
+            held.setdefault(type_name, (internal_name, jar.types[type_name], jar.path))
     if not plugins:
         shown = "; ".join(skipped[:5]) + (f"; and {len(skipped) - 5} more" if len(skipped) > 5 else "")
         raise UsageError(f"no Kestra plugin in the {len(jars)} JAR file(s) of {folder}: {shown}")
@@ -75,9 +83,43 @@ def build_from_jars(folder: Path, source: str | None) -> BuildResult:
         title = _newest_title(titles.get(coordinates, []))
         finished = [_finish(entry) for _, entry in versions.values()]
         data_plugins.append(plugin_data(coordinates[0], coordinates[1], finished, title))
+    if properties:
+        _add_properties(data_plugins, classes, class_path, warnings)
     text = source if source is not None else f"plugin JARs in {folder}, built {date.today().isoformat()}"
     generated = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return BuildResult(new_manifest_data(text, data_plugins, generated_at=generated), warnings)
+
+
+def _add_properties(
+    data_plugins: list[dict[str, Any]],
+    classes: dict[tuple[str, str], dict[str, TypeClasses]],
+    class_path: list[tuple[Path, str, str | None]],
+    warnings: list[str],
+) -> None:
+    """Each plugin's ``properties`` section, read from the class files of the folder's JARs."""
+    from flowlint.manifest.jars.classpath import ClassPath
+    from flowlint.manifest.jars.properties import Reader, plugin_section
+    from flowlint.properties.store import bundled_store
+
+    store = bundled_store()
+
+    def kestra_described(name: str) -> bool:
+        record = store.kestra_record(name)
+        return bool(record and record.get("props"))
+
+    with ClassPath(class_path) as found:
+        reader = Reader(found, kestra_described, warnings)
+        for item in data_plugins:
+            held = classes[(item["groupId"], item["artifactId"])]
+            versions = sorted(held.items(), key=lambda pair: _order(pair[0]))
+            section = plugin_section(reader, versions)
+            if section is not None:
+                item["properties"] = section
+
+
+def _order(version: str) -> tuple[int, ...]:
+    parsed = parse_version(version)
+    return parsed.sort_key if parsed is not None else (-1,)
 
 
 def _add_types(entry: dict[str, Any], jar: JarPlugin) -> None:
@@ -104,8 +146,4 @@ def _newest_title(titles: list[tuple[str, str]]) -> str | None:
     if not titles:
         return None
 
-    def order(item: tuple[str, str]) -> tuple[int, ...]:
-        parsed = parse_version(item[0])
-        return parsed.sort_key if parsed is not None else (-1,)
-
-    return max(titles, key=order)[1]
+    return max(titles, key=lambda item: _order(item[0]))[1]

@@ -39,13 +39,17 @@ class JarPlugin:
     types: dict[str, str]
     """canonical type → manifest key (tasks, triggers, ...)."""
     aliases: dict[str, str]
+    classes: dict[str, str]
+    """canonical type → the JVM internal name of its class."""
+    path: Path
 
 
 class _JarReader:
     """Reads one JAR; the problems it meets go to ``warnings``."""
 
-    def __init__(self, archive: zipfile.ZipFile, label: str, warnings: list[str]) -> None:
+    def __init__(self, archive: zipfile.ZipFile, path: Path, label: str, warnings: list[str]) -> None:
         self.archive = archive
+        self.path = path
         self.label = label
         self.warnings = warnings
         self.entries = {info.filename for info in archive.infolist() if not info.is_dir()}
@@ -77,11 +81,12 @@ class _JarReader:
         if coordinates is None:
             return None
         group_id, artifact_id, version = coordinates
-        types, aliases = self._types(services, kestra.get("x-kestra-group"))
+        types, aliases, classes = self._types(services, kestra.get("x-kestra-group"))
         if not types:
             self.warnings.append(f"{self.label}: no plugin class found; skipped")
             return None
-        return JarPlugin(self.label, group_id, artifact_id, version, kestra.get("x-kestra-title"), types, aliases)
+        title = kestra.get("x-kestra-title")
+        return JarPlugin(self.label, group_id, artifact_id, version, title, types, aliases, classes, self.path)
 
     # coordinates
 
@@ -141,7 +146,9 @@ class _JarReader:
 
     # types
 
-    def _types(self, services: bytes | None, group: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    def _types(
+        self, services: bytes | None, group: str | None
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         if services is not None:
             names = []
             for entry in parse_services(services):
@@ -159,17 +166,19 @@ class _JarReader:
         strict = services is None and not group
         types: dict[str, str] = {}
         aliases: dict[str, str] = {}
+        classes: dict[str, str] = {}
         for internal_name, listed in candidates:
             kind = self._kind(internal_name, listed, strict)
             if kind is None:
                 continue
             type_name = internal_name.replace("/", ".").replace("$", ".")
             types.setdefault(type_name, kind)
+            classes.setdefault(type_name, internal_name)
             info = self.class_info(internal_name)
             for alias in info.aliases if info is not None else ():
                 if _TYPE_RE.fullmatch(alias) and alias != type_name:
                     aliases.setdefault(alias, type_name)
-        return types, aliases
+        return types, aliases, classes
 
     def _class_entries(self, group: str | None) -> Iterator[str]:
         prefix = group.replace(".", "/") + "/" if group else ""
@@ -216,7 +225,7 @@ def read_jar(path: Path, label: str, warnings: list[str]) -> JarPlugin | None:
     """The plugin in the JAR at ``path``; None (and a warning naming ``label``) when there is none."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return _JarReader(archive, label, warnings).read(path.name)
+            return _JarReader(archive, path, label, warnings).read(path.name)
     except zipfile.BadZipFile:
         warnings.append(f"{label}: not a JAR (not a valid zip file); skipped")
     except OSError as error:

@@ -1,0 +1,445 @@
+"""The properties of plugin classes, read from their class files as Kestra's schema generator sees them.
+
+A class's properties are the non-static, non-transient fields of the class and of its superclasses found
+in the folder's JARs (renamed by ``@JsonProperty``, dropped by ``@JsonIgnore`` or ``@Schema(hidden =
+true)``), its public setters, and the getters of the interfaces it implements that carry annotations
+(``@NotNull``, ``@PluginProperty``, ``@Schema``, ``@JsonProperty``). Kinds come from the field's type (its
+generic signature when it has one): ``Property<T>`` is a dynamic T, ``String`` a string, ``int``/``Long``
+an integer, ``double`` a number, ``boolean`` a boolean, ``Duration`` a duration, an enum of the folder an
+enum with its constants, ``List``/``Set``/arrays a list, ``Map`` a map, Kestra's plugin bases a plugin, a
+class of the folder an object described among the definitions; anything else any value. Required: a
+runtime-visible ``@NotNull``/``@NotBlank``/``@NotEmpty`` (jakarta or javax) on the field or an interface
+getter, unless Lombok gives the field a builder default (a static ``$default$<field>`` method).
+
+The walk up a class's hierarchy stops at the first class the folder does not have, and at Kestra's core
+classes (``io.kestra.core.*``: Kestra loads them from the server). Kestra's plugin bases (Task,
+AbstractTrigger, ...) give the type its ``root``: their properties are Kestra's at the target version.
+Other Kestra classes the bundled data describes with properties become the type's ``kestraClasses``; a
+superclass outside the folder, a Kestra interface the data does not describe, or a plugin type whose
+hierarchy reaches no Kestra class leaves the class ``partial``: no key is then reported unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flowlint.manifest.jars.classfile import (
+    ACC_ABSTRACT,
+    ACC_ENUM,
+    ACC_INTERFACE,
+    ACC_PUBLIC,
+    ACC_STATIC,
+    ACC_SYNTHETIC,
+    ACC_TRANSIENT,
+    ClassInfo,
+    Member,
+)
+from flowlint.manifest.jars.classpath import ClassPath, Found, Unreadable
+from flowlint.manifest.jars.kinds import KESTRA_BASES, walk_hierarchy
+from flowlint.manifest.jars.signatures import ANY, ARRAY, JType, field_type, method_types
+from flowlint.manifest.property_sections import ClassProps, Entry, properties_section
+
+PROPERTY = "io/kestra/core/models/property/Property"
+PLUGIN_PROPERTY = "Lio/kestra/core/models/annotations/PluginProperty;"
+JSON_PROPERTY = "Lcom/fasterxml/jackson/annotation/JsonProperty;"
+JSON_IGNORE = "Lcom/fasterxml/jackson/annotation/JsonIgnore;"
+JSON_ALIAS = "Lcom/fasterxml/jackson/annotation/JsonAlias;"
+JSON_ANY_SETTER = "Lcom/fasterxml/jackson/annotation/JsonAnySetter;"
+JSON_IGNORE_PROPERTIES = "Lcom/fasterxml/jackson/annotation/JsonIgnoreProperties;"
+SCHEMA = "Lio/swagger/v3/oas/annotations/media/Schema;"
+REQUIRING = frozenset(
+    f"L{package}/validation/constraints/{name};"
+    for package in ("jakarta", "javax")
+    for name in ("NotNull", "NotBlank", "NotEmpty")
+)
+"""The constraints that make a property required."""
+_GETTER_MARKS = REQUIRING | {PLUGIN_PROPERTY, SCHEMA, JSON_PROPERTY}
+
+ROOT_OF_KEY = {"tasks": "task", "triggers": "trigger", "conditions": "condition", "taskRunners": "taskRunner"}
+KIND_OF_KEY = {**ROOT_OF_KEY, "others": "other"}
+
+_SIMPLE_KINDS: dict[str, str] = {
+    **dict.fromkeys(("java/lang/String", "java/lang/CharSequence", "C", "java/lang/Character"), "string"),
+    **dict.fromkeys(("I", "J", "S", "B", "java/lang/Integer", "java/lang/Long", "java/lang/Short"), "integer"),
+    **dict.fromkeys(("java/lang/Byte", "java/math/BigInteger"), "integer"),
+    **dict.fromkeys(("D", "F", "java/lang/Double", "java/lang/Float", "java/math/BigDecimal"), "number"),
+    "java/lang/Number": "number",
+    **dict.fromkeys(("Z", "java/lang/Boolean"), "boolean"),
+    "java/time/Duration": "duration",
+    **dict.fromkeys((ANY, "java/lang/Object"), "any"),
+}
+_LISTS = frozenset(
+    f"java/{name}"
+    for name in (
+        "util/List",
+        "util/Set",
+        "util/Collection",
+        "util/ArrayList",
+        "util/LinkedList",
+        "util/HashSet",
+        "util/LinkedHashSet",
+        "util/SortedSet",
+        "util/TreeSet",
+        "lang/Iterable",
+    )
+)
+_MAPS = frozenset(f"java/util/{name}" for name in ("Map", "HashMap", "LinkedHashMap", "SortedMap", "TreeMap"))
+
+KestraRecords = Callable[[str], bool]
+"""Whether the bundled data describes a Kestra class (by its canonical name) with properties."""
+
+
+def canonical(internal_name: str) -> str:
+    """``com/acme/Upload$Options`` → ``com.acme.Upload.Options``."""
+    return internal_name.replace("/", ".").replace("$", ".")
+
+
+def bean_name(method: str) -> str | None:
+    """The property a getter or setter names, as Jackson mangles it (``getURL`` → ``url``)."""
+    for prefix in ("get", "set", "is"):
+        if method.startswith(prefix) and len(method) > len(prefix):
+            rest = method[len(prefix) :]
+            upper = len(rest) - len(rest.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            return rest[:upper].lower() + rest[upper:] if upper else None
+    return None
+
+
+@dataclass
+class ClassRead:
+    """What was read of a class: its properties and flags, the Kestra classes it inherits from."""
+
+    props: ClassProps
+    kestra_classes: set[str] = field(default_factory=set)
+    based: bool = False
+    """The hierarchy reaches a Kestra class: a plugin type that does not is not understood (partial)."""
+
+
+@dataclass
+class _Property:
+    entry: Entry
+    java_name: str
+    declaring: ClassInfo
+
+
+class Reader:
+    """Reads plugin types and their nested classes from a class path; what it cannot read goes to
+    ``warnings``."""
+
+    def __init__(self, classpath: ClassPath, kestra_described: KestraRecords, warnings: list[str]) -> None:
+        self.classpath = classpath
+        self.kestra_described = kestra_described
+        self.warnings = warnings
+        self._defs: dict[tuple[Path, str], tuple[str, ClassProps] | None] = {}
+
+    def type_props(self, internal_name: str, key: str, home: Path) -> tuple[ClassRead, dict[str, ClassProps]] | None:
+        """What the type ``internal_name`` (manifest key ``key``) in the JAR ``home`` declares, and the
+        nested classes it references; None (with a warning) when a class file it needs cannot be read."""
+        try:
+            found = self.classpath.find(internal_name, home)
+            if found is None:
+                return None
+            described = ClassRead(ClassProps([], kind=KIND_OF_KEY[key], root=ROOT_OF_KEY.get(key)))
+            refs: dict[str, Found] = {}
+            self._read(found, described, refs)
+            if not described.based:
+                described.props.flags["partial"] = True
+        except Unreadable as error:
+            self.warnings.append(
+                f"{error.label}: cannot read the class file {error.internal_name}.class; "
+                f"no property data for {canonical(internal_name)}"
+            )
+            return None
+        return described, self._nested(refs)
+
+    def _nested(self, refs: dict[str, Found]) -> dict[str, ClassProps]:
+        """The nested classes ``refs`` name, and the ones theirs name, each read once per JAR."""
+        done: dict[str, ClassProps] = {}
+        pending = list(refs.items())
+        while pending:
+            name, found = pending.pop()
+            if name in done:
+                continue
+            key = (found.jar, name)
+            if key not in self._defs:
+                more: dict[str, Found] = {}
+                described = ClassRead(ClassProps([]))
+                try:
+                    self._read(found, described, more)
+                except Unreadable as error:
+                    self.warnings.append(
+                        f"{error.label}: cannot read the class file {error.internal_name}.class; "
+                        f"{canonical(name)} is not checked"
+                    )
+                    self._defs[key] = None
+                else:
+                    if described.kestra_classes:  # a nested class does not inherit Kestra's: not all known
+                        described.props.flags["partial"] = True
+                    self._defs[key] = (name, described.props)
+                    pending.extend(more.items())
+            read = self._defs[key]
+            if read is not None:
+                done[canonical(read[0])] = read[1]
+        return done
+
+    # one class
+
+    def _read(self, found: Found, described: ClassRead, refs: dict[str, Found]) -> None:
+        chain = list(self._chain(found, described))
+        info = found.info
+        if info.access & (ACC_ABSTRACT | ACC_INTERFACE) and described.props.kind is None:
+            described.props.flags["abstract"] = True
+        if any(link.info.annotations.get(JSON_IGNORE_PROPERTIES, {}).get("ignoreUnknown") for link in chain):
+            described.props.flags["additionalProperties"] = True
+        getters = self._interface_getters(chain, described)
+        props: dict[str, _Property] = {}
+        taken: set[str] = set()
+        for link in chain:
+            for member in link.info.fields:
+                if member.access & (ACC_STATIC | ACC_TRANSIENT | ACC_SYNTHETIC) or member.name in taken:
+                    continue
+                taken.add(member.name)
+                if JSON_ANY_SETTER in member.annotations:
+                    described.props.flags["additionalProperties"] = True
+                name = _renamed(member)
+                if _dropped(member) or name in props:
+                    taken.add(name)
+                    continue
+                entry = self._entry(name, field_type(member.descriptor, member.signature), member, link, refs)
+                props[name] = _Property(entry, member.name, link.info)
+        for link in chain:
+            for member in link.info.methods:
+                self._setter(member, link, props, taken, described, refs)
+        for name, (getter, link) in getters.items():
+            known = props.get(name)
+            if known is None:
+                entry = self._entry(name, method_types(getter.descriptor, getter.signature)[1], getter, link, refs)
+                props[name] = _Property({**entry, "src": "iface"}, name, link.info)
+            else:
+                _constrain(known, getter)
+        for prop in props.values():
+            if prop.entry.get("req") and _has_default(prop.declaring, prop.java_name):
+                del prop.entry["req"]
+        described.props.props.extend(_ordered(p.entry) for p in props.values())
+
+    def _chain(self, found: Found, described: ClassRead) -> Iterator[Found]:
+        """The class and its superclasses in the folder; where the walk leaves the folder, what Kestra or
+        nobody describes is noted on ``described``."""
+        seen: set[str] = set()
+        link: Found | None = found
+        while link is not None:
+            yield link
+            parent = link.info.super_name
+            if parent is None or parent == "java/lang/Object" or parent in seen:
+                return
+            seen.add(parent)
+            link = None if parent.startswith("io/kestra/core/") else self.classpath.find(parent, found.jar)
+            if link is None:
+                self._outside(parent, described, superclass=True)
+
+    def _outside(self, internal_name: str, described: ClassRead, superclass: bool) -> None:
+        name = canonical(internal_name)
+        if self.kestra_described(name):
+            described.kestra_classes.add(name)
+            described.based = True
+        elif internal_name in KESTRA_BASES:
+            described.based = True
+        elif superclass or internal_name.startswith("io/kestra/"):
+            described.props.flags["partial"] = True
+
+    def _interface_getters(self, chain: list[Found], described: ClassRead) -> dict[str, tuple[Member, Found]]:
+        """The annotated getters of the interfaces the chain implements (the nearest wins)."""
+        getters: dict[str, tuple[Member, Found]] = {}
+        pending = [(name, link.jar) for link in chain for name in link.info.interfaces]
+        seen: set[str] = set()
+        while pending:
+            name, home = pending.pop(0)
+            if name in seen:
+                continue
+            seen.add(name)
+            found = None if name.startswith("io/kestra/core/") else self.classpath.find(name, home)
+            if found is None:
+                self._outside(name, described, superclass=False)
+                continue
+            for member in found.info.methods:
+                prop = bean_name(member.name)
+                if (
+                    prop is None
+                    or member.access & ACC_STATIC
+                    or not member.descriptor.startswith("()")
+                    or not _GETTER_MARKS & member.annotations.keys()
+                    or _dropped(member)
+                ):
+                    continue
+                getters.setdefault(_renamed(member, prop), (member, found))
+            pending.extend((parent, found.jar) for parent in found.info.interfaces)
+        return getters
+
+    def _setter(
+        self,
+        member: Member,
+        link: Found,
+        props: dict[str, _Property],
+        taken: set[str],
+        described: ClassRead,
+        refs: dict[str, Found],
+    ) -> None:
+        if JSON_ANY_SETTER in member.annotations:
+            described.props.flags["additionalProperties"] = True
+            return
+        name = bean_name(member.name) if member.name.startswith("set") else None
+        if name is None or member.access & (ACC_STATIC | ACC_SYNTHETIC) or not member.access & ACC_PUBLIC:
+            return
+        params, returned = method_types(member.descriptor, member.signature)
+        name = _renamed(member, name)
+        if len(params) != 1 or returned.name != "V" or name in props or name in taken or _dropped(member):
+            return
+        entry = self._entry(name, params[0], member, link, refs)
+        props[name] = _Property({**entry, "src": "setter"}, name, link.info)
+
+    # one property
+
+    def _entry(self, name: str, jtype: JType, member: Member, link: Found, refs: dict[str, Found]) -> Entry:
+        entry: Entry = {"name": name, **self._kind(jtype, link, refs)}
+        if jtype.name == PROPERTY or member.annotations.get(PLUGIN_PROPERTY, {}).get("dynamic"):
+            entry["dyn"] = True
+        if REQUIRING & member.annotations.keys():
+            entry["req"] = True
+        if member.deprecated or member.annotations.get(SCHEMA, {}).get("deprecated"):
+            entry["dep"] = True
+        aliases = member.annotations.get(JSON_ALIAS, {}).get("value")
+        if isinstance(aliases, list) and aliases:
+            entry["aliases"] = [a for a in aliases if isinstance(a, str)]
+        return entry
+
+    def _kind(self, jtype: JType, link: Found, refs: dict[str, Found]) -> dict[str, Any]:
+        """The kind of a Java type, with its constants, items or nested class."""
+        simple = _SIMPLE_KINDS.get(jtype.name)
+        if simple is not None:
+            return {"kind": simple}
+        if jtype.name == PROPERTY:
+            return self._kind(jtype.args[0] if jtype.args else JType(ANY), link, refs)
+        if jtype.name == ARRAY or jtype.name in _LISTS:
+            return _container("list", self._kind(jtype.args[0], link, refs) if jtype.args else {"kind": "any"})
+        if jtype.name in _MAPS:
+            value = self._kind(jtype.args[1], link, refs) if len(jtype.args) == 2 else {"kind": "any"}
+            return _container("map", value)
+        plugin = KESTRA_BASES.get(jtype.name)
+        found = (
+            None if plugin or jtype.name.startswith("io/kestra/core/") else self.classpath.find(jtype.name, link.jar)
+        )
+        if found is not None and found.info.access & ACC_ENUM:
+            return {"kind": "enum", "enum": _constants(found.info, jtype.name)}
+        if found is not None:
+            reached = walk_hierarchy(jtype.name, lambda n: self._info(n, link.jar))
+            plugin = next((k for k in ROOT_OF_KEY if k in reached.kinds), None)
+        if plugin in ROOT_OF_KEY:
+            return {"kind": "plugin", "of": ROOT_OF_KEY[plugin]}
+        if found is not None:
+            refs.setdefault(jtype.name, found)
+            return {"kind": "object", "ref": canonical(jtype.name)}
+        name = canonical(jtype.name)
+        if self.kestra_described(name) or name.startswith("io.kestra.core."):
+            return {"kind": "object", "ref": name}
+        return {"kind": "any", "class": name.rsplit(".", 1)[-1], "kindUnknown": True}
+
+    def _info(self, internal_name: str, home: Path) -> ClassInfo | None:
+        try:
+            found = self.classpath.find(internal_name, home)
+        except Unreadable:
+            return None
+        return found.info if found is not None else None
+
+
+def _container(kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": kind} if item == {"kind": "any"} else {"kind": kind, "of": item}
+
+
+def _constants(info: ClassInfo, internal_name: str) -> list[str]:
+    """An enum's constants as Jackson reads them (renamed by ``@JsonProperty``)."""
+    own = f"L{internal_name};"
+    return [
+        _renamed(member)
+        for member in info.fields
+        if member.access & ACC_ENUM and member.access & ACC_STATIC and member.descriptor == own
+    ]
+
+
+def _renamed(member: Member, default: str | None = None) -> str:
+    value = member.annotations.get(JSON_PROPERTY, {}).get("value")
+    return value if isinstance(value, str) and value else default or member.name
+
+
+def _dropped(member: Member) -> bool:
+    ignore = member.annotations.get(JSON_IGNORE)
+    if ignore is not None and ignore.get("value", 1):
+        return True
+    return bool(member.annotations.get(SCHEMA, {}).get("hidden"))
+
+
+def _constrain(prop: _Property, getter: Member) -> None:
+    """An interface getter's constraints on the field it reads."""
+    if REQUIRING & getter.annotations.keys():
+        prop.entry["req"] = True
+    if getter.annotations.get(PLUGIN_PROPERTY, {}).get("dynamic"):
+        prop.entry["dyn"] = True
+
+
+def _has_default(declaring: ClassInfo, java_name: str) -> bool:
+    """Lombok's ``@Builder.Default``: a static ``$default$<field>`` method in the declaring class."""
+    wanted = f"$default${java_name}"
+    return any(m.name == wanted and m.access & ACC_STATIC for m in declaring.methods)
+
+
+_ORDER = ("name", "kind", "enum", "of", "ref", "class", "kindUnknown", "dyn", "req", "dep", "aliases", "src")
+
+
+def _ordered(entry: Entry) -> Entry:
+    return {key: entry[key] for key in _ORDER if key in entry}
+
+
+TypeClasses = dict[str, tuple[str, str, Path]]
+"""A plugin version's types -> (the internal name of the type's class, its manifest key, its JAR)."""
+
+
+def plugin_section(reader: Reader, versions: list[tuple[str, TypeClasses]]) -> dict[str, Any] | None:
+    """The ``properties`` section of one plugin, whose ``versions`` (oldest first) hold those classes; None
+    when no type could be read."""
+    types: dict[str, dict[str, ClassProps]] = {}
+    defs: dict[str, dict[str, ClassProps]] = {}
+    kestra: dict[str, dict[str, set[str]]] = {}
+    for version, classes in versions:
+        for type_name, (internal_name, key, home) in sorted(classes.items()):
+            read = reader.type_props(internal_name, key, home)
+            if read is None:
+                continue
+            described, nested = read
+            types.setdefault(version, {})[type_name] = described.props
+            defs.setdefault(version, {}).update(nested)
+            if described.kestra_classes:
+                kestra.setdefault(type_name, {})[version] = described.kestra_classes
+    if not types:
+        return None
+    order = [version for version, _ in versions]
+    section = properties_section(order, types, defs, source="from class files")
+    for type_name, by_version in kestra.items():
+        section["types"][type_name]["kestraClasses"] = _class_runs(order, by_version)
+    return section
+
+
+def _class_runs(order: list[str], by_version: dict[str, set[str]]) -> list[dict[str, str]]:
+    """Each Kestra class once per run of consecutive versions that inherit from it."""
+    runs: list[dict[str, str]] = []
+    for name in sorted({n for names in by_version.values() for n in names}):
+        previous: int | None = None
+        for index, version in enumerate(order):
+            if name not in by_version.get(version, ()):
+                continue
+            if previous is not None and previous == index - 1:
+                runs[-1]["until"] = version
+            else:
+                runs.append({"class": name, "since": version, "until": version})
+            previous = index
+    return runs

@@ -1,0 +1,215 @@
+"""`manifest build`: property definitions read from the class files of plugin JARs, compiled here with the
+machine's javac (flowlint/manifest/jars/properties.py, classpath.py, signatures.py, classfile.py)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.manifest.plugin_jars import build, compile_java, jar, kestra, warnings
+
+LIBRARY = {
+    "com.acme.lib.Transfer": """\
+        package com.acme.lib;
+        import io.kestra.core.models.tasks.Task;
+        import jakarta.validation.constraints.NotBlank;
+        public abstract class Transfer extends Task {
+            @NotBlank protected String endpoint;
+            protected Integer parallelism;
+        }
+        """,
+}
+
+PLUGIN = {
+    "com.acme.Regional": """\
+        package com.acme;
+        import jakarta.validation.constraints.NotNull;
+        public interface Regional {
+            @NotNull String getRegion();
+            default String getZone() { return null; }
+        }
+        """,
+    "com.acme.Upload": """\
+        package com.acme;
+        import com.acme.lib.Transfer;
+        import com.fasterxml.jackson.annotation.JsonIgnore;
+        import com.fasterxml.jackson.annotation.JsonProperty;
+        import io.kestra.core.models.annotations.PluginProperty;
+        import io.kestra.core.models.property.Property;
+        import io.kestra.core.models.tasks.RunnableTask;
+        import io.kestra.core.models.tasks.runners.TaskRunner;
+        import io.swagger.v3.oas.annotations.media.Schema;
+        import jakarta.validation.constraints.NotNull;
+        import java.time.Duration;
+        import java.util.List;
+        import java.util.Map;
+        public class Upload extends Transfer implements RunnableTask<Object>, Regional {
+            private static final String NAME = "upload";
+            @NotNull @PluginProperty(dynamic = true) private String bucket;
+            @JsonProperty("storageClass") private Property<Mode> mode;
+            @JsonIgnore private String state;
+            @Schema(hidden = true) private String token;
+            @NotNull private Property<Integer> retries;
+            private Property<List<String>> tags;
+            private Options options;
+            @Deprecated private Duration wait;
+            private TaskRunner taskRunner;
+            private transient String cache;
+            private String region;
+            // what Lombok emits for `@Builder.Default private Property<Integer> retries = ...`
+            private static Property<Integer> $default$retries() { return null; }
+            public String getRegion() { return region; }
+            public void setNote(String note) {}
+            public enum Mode { FAST, SLOW }
+            public static class Options {
+                @NotNull private Duration timeout;
+                private boolean verbose;
+                private Map<String, String> headers;
+            }
+        }
+        """,
+    "com.acme.Broken": """\
+        package com.acme;
+        public class Broken extends io.kestra.core.models.tasks.Task {
+            private String path;
+        }
+        """,
+}
+
+UPLOAD, BROKEN, OPTIONS = "com.acme.Upload", "com.acme.Broken", "com.acme.Upload.Options"
+
+
+@pytest.fixture(scope="session")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The plugin's and the library's class files (one javac run per session)."""
+    if shutil.which("javac") is None:
+        pytest.skip("no javac on this machine")
+    sources = {name: textwrap.dedent(text) for name, text in {**LIBRARY, **PLUGIN}.items()}
+    return compile_java(sources, tmp_path_factory.mktemp("javac"))
+
+
+def _folder(tmp_path: Path, compiled: dict[str, bytes]) -> None:
+    """plugins/: the plugin's JAR (Broken's class file cut short) and the library's JAR beside it."""
+    plugin = {name: data for name, data in compiled.items() if not name.startswith("com/acme/lib/")}
+    plugin["com/acme/Broken"] = plugin["com/acme/Broken"][:40]
+    jar(
+        tmp_path / "plugins/plugin-acme-1.0.0.jar", kestra("plugin-acme", "com.acme", "1.0.0"), [UPLOAD, BROKEN], plugin
+    )
+    library = {name: data for name, data in compiled.items() if name.startswith("com/acme/lib/")}
+    jar(tmp_path / "plugins/lib/acme-lib-2.3.jar", {}, None, library)
+
+
+EXPECTED_UPLOAD: dict[str, Any] = {
+    "since": "1.0.0",
+    "until": "1.0.0",
+    "kind": "task",
+    "root": "task",
+    "props": [
+        {"name": "bucket", "kind": "string", "dyn": True, "req": True},
+        {"name": "endpoint", "kind": "string", "req": True},
+        {"name": "note", "kind": "string", "src": "setter"},
+        {"name": "options", "kind": "object", "ref": OPTIONS},
+        {"name": "parallelism", "kind": "integer"},
+        {"name": "region", "kind": "string", "req": True},
+        {"name": "retries", "kind": "integer", "dyn": True},
+        {"name": "storageClass", "kind": "enum", "enum": ["FAST", "SLOW"], "dyn": True},
+        {"name": "tags", "kind": "list", "of": {"kind": "string"}, "dyn": True},
+        {"name": "taskRunner", "kind": "plugin", "of": "taskRunner"},
+        {"name": "wait", "kind": "duration", "dep": True},
+    ],
+}
+EXPECTED_OPTIONS: dict[str, Any] = {
+    "since": "1.0.0",
+    "until": "1.0.0",
+    "props": [
+        {"name": "headers", "kind": "map", "of": {"kind": "string"}},
+        {"name": "timeout", "kind": "duration", "req": True},
+        {"name": "verbose", "kind": "boolean"},
+    ],
+}
+
+
+def _ranged(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "props": [{**p, "since": "1.0.0", "until": "1.0.0"} for p in record["props"]]}
+
+
+def test_properties_are_read_from_the_class_files_as_kestra_sees_them(
+    tmp_path: Path, compiled: dict[str, bytes]
+) -> None:
+    _folder(tmp_path, compiled)
+    data, stderr = build(tmp_path, properties=True)
+    assert stderr == warnings(
+        "lib/acme-lib-2.3.jar: not a Kestra plugin (no X-Kestra-* attributes in META-INF/MANIFEST.MF and no "
+        "META-INF/services/io.kestra.core.models.Plugin); skipped",
+        "plugin-acme-1.0.0.jar: cannot read the class file com/acme/Broken.class; no property data for com.acme.Broken",
+    )
+    assert data is not None
+    (plugin,) = data["plugins"]
+    assert plugin["versions"] == [
+        {"version": "1.0.0", "tasks": [BROKEN, UPLOAD], "triggers": [], "conditions": [], "taskRunners": []}
+    ]
+    # renamed (mode -> storageClass), ignored (state), hidden (token), static and transient fields left out;
+    # retries has a builder default; region is required by the interface getter; zone has no annotation
+    assert plugin["properties"] == {
+        "types": {UPLOAD: _ranged(EXPECTED_UPLOAD)},
+        "defs": {OPTIONS: _ranged(EXPECTED_OPTIONS)},
+        "source": "from class files",
+    }
+
+
+def test_no_properties_leaves_the_sections_out(tmp_path: Path, compiled: dict[str, bytes]) -> None:
+    _folder(tmp_path, compiled)
+    data, stderr = build(tmp_path)
+    assert data is not None and "properties" not in data["plugins"][0]
+    assert len(stderr) == 1  # the library JAR is not a plugin; no class file is read
+
+
+FLOW = """\
+id: upload
+namespace: company.team
+tasks:
+  - id: up
+    type: com.acme.Upload
+    region: eu
+    note: set through its setter
+    storageClass: FASTER
+    mode: SLOW
+    state: done
+    tags: [a, b]
+    wait: PT1M
+    taskRunner:
+      type: io.kestra.plugin.core.runner.Process
+    options:
+      timeout: 5 minutes
+      verbose: maybe
+  - id: broken
+    type: com.acme.Broken
+    anything: goes
+"""
+
+
+def test_a_flow_is_checked_against_the_built_manifest(tmp_path: Path, compiled: dict[str, bytes]) -> None:
+    _folder(tmp_path, compiled)
+    build(tmp_path, properties=True)
+    (tmp_path / "flow.yml").write_text(FLOW, "utf-8")
+    done = run_cli(["check", "--manifest", "out.yaml", "--select", "FL5", "--format", "concise", "flow.yml"], tmp_path)
+    assert done.returncode == 1, done.stderr
+    *found, summary = done.stdout.splitlines()
+    assert found == [
+        "flow.yml:5:11: FL502 [error] com.acme.Upload 1.0.0 (plugin-acme) requires 'bucket'",
+        "flow.yml:5:11: FL502 [error] com.acme.Upload 1.0.0 (plugin-acme) requires 'endpoint'",
+        "flow.yml:8:19: FL503 [warning] 'storageClass' takes one of FAST, SLOW; not 'FASTER'; did you mean FAST?",
+        "flow.yml:9:5: FL501 [error] 'mode' is not a property of com.acme.Upload 1.0.0 (plugin-acme)",
+        "flow.yml:10:5: FL501 [error] 'state' is not a property of com.acme.Upload 1.0.0 (plugin-acme)",
+        "flow.yml:12:5: FL504 [warning] 'wait' is deprecated in com.acme.Upload 1.0.0 (plugin-acme)",
+        "flow.yml:16:16: FL503 [error] 'timeout' takes an ISO-8601 duration such as PT5M (or a number of seconds), "
+        "not '5 minutes'",
+        "flow.yml:17:16: FL503 [error] 'verbose' takes true or false, not 'maybe'",
+    ]
+    # Broken's class file could not be read: its keys are not judged, and the run says so
+    assert summary.endswith("properties not known for 1 plugin use (no property data for its type or version)")
