@@ -28,9 +28,11 @@ LIBRARY = {
 PLUGIN = {
     "com.acme.Regional": """\
         package com.acme;
+        import io.kestra.core.models.annotations.PluginProperty;
         import jakarta.validation.constraints.NotNull;
         public interface Regional {
             @NotNull String getRegion();
+            @NotNull @PluginProperty(dynamic = true) String getProject();
             default String getZone() { return null; }
         }
         """,
@@ -56,6 +58,8 @@ PLUGIN = {
             @Schema(hidden = true) private String token;
             @NotNull private Property<Integer> retries;
             private Property<List<String>> tags;
+            private Property<Map<String, List<Integer>>> limits;
+            private String[] args;
             private Options options;
             @Deprecated private Duration wait;
             private TaskRunner taskRunner;
@@ -64,8 +68,9 @@ PLUGIN = {
             // what Lombok emits for `@Builder.Default private Property<Integer> retries = ...`
             private static Property<Integer> $default$retries() { return null; }
             public String getRegion() { return region; }
+            public String getProject() { return "acme"; }
             public void setNote(String note) {}
-            public enum Mode { FAST, SLOW }
+            public enum Mode { FAST, SLOW, @JsonProperty("bulk") BULK }
             public static class Options {
                 @NotNull private Duration timeout;
                 private boolean verbose;
@@ -93,10 +98,10 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return compile_java(sources, tmp_path_factory.mktemp("javac"))
 
 
-def _folder(tmp_path: Path, compiled: dict[str, bytes]) -> None:
-    """plugins/: the plugin's JAR (Broken's class file cut short) and the library's JAR beside it."""
+def _folder(tmp_path: Path, compiled: dict[str, bytes], cut: str = "com/acme/Broken") -> None:
+    """plugins/: the plugin's JAR (the class file ``cut`` cut short) and the library's JAR beside it."""
     plugin = {name: data for name, data in compiled.items() if not name.startswith("com/acme/lib/")}
-    plugin["com/acme/Broken"] = plugin["com/acme/Broken"][:40]
+    plugin[cut] = plugin[cut][:40]
     jar(
         tmp_path / "plugins/plugin-acme-1.0.0.jar", kestra("plugin-acme", "com.acme", "1.0.0"), [UPLOAD, BROKEN], plugin
     )
@@ -110,16 +115,20 @@ EXPECTED_UPLOAD: dict[str, Any] = {
     "kind": "task",
     "root": "task",
     "props": [
+        {"name": "args", "kind": "list", "of": {"kind": "string"}},
         {"name": "bucket", "kind": "string", "dyn": True, "req": True},
         {"name": "endpoint", "kind": "string", "req": True},
+        {"name": "limits", "kind": "map", "of": {"kind": "list", "of": {"kind": "integer"}}, "dyn": True},
         {"name": "note", "kind": "string", "src": "setter"},
         {"name": "options", "kind": "object", "ref": OPTIONS},
         {"name": "parallelism", "kind": "integer"},
+        {"name": "project", "kind": "string", "dyn": True, "req": True, "src": "iface"},
         {"name": "region", "kind": "string", "req": True},
         {"name": "retries", "kind": "integer", "dyn": True},
-        {"name": "storageClass", "kind": "enum", "enum": ["FAST", "SLOW"], "dyn": True},
+        {"name": "storageClass", "kind": "enum", "enum": ["FAST", "SLOW", "bulk"], "dyn": True},
         {"name": "tags", "kind": "list", "of": {"kind": "string"}, "dyn": True},
         {"name": "taskRunner", "kind": "plugin", "of": "taskRunner"},
+        {"name": "token", "kind": "string", "hidden": True},
         {"name": "wait", "kind": "duration", "dep": True},
     ],
 }
@@ -153,13 +162,31 @@ def test_properties_are_read_from_the_class_files_as_kestra_sees_them(
     assert plugin["versions"] == [
         {"version": "1.0.0", "tasks": [BROKEN, UPLOAD], "triggers": [], "conditions": [], "taskRunners": []}
     ]
-    # renamed (mode -> storageClass), ignored (state), hidden (token), static and transient fields left out;
-    # retries has a builder default; region is required by the interface getter; zone has no annotation
+    # renamed (mode -> storageClass); ignored (state), static and transient fields left out; token is hidden
+    # from the schema only (Jackson reads it);
+    # retries has a builder default; region is required by the interface getter, project only declared by
+    # one; zone has no annotation
     assert plugin["properties"] == {
         "types": {UPLOAD: _ranged(EXPECTED_UPLOAD)},
         "defs": {OPTIONS: _ranged(EXPECTED_OPTIONS)},
         "source": "from class files",
     }
+
+
+def test_a_nested_class_that_cannot_be_read_is_a_warning_and_not_checked(
+    tmp_path: Path, compiled: dict[str, bytes]
+) -> None:
+    _folder(tmp_path, compiled, cut="com/acme/Upload$Options")
+    data, stderr = build(tmp_path, properties=True)
+    assert stderr[1:] == warnings(
+        "plugin-acme-1.0.0.jar: cannot read the class file com/acme/Upload$Options.class; "
+        "com.acme.Upload.Options is not checked"
+    )
+    assert data is not None
+    section = data["plugins"][0]["properties"]
+    assert sorted(section["types"]) == [BROKEN, UPLOAD] and "defs" not in section
+    options = {"name": "options", "kind": "any", "class": "Options", "kindUnknown": True}
+    assert {**options, "since": "1.0.0", "until": "1.0.0"} in section["types"][UPLOAD]["props"]
 
 
 def test_no_properties_leaves_the_sections_out(tmp_path: Path, compiled: dict[str, bytes]) -> None:
@@ -176,7 +203,9 @@ tasks:
   - id: up
     type: com.acme.Upload
     region: eu
+    project: "{{ vars.project }}"
     note: set through its setter
+    token: abc
     storageClass: FASTER
     mode: SLOW
     state: done
@@ -203,13 +232,14 @@ def test_a_flow_is_checked_against_the_built_manifest(tmp_path: Path, compiled: 
     assert found == [
         "flow.yml:5:11: FL502 [error] com.acme.Upload 1.0.0 (plugin-acme) requires 'bucket'",
         "flow.yml:5:11: FL502 [error] com.acme.Upload 1.0.0 (plugin-acme) requires 'endpoint'",
-        "flow.yml:8:19: FL503 [warning] 'storageClass' takes one of FAST, SLOW; not 'FASTER'; did you mean FAST?",
-        "flow.yml:9:5: FL501 [error] 'mode' is not a property of com.acme.Upload 1.0.0 (plugin-acme)",
-        "flow.yml:10:5: FL501 [error] 'state' is not a property of com.acme.Upload 1.0.0 (plugin-acme)",
-        "flow.yml:12:5: FL504 [warning] 'wait' is deprecated in com.acme.Upload 1.0.0 (plugin-acme)",
-        "flow.yml:16:16: FL503 [error] 'timeout' takes an ISO-8601 duration such as PT5M (or a number of seconds), "
+        "flow.yml:10:19: FL503 [warning] 'storageClass' takes one of FAST, SLOW, bulk; not 'FASTER'; "
+        "did you mean FAST?",
+        "flow.yml:11:5: FL501 [error] 'mode' is not a property of com.acme.Upload 1.0.0 (plugin-acme)",
+        "flow.yml:12:5: FL501 [error] 'state' is not a property of com.acme.Upload 1.0.0 (plugin-acme)",
+        "flow.yml:14:5: FL504 [warning] 'wait' is deprecated in com.acme.Upload 1.0.0 (plugin-acme)",
+        "flow.yml:18:16: FL503 [error] 'timeout' takes an ISO-8601 duration such as PT5M (or a number of seconds), "
         "not '5 minutes'",
-        "flow.yml:17:16: FL503 [error] 'verbose' takes true or false, not 'maybe'",
+        "flow.yml:19:16: FL503 [error] 'verbose' takes true or false, not 'maybe'",
     ]
     # Broken's class file could not be read: its keys are not judged, and the run says so
     assert summary.endswith("properties not known for 1 plugin use (no property data for its type or version)")

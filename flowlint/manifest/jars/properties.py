@@ -1,11 +1,12 @@
 """The properties of plugin classes, read from their class files as Kestra's schema generator sees them.
 
 A class's properties are the non-static, non-transient fields of the class and of its superclasses found
-in the folder's JARs (renamed by ``@JsonProperty``, dropped by ``@JsonIgnore`` or ``@Schema(hidden =
-true)``), its public setters, and the getters of the interfaces it implements that carry annotations
-(``@NotNull``, ``@PluginProperty``, ``@Schema``, ``@JsonProperty``). Kinds come from the field's type (its
-generic signature when it has one): ``Property<T>`` is a dynamic T, ``String`` a string, ``int``/``Long``
-an integer, ``double`` a number, ``boolean`` a boolean, ``Duration`` a duration, an enum of the folder an
+in the folder's JARs (renamed by ``@JsonProperty``, dropped by ``@JsonIgnore``; ``@Schema(hidden = true)``
+only hides one from the schema, Jackson still reads it: it is kept, marked ``hidden``), its public
+setters, and the getters of the interfaces it implements that carry annotations (``@NotNull``,
+``@PluginProperty``, ``@Schema``, ``@JsonProperty``). Kinds come from the field's type (its generic
+signature when it has one): ``Property<T>`` is a dynamic T, ``String`` a string, ``int``/``Long`` an
+integer, ``double`` a number, ``boolean`` a boolean, ``Duration`` a duration, an enum of the folder an
 enum with its constants, ``List``/``Set``/arrays a list, ``Map`` a map, Kestra's plugin bases a plugin, a
 class of the folder an object described among the definitions; anything else any value. Required: a
 runtime-visible ``@NotNull``/``@NotBlank``/``@NotEmpty`` (jakarta or javax) on the field or an interface
@@ -133,6 +134,7 @@ class Reader:
         self.kestra_described = kestra_described
         self.warnings = warnings
         self._defs: dict[tuple[Path, str], tuple[str, ClassProps] | None] = {}
+        self._warned: set[str] = set()
 
     def type_props(self, internal_name: str, key: str, home: Path) -> tuple[ClassRead, dict[str, ClassProps]] | None:
         """What the type ``internal_name`` (manifest key ``key``) in the JAR ``home`` declares, and the
@@ -169,10 +171,7 @@ class Reader:
                 try:
                     self._read(found, described, more)
                 except Unreadable as error:
-                    self.warnings.append(
-                        f"{error.label}: cannot read the class file {error.internal_name}.class; "
-                        f"{canonical(name)} is not checked"
-                    )
+                    self._not_checked(error, name)
                     self._defs[key] = None
                 else:
                     if described.kestra_classes:  # a nested class does not inherit Kestra's: not all known
@@ -183,6 +182,15 @@ class Reader:
             if read is not None:
                 done[canonical(read[0])] = read[1]
         return done
+
+    def _not_checked(self, error: Unreadable, name: str) -> None:
+        """Warn (once) that the nested class ``name`` cannot be read."""
+        warning = (
+            f"{error.label}: cannot read the class file {error.internal_name}.class; {canonical(name)} is not checked"
+        )
+        if warning not in self._warned:
+            self._warned.add(warning)
+            self.warnings.append(warning)
 
     # one class
 
@@ -307,8 +315,11 @@ class Reader:
             entry["dyn"] = True
         if REQUIRING & member.annotations.keys():
             entry["req"] = True
-        if member.deprecated or member.annotations.get(SCHEMA, {}).get("deprecated"):
+        schema = member.annotations.get(SCHEMA, {})
+        if member.deprecated or schema.get("deprecated"):
             entry["dep"] = True
+        if schema.get("hidden"):
+            entry["hidden"] = True
         aliases = member.annotations.get(JSON_ALIAS, {}).get("value")
         if isinstance(aliases, list) and aliases:
             entry["aliases"] = [a for a in aliases if isinstance(a, str)]
@@ -327,9 +338,12 @@ class Reader:
             value = self._kind(jtype.args[1], link, refs) if len(jtype.args) == 2 else {"kind": "any"}
             return _container("map", value)
         plugin = KESTRA_BASES.get(jtype.name)
-        found = (
-            None if plugin or jtype.name.startswith("io/kestra/core/") else self.classpath.find(jtype.name, link.jar)
-        )
+        kestra = plugin or jtype.name.startswith("io/kestra/core/")
+        try:
+            found = None if kestra else self.classpath.find(jtype.name, link.jar)
+        except Unreadable as error:
+            self._not_checked(error, jtype.name)
+            return {"kind": "any", "class": canonical(jtype.name).rsplit(".", 1)[-1], "kindUnknown": True}
         if found is not None and found.info.access & ACC_ENUM:
             return {"kind": "enum", "enum": _constants(found.info, jtype.name)}
         if found is not None:
@@ -374,9 +388,7 @@ def _renamed(member: Member, default: str | None = None) -> str:
 
 def _dropped(member: Member) -> bool:
     ignore = member.annotations.get(JSON_IGNORE)
-    if ignore is not None and ignore.get("value", 1):
-        return True
-    return bool(member.annotations.get(SCHEMA, {}).get("hidden"))
+    return ignore is not None and bool(ignore.get("value", 1))
 
 
 def _constrain(prop: _Property, getter: Member) -> None:
@@ -393,7 +405,7 @@ def _has_default(declaring: ClassInfo, java_name: str) -> bool:
     return any(m.name == wanted and m.access & ACC_STATIC for m in declaring.methods)
 
 
-_ORDER = ("name", "kind", "enum", "of", "ref", "class", "kindUnknown", "dyn", "req", "dep", "aliases", "src")
+_ORDER = ("name", "kind", "enum", "of", "ref", "class", "kindUnknown", "dyn", "req", "dep", "hidden", "aliases", "src")
 
 
 def _ordered(entry: Entry) -> Entry:
