@@ -95,17 +95,44 @@ def manifest_import(
 @_FORMAT
 @click.option("--tenant", help="Tenant id, for multi-tenant instances.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each answer.")
+@click.option("--no-properties", is_flag=True, help="Skip the property schemas (plugins, versions and types only).")
+@click.option(
+    "--update",
+    "old_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An earlier manifest: its properties are reused for plugin versions it lists with the same types.",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Print tracebacks of internal errors.")
 def manifest_pull(
-    url: str, output: Path | None, fmt: str | None, tenant: str | None, timeout: float, verbose: bool
+    url: str,
+    output: Path | None,
+    fmt: str | None,
+    tenant: str | None,
+    timeout: float,
+    no_properties: bool,
+    old_path: Path | None,
+    verbose: bool,
 ) -> None:
-    """Read the installed plugins from a running Kestra (token: KESTRA_API_TOKEN; basic auth:
-    KESTRA_USERNAME / KESTRA_PASSWORD)."""
+    """Read the installed plugins and their property schemas from a running Kestra (token:
+    KESTRA_API_TOKEN; basic auth: KESTRA_USERNAME / KESTRA_PASSWORD)."""
 
     def action() -> int:
-        from flowlint.manifest.api import pull
+        import sys
 
-        result = pull(url, tenant=tenant, timeout=timeout, progress=lambda m: click.echo(m, err=True))
+        from flowlint.manifest.api import pull
+        from flowlint.manifest.loader import load_manifests
+
+        old = load_manifests([old_path]) if old_path is not None and not no_properties else None
+        bar = (lambda text: click.echo(text, err=True, nl=False)) if sys.stderr.isatty() else None
+        result = pull(
+            url,
+            tenant=tenant,
+            timeout=timeout,
+            progress=lambda m: click.echo(m, err=True),
+            bar=bar,
+            properties=not no_properties,
+            old=old,
+        )
         return _emit_build(result, output, fmt)
 
     guarded(verbose, action)

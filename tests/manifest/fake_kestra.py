@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import run_cli
-from tests.manifest.kestra_answers import CONFIGS, all_details, plugins_answer, versioned_answer
+from tests.manifest.kestra_answers import CONFIGS, all_details, plugins_answer, schema_routes, versioned_answer
 
 NO_CREDENTIALS = {"KESTRA_API_TOKEN": "", "KESTRA_USERNAME": "", "KESTRA_PASSWORD": ""}
 LOCAL = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost", **NO_CREDENTIALS}
@@ -44,8 +44,14 @@ class FakeKestra:
     def paths(self) -> list[str]:
         return [path for path, _, _ in self.requests]
 
+    def schema_requests(self) -> list[str]:
+        """The paths of the property schemas asked for (GET /api/v1[/tenant]/plugins/{cls}[/versions/{v}])."""
+        return [p for p in self.paths() if "/plugins/" in p and "versioned-plugins" not in p]
+
     def serve_kestra(self, prefix: str = "/api/v1", versioned: str = "instance/versioned-plugins") -> None:
-        """Answer like an EE instance with STANDARD_MANIFEST's plugins."""
+        """Answer like an EE instance with STANDARD_MANIFEST's plugins and each type's property schema at
+        each version."""
+        self.routes.update(schema_routes(prefix))
         self.routes[f"{prefix}/{versioned}"] = versioned_answer()
         for path, detail in all_details().items():
             self.routes[f"{prefix}/{versioned}/{path}"] = detail

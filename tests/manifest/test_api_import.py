@@ -182,7 +182,7 @@ def test_import_of_an_answer_of_unknown_shape_is_exit_2_naming_the_file(tmp_path
     assert done.stderr == (
         "flowlint: error: flow.json: not a saved Kestra API answer flowlint knows (GET /api/v1/plugins, "
         "/api/v1/plugins/{type}/versions, /api/v1/instance/versioned-plugins or one version's details, "
-        "/api/v1/configs)\n"
+        "/api/v1/configs, /api/v1/plugins/{type}, /api/v1/plugins/schemas/flow) nor a plugins-schema.json\n"
     )
 
 

@@ -29,7 +29,7 @@ def test_pull_from_enterprise_reads_the_versioned_list_then_each_versions_detail
     kestra: FakeKestra, tmp_path: Path
 ) -> None:
     kestra.serve_kestra()
-    done = pull(kestra.url, tmp_path)
+    done = pull(kestra.url, tmp_path, "--no-properties")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     data = json.loads(done.stdout)
@@ -139,7 +139,7 @@ def test_pull_from_open_source_falls_back_to_the_plugins_list_with_a_warning(
 ) -> None:
     kestra.routes["/api/v1/plugins"] = plugins_answer(modern=False)
     kestra.routes["/api/v1/configs"] = CONFIGS
-    done = pull(kestra.url, tmp_path)
+    done = pull(kestra.url, tmp_path, "--no-properties")
     assert done.returncode == 0, done.stderr
     assert done.stderr == (
         f"flowlint: warning: {kestra.url} has no versioned-plugins API (not Kestra Enterprise, or plugin management "
@@ -260,7 +260,7 @@ def test_pull_reports_progress_at_most_per_10_percent(kestra: FakeKestra, monkey
         path = f"/api/v1/instance/versioned-plugins/com.acme/plugin-acme/{version['version']}"
         kestra.routes[path] = detail_answer(plugin, version)
     lines: list[str] = []
-    result = api.pull(kestra.url, tenant=None, timeout=5, progress=lines.append)
+    result = api.pull(kestra.url, tenant=None, timeout=5, progress=lines.append, properties=False)
     assert len(result.data["plugins"][0]["versions"]) == 25
     assert 1 <= len(lines) <= 10
     assert all(line.startswith("flowlint: fetching ") and line.endswith("/25 plugin versions...") for line in lines)

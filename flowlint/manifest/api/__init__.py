@@ -3,7 +3,9 @@
 The modules, as data flows through them: ``client`` GETs JSON from one server (credentials, one-line
 errors); ``instance`` (``pull``: pages, each version's details a few at a time) and ``saved``
 (``import_responses``: files) hand each answer to ``answers``, which knows the shapes Kestra answers with
-and reads them into plugins and versions; ``convert`` makes those one native manifest.
+and reads them into plugins and versions; ``convert`` makes those one native manifest. ``schema`` reads
+Kestra's JSON Schema of a plugin class into property entries, and ``properties`` makes each plugin's
+``properties`` section from them (per version for ``pull``, for every version for a schema file).
 """
 
 from flowlint.manifest.api.instance import pull

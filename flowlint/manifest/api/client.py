@@ -10,10 +10,20 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from time import sleep
 from typing import Any
 
 from flowlint import __version__
 from flowlint.errors import UsageError
+
+RETRIES = 2
+"""Further tries of a request that timed out or got a 5xx answer."""
+BACKOFF = 0.5
+"""Seconds before the first retry; doubled before each next one."""
+
+
+class Transient(UsageError):
+    """A timeout or a 5xx answer: worth another try."""
 
 
 class NotFound(Exception):
@@ -79,7 +89,20 @@ class Client:
         self.headers = {"Accept": "application/json", "User-Agent": f"flowlint/{__version__}", **auth.headers}
 
     def get(self, path: str, query: dict[str, str | int] | None = None) -> Any:
-        """The JSON of ``GET {base}/api/v1/{path}``; NotFound for a 404, a UsageError for any other failure."""
+        """The JSON of ``GET {base}/api/v1/{path}``, tried again after a timeout or a 5xx answer (up to
+        RETRIES times, waiting BACKOFF seconds, then twice as long); NotFound for a 404, a UsageError for
+        any other failure."""
+        attempt = 0
+        while True:
+            try:
+                return self._get_once(path, query)
+            except Transient:
+                if attempt == RETRIES:
+                    raise
+                sleep(BACKOFF * 2**attempt)
+                attempt += 1
+
+    def _get_once(self, path: str, query: dict[str, str | int] | None) -> Any:
         url = f"{self.base}/api/v1/{path}"
         full = f"{url}?{urllib.parse.urlencode(query)}" if query else url
         request = urllib.request.Request(full, headers=self.headers, method="GET")
@@ -113,7 +136,7 @@ class Client:
             raise UsageError(f"{url} answered with JSON flowlint cannot read: {error}") from None
 
     def _timeout(self, url: str) -> UsageError:
-        return UsageError(f"no answer from {url} within {self.timeout:g} s")
+        return Transient(f"no answer from {url} within {self.timeout:g} s")
 
     def _status_error(self, code: int, reason: str, url: str) -> Exception:
         if code == 404:
@@ -128,4 +151,5 @@ class Client:
                 else "the user needs permission to read plugins"
             )
             return UsageError(f"403 Forbidden from {url}: the credentials were accepted but lack permission: {need}")
-        return UsageError(f"{code} {reason or 'error'} from {url}".rstrip())
+        error = Transient if code >= 500 else UsageError
+        return error(f"{code} {reason or 'error'} from {url}".rstrip())

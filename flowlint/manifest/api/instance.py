@@ -1,5 +1,7 @@
 """``manifest pull``: the installed plugins of a live Kestra, the EE versioned plugins page by page with
-each version's details fetched a few at a time, else (open source) ``/api/v1/plugins``."""
+each version's details fetched a few at a time, else (open source) ``/api/v1/plugins``; then the property
+schema of each type at each version (``GET /api/v1/plugins/{cls}/versions/{version}`` for a versioned
+plugin, else ``GET /api/v1/plugins/{cls}``), a few at a time too."""
 
 from __future__ import annotations
 
@@ -7,20 +9,33 @@ import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Any
 
 from flowlint.errors import UsageError
 from flowlint.manifest.api.answers import Collector, UnknownShape
 from flowlint.manifest.api.client import Client, NotFound, auth_from_env, base_url
 from flowlint.manifest.api.convert import build_manifest, generated_at_now
+from flowlint.manifest.api.properties import (
+    Described,
+    NotASchema,
+    add_sections,
+    plugin_kinds,
+    pulled_section,
+    read_documentation,
+    reusable,
+)
+from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest
 from flowlint.manifest.writer import BuildResult
 
 PAGE_SIZE = 100
 PROGRESS_INTERVAL = 1.0
 """Seconds between two progress lines at least (and one line per 10 % at most)."""
 WORKERS = 8
+BAR_WIDTH = 30
 _PLUGINS_PATH = "plugins"
 _VERSIONED_PATHS = ("instance/versioned-plugins", "cluster/versioned-plugins")
+_SHOWN_FAILURES = 10
 
 
 class _Progress:
@@ -39,9 +54,46 @@ class _Progress:
             self.last, self.decile = now, decile
 
 
-def pull(url: str, *, tenant: str | None, timeout: float, progress: Callable[[str], None]) -> BuildResult:
+class _Bar:
+    """A bar redrawn in place (for a terminal), ended by a new line when all is done."""
+
+    def __init__(self, write: Callable[[str], None], total: int, what: str) -> None:
+        self.write, self.total, self.what = write, total, what
+
+    def step(self, done: int) -> None:
+        filled = done * BAR_WIDTH // self.total
+        bar = "#" * filled + "." * (BAR_WIDTH - filled)
+        self.write(f"\rflowlint: fetching [{bar}] {done}/{self.total} {self.what}")
+        if done == self.total:
+            self.write("\n")
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Where progress goes: lines (``progress``), or a bar (``bar``, raw text) when stderr is a terminal."""
+
+    progress: Callable[[str], None]
+    bar: Callable[[str], None] | None = None
+
+    def meter(self, total: int, what: str) -> _Progress | _Bar:
+        """A meter of ``total`` requests for ``what``."""
+        return _Bar(self.bar, total, what) if self.bar is not None else _Progress(self.progress, total, what)
+
+
+def pull(
+    url: str,
+    *,
+    tenant: str | None,
+    timeout: float,
+    progress: Callable[[str], None],
+    bar: Callable[[str], None] | None = None,
+    properties: bool = True,
+    old: Manifest | None = None,
+) -> BuildResult:
     """Read the installed plugins of the Kestra at ``url``: the EE versioned plugins with each version's
-    classes, else (not EE) ``/api/v1/plugins``. Credentials come from the environment only."""
+    classes, else (not EE) ``/api/v1/plugins``; then (``properties``) each type's property schema at each
+    version, reusing what ``old`` says of a version it lists with the same types. Progress goes to
+    ``bar`` when given, else to ``progress`` as lines. Credentials come from the environment only."""
     if timeout <= 0:
         raise UsageError(f"--timeout must be more than 0 (got {timeout:g})")
     base = base_url(url)
@@ -49,6 +101,7 @@ def pull(url: str, *, tenant: str | None, timeout: float, progress: Callable[[st
     prefix = f"{urllib.parse.quote(tenant, safe='')}/" if tenant else ""
     collector = Collector()
     pulled_at = generated_at_now()
+    reporter = Reporter(progress, bar)
 
     listing = None
     for path in _VERSIONED_PATHS:
@@ -79,7 +132,7 @@ def pull(url: str, *, tenant: str | None, timeout: float, progress: Callable[[st
             for plugin in collector.plugins.values()
             for version in plugin.versions.values()
         ]
-        for origin, detail in _get_details(client, list_path, wanted, progress):
+        for origin, detail in _get_details(client, list_path, wanted, reporter):
             _add(collector, detail, origin)
         # The core plugin and the aliases are only in /api/v1/plugins; not fatal when it fails.
         try:
@@ -96,7 +149,83 @@ def pull(url: str, *, tenant: str | None, timeout: float, progress: Callable[[st
         pass
     source = f"Kestra at {base}{', tenant ' + tenant if tenant else ''}, pulled {pulled_at}"
     hint = "their details could not be read; pull again, or add their types by hand"
-    return build_manifest(collector, source, pulled_at, hint)
+    result = build_manifest(collector, source, pulled_at, hint)
+    if properties:
+        versioned = set() if listing is None else {_coordinates(item) for item in listing[1]}
+        fetcher = _SchemaFetcher(client, prefix, versioned, plugin_kinds(result.data))
+        sections = fetcher.sections(result.data, old, reporter, f"pulled from {base} on {pulled_at[:10]}")
+        add_sections(result.data, sections)
+        result.warnings.extend(fetcher.warnings())
+    return result
+
+
+def _coordinates(item: Any) -> str:
+    return f"{item.get('groupId')}:{item.get('artifactId')}" if isinstance(item, dict) else ""
+
+
+_Job = tuple[str, str, str, str]
+"""(groupId:artifactId, version, type, kind) of one schema to fetch."""
+
+
+class _SchemaFetcher:
+    """The property schemas of every type and version of the non-core plugins of a pulled manifest."""
+
+    def __init__(self, client: Client, prefix: str, versioned: set[str], kinds: dict[str, str]) -> None:
+        self.client, self.prefix, self.versioned, self.kinds = client, prefix, versioned, kinds
+        self.failures: list[str] = []
+
+    def sections(
+        self, data: dict[str, Any], old: Manifest | None, reporter: Reporter, source: str
+    ) -> dict[str, dict[str, Any]]:
+        """Each plugin's section (by ``group:artifact``), from ``old`` where it can be reused."""
+        described: dict[str, dict[str, dict[str, Described]]] = {}
+        jobs: list[_Job] = []
+        for plugin in data["plugins"]:
+            if plugin.get("core"):
+                continue
+            coordinates = f"{plugin['groupId']}:{plugin['artifactId']}"
+            by_version = described.setdefault(coordinates, {})
+            for version in plugin["versions"]:
+                types = {t: KIND_OF_KEY[key] for key in KINDS for t in version.get(key, ())}
+                kept = reusable(old, coordinates, version["version"], types) if old is not None else None
+                if kept is not None:
+                    by_version[version["version"]] = kept
+                else:
+                    jobs += [(coordinates, version["version"], t, k) for t, k in sorted(types.items())]
+        for job, found in zip(jobs, _concurrently(jobs, self._fetch, reporter, "property schemas"), strict=True):
+            if found is not None:
+                described[job[0]].setdefault(job[1], {})[job[2]] = found
+        versions = {f"{p['groupId']}:{p['artifactId']}": [v["version"] for v in p["versions"]] for p in data["plugins"]}
+        return {
+            coordinates: pulled_section(versions[coordinates], by_version, source)
+            for coordinates, by_version in described.items()
+            if by_version
+        }
+
+    def _fetch(self, job: _Job) -> Described | None:
+        coordinates, version, type_name, kind = job
+        path = f"{self.prefix}plugins/{urllib.parse.quote(type_name, safe='')}"
+        if coordinates in self.versioned:
+            path += f"/versions/{urllib.parse.quote(version, safe='')}"
+        url = f"{self.client.base}/api/v1/{path}"
+        try:
+            return read_documentation(self.client.get(path), type_name, kind, self.kinds)
+        except NotFound:
+            reason = f"404 Not Found from {url}"
+        except NotASchema:
+            reason = f"{url} answered with JSON that is not a plugin schema"
+        except UsageError as error:
+            reason = str(error)
+        self.failures.append(f"{type_name} {version} ({coordinates.split(':', 1)[1]}): {reason}")
+        return None
+
+    def warnings(self) -> list[str]:
+        """One warning per type and version without property data (the first few, then how many more)."""
+        found = sorted(self.failures)
+        lines = [f"no property data for {f}: flowlint checks no properties of it there" for f in found]
+        if len(found) > _SHOWN_FAILURES:
+            lines[_SHOWN_FAILURES:] = [f"no property data for {len(found) - _SHOWN_FAILURES} more type versions"]
+        return lines
 
 
 def _add(collector: Collector, data: Any, origin: str) -> None:
@@ -120,11 +249,9 @@ def _get_all_pages(client: Client, path: str) -> list[Any]:
 
 
 def _get_details(
-    client: Client, list_path: str, wanted: Sequence[tuple[str, str, str]], progress: Callable[[str], None]
+    client: Client, list_path: str, wanted: Sequence[tuple[str, str, str]], reporter: Reporter
 ) -> list[tuple[str, Any]]:
     """The details of every (groupId, artifactId, version), fetched a few at a time, in ``wanted`` order."""
-    if not wanted:
-        return []
 
     def fetch(item: tuple[str, str, str]) -> Any:
         path = "/".join([list_path, *(urllib.parse.quote(part, safe="") for part in item)])
@@ -133,10 +260,22 @@ def _get_details(
         except NotFound:
             return None
 
-    meter = _Progress(progress, len(wanted), "plugin versions")
+    details = []
+    for item, found in zip(wanted, _concurrently(wanted, fetch, reporter, "plugin versions"), strict=True):
+        if found is None:
+            continue  # gone since the list: the version stays, without types (warned about by build)
+        details.append((f"{client.base}/api/v1/{list_path}/{'/'.join(item)}", found))
+    return details
+
+
+def _concurrently(items: Sequence[Any], fetch: Callable[[Any], Any], reporter: Reporter, what: str) -> list[Any]:
+    """``fetch`` of every item, WORKERS at a time, in ``items`` order; the first error stops them all."""
+    if not items:
+        return []
+    meter = reporter.meter(len(items), what)
     found: dict[int, Any] = {}
-    with ThreadPoolExecutor(max_workers=min(WORKERS, len(wanted))) as pool:
-        futures: dict[Future[Any], int] = {pool.submit(fetch, item): i for i, item in enumerate(wanted)}
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(items))) as pool:
+        futures: dict[Future[Any], int] = {pool.submit(fetch, item): i for i, item in enumerate(items)}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -148,10 +287,4 @@ def _get_details(
                     raise error
                 found[futures[future]] = future.result()
             meter.step(len(found))
-    details = []
-    for index, item in enumerate(wanted):
-        origin = f"{client.base}/api/v1/{list_path}/{'/'.join(item)}"
-        if found[index] is None:
-            continue  # gone since the list: the version stays, without types (warned about by build)
-        details.append((origin, found[index]))
-    return details
+    return [found[index] for index in range(len(items))]

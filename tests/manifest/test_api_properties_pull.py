@@ -1,0 +1,396 @@
+"""`manifest pull` reads each type's property schema at each version from a live Kestra (a real HTTP server
+on 127.0.0.1): the EE per-version and the open-source endpoint, retries, `--update`, `--no-properties`; the
+manifest it makes lints a flow exactly like a hand-written manifest of the same properties."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flowlint.manifest import api
+from flowlint.manifest.api import client
+from tests.conftest import STANDARD_MANIFEST, run_cli
+from tests.manifest.fake_kestra import LOCAL, NO_CREDENTIALS, Answer, FakeKestra, pull, save
+from tests.manifest.kestra_answers import CONFIGS, plugins_answer, schema_routes
+
+QUERY = "io.kestra.plugin.jdbc.postgresql.Query"
+COPY_IN = "io.kestra.plugin.jdbc.postgresql.CopyIn"
+SCRIPT = "io.kestra.plugin.scripts.shell.Script"
+DOCKER = "io.kestra.plugin.scripts.runner.docker.Docker"
+SSL = "io.kestra.plugin.jdbc.postgresql.PostgresConnection.Ssl"
+MEMORY = "io.kestra.plugin.scripts.runner.docker.Memory"
+
+
+def e(name: str, kind: str, since: str, until: str, **flags: Any) -> dict[str, Any]:
+    """One hand-written entry."""
+    return {"name": name, "kind": kind, **flags, "since": since, "until": until}
+
+
+def string(name: str, since: str, until: str, **flags: Any) -> dict[str, Any]:
+    return e(name, "string", since, until, dyn=True, **flags)
+
+
+HAND_SECTIONS = {
+    "io.kestra.plugin:plugin-jdbc-postgres": {
+        "types": {
+            QUERY: {
+                "kind": "task",
+                "root": "task",
+                "since": "0.19.0",
+                "until": "1.2.3",
+                "props": [
+                    string("url", "0.19.0", "1.2.3", req=True),
+                    string("sql", "0.19.0", "1.2.3", req=True),
+                    string("username", "0.19.0", "1.2.3"),
+                    string("password", "0.19.0", "1.2.3"),
+                    e("timeZoneId", "string", "0.19.0", "1.2.3"),
+                    e("fetch", "boolean", "0.19.0", "0.19.0"),
+                    e("fetch", "boolean", "1.2.1", "1.2.3", dep=True),
+                    e("store", "boolean", "0.19.0", "0.19.0"),
+                    e("fetchOne", "boolean", "0.19.0", "0.19.0"),
+                    e("fetchSize", "integer", "0.19.0", "0.19.0", **{"def": 10000}),
+                    e("fetchSize", "integer", "1.2.1", "1.2.3", dyn=True),
+                    e("fetchType", "enum", "1.2.1", "1.2.3", dyn=True, enum=["STORE", "FETCH", "FETCH_ONE", "NONE"]),
+                    e("parameters", "map", "1.2.1", "1.2.3", dyn=True),
+                    e("ssl", "object", "1.2.1", "1.2.3", ref=SSL),
+                    string("afterSQL", "1.2.3", "1.2.3"),
+                ],
+            },
+            COPY_IN: {
+                "kind": "task",
+                "root": "task",
+                "since": "1.2.1",
+                "until": "1.2.3",
+                "props": [
+                    string("url", "1.2.1", "1.2.3", req=True),
+                    string("table", "1.2.1", "1.2.3", req=True),
+                    string("from", "1.2.1", "1.2.3", req=True),
+                    e("format", "enum", "1.2.1", "1.2.3", enum=["TEXT", "CSV", "BINARY"]),
+                    e("header", "boolean", "1.2.1", "1.2.3", dyn=True),
+                    e("columns", "list", "1.2.1", "1.2.3", dyn=True, of={"kind": "string"}),
+                ],
+            },
+        },
+        "defs": {
+            SSL: {
+                "since": "1.2.1",
+                "until": "1.2.3",
+                "props": [
+                    e(
+                        "mode",
+                        "enum",
+                        "1.2.1",
+                        "1.2.3",
+                        req=True,
+                        enum=["DISABLE", "ALLOW", "PREFER", "REQUIRE", "VERIFY_CA"],
+                    ),
+                    string("rootCert", "1.2.1", "1.2.3"),
+                ],
+            }
+        },
+    },
+    "io.kestra.plugin:plugin-script-shell": {
+        "types": {
+            SCRIPT: {
+                "kind": "task",
+                "root": "task",
+                "since": "0.20.0",
+                "until": "0.21.0",
+                "props": [
+                    string("script", "0.20.0", "0.21.0", req=True),
+                    e("interpreter", "list", "0.20.0", "0.21.0", dyn=True, of={"kind": "string"}),
+                    string("containerImage", "0.20.0", "0.21.0"),
+                    e("beforeCommands", "list", "0.20.0", "0.21.0", dyn=True, of={"kind": "string"}),
+                    e("env", "map", "0.20.0", "0.21.0", dyn=True, of={"kind": "string"}),
+                    e("taskRunner", "plugin", "0.20.0", "0.21.0", of="taskRunner"),
+                    e("warningOnStdErr", "boolean", "0.20.0", "0.21.0", dyn=True),
+                    e("outputFiles", "list", "0.21.0", "0.21.0", dyn=True, of={"kind": "string"}),
+                ],
+            }
+        }
+    },
+    "io.kestra.plugin:plugin-docker": {
+        "types": {
+            DOCKER: {
+                "kind": "taskRunner",
+                "root": "taskRunner",
+                "since": "1.0.0",
+                "until": "1.1.0",
+                "props": [
+                    string("host", "1.0.0", "1.1.0"),
+                    e("pullPolicy", "enum", "1.0.0", "1.1.0", dyn=True, enum=["IF_NOT_PRESENT", "ALWAYS", "NEVER"]),
+                    e("volumes", "list", "1.0.0", "1.1.0", dyn=True, of={"kind": "string"}),
+                    e("memory", "object", "1.0.0", "1.1.0", ref=MEMORY),
+                    e("delete", "boolean", "1.0.0", "1.1.0", dyn=True),
+                    e("wait", "boolean", "1.0.0", "1.1.0", dyn=True),
+                    string("networkMode", "1.1.0-rc1", "1.1.0"),
+                ],
+            }
+        },
+        "defs": {
+            MEMORY: {
+                "since": "1.0.0",
+                "until": "1.1.0",
+                "props": [string(n, "1.0.0", "1.1.0") for n in ("memory", "memorySwap", "kernelMemory")],
+            }
+        },
+    },
+}
+
+FLOW = """\
+    id: props
+    namespace: company.team
+    tasks:
+      - id: old
+        type: io.kestra.plugin.jdbc.postgresql.Query
+        version: "0.19.0"
+        url: jdbc:postgresql://db/app
+        sql: select 1
+        fetchType: FETCH
+      - id: new
+        type: io.kestra.plugin.jdbc.postgresql.Query
+        version: "1.2.3"
+        url: jdbc:postgresql://db/app
+        fetchType: FETCHALL
+        fetchSize: "{{ inputs.size }}"
+        afterSql: select 2
+        ssl:
+          mode: REQUIRE
+          verify: true
+      - id: copy
+        type: io.kestra.plugin.jdbc.postgresql.CopyIn
+        version: "1.2.1"
+        url: jdbc:postgresql://db/app
+        table: events
+        format: csv
+      - id: script
+        type: io.kestra.plugin.scripts.shell.Script
+        version: "0.20.0"
+        script: echo hi
+        outputFiles: [out.txt]
+        retry:
+          type: constant
+          interval: PT1M
+        taskRunner:
+          type: io.kestra.plugin.scripts.runner.docker.Docker
+          version: "1.0.0"
+          networkMode: host
+          pullPolicy: SOMETIMES
+          memory:
+            memory: 512MB
+            swap: 1GB
+    """
+Q_OLD, Q_NEW = f"{QUERY} 0.19.0 (plugin-jdbc-postgres)", f"{QUERY} 1.2.3 (plugin-jdbc-postgres)"
+DOCKER_1 = f"{DOCKER} 1.0.0 (plugin-docker)"
+EXPECTED = [
+    ("FL501", 9, f"'fetchType' is not a property of {Q_OLD}"),
+    ("FL502", 11, f"{Q_NEW} requires 'sql'"),
+    ("FL503", 14, "'fetchType' takes one of STORE, FETCH, FETCH_ONE, NONE; not 'FETCHALL'; did you mean FETCH?"),
+    ("FL501", 16, f"'afterSql' is not a property of {Q_NEW}"),
+    ("FL501", 19, f"'verify' is not a property of Ssl (in {Q_NEW})"),
+    ("FL502", 21, f"{COPY_IN} 1.2.1 (plugin-jdbc-postgres) requires 'from'"),
+    ("FL503", 25, "'format' takes one of TEXT, CSV, BINARY; not 'csv' (constants are case-sensitive: CSV)"),
+    ("FL501", 30, f"'outputFiles' is not a property of {SCRIPT} 0.20.0 (plugin-script-shell)"),
+    ("FL501", 37, f"'networkMode' is not a property of {DOCKER_1}"),
+    ("FL503", 38, "'pullPolicy' takes one of IF_NOT_PRESENT, ALWAYS, NEVER; not 'SOMETIMES'"),
+    ("FL501", 41, f"'swap' is not a property of Memory (in {DOCKER_1})"),
+]
+ALL_SCHEMAS = sorted(schema_routes())
+
+
+def hand_manifest(tmp_path: Path) -> Path:
+    data = copy.deepcopy(STANDARD_MANIFEST)
+    for plugin in data["plugins"]:
+        section = HAND_SECTIONS.get(f"{plugin['groupId']}:{plugin['artifactId']}")
+        if section is not None:
+            plugin["properties"] = section
+    return save(tmp_path, "hand.json", data)
+
+
+def findings(tmp_path: Path, manifest: Path, flow: str = FLOW) -> list[tuple[str, int, str]]:
+    (tmp_path / "flows").mkdir(exist_ok=True)
+    (tmp_path / "flows" / "props.yml").write_text(textwrap.dedent(flow), "utf-8")
+    done = run_cli(
+        ["check", "flows", "--manifest", str(manifest), "--select", "FL5", "--format", "json"], tmp_path, env=LOCAL
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return [(d["code"], d["line"], d["message"]) for d in json.loads(done.stdout)["diagnostics"]]
+
+
+def test_pull_reads_each_types_schema_at_each_version_and_lints_like_the_hand_written_manifest(
+    kestra: FakeKestra, tmp_path: Path
+) -> None:
+    kestra.serve_kestra()
+    done = pull(kestra.url, tmp_path, "-o", "pulled.json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "flowlint: wrote pulled.json\n"
+    assert sorted(kestra.schema_requests()) == ALL_SCHEMAS
+    assert f"/api/v1/plugins/{QUERY}/versions/0.19.0" in ALL_SCHEMAS and len(ALL_SCHEMAS) == 10
+    data = json.loads((tmp_path / "pulled.json").read_text("utf-8"))
+    sections = {p["artifactId"]: p.get("properties") for p in data["plugins"]}
+    assert sections["core"] is None  # the core plugin follows the bundled data
+    date = data["generatedAt"][:10]
+    assert {s["source"] for s in sections.values() if s} == {f"pulled from {kestra.url} on {date}"}
+    assert findings(tmp_path, tmp_path / "pulled.json") == EXPECTED
+    assert findings(tmp_path, hand_manifest(tmp_path)) == EXPECTED
+
+
+def test_pull_from_open_source_reads_the_loaded_versions_schema(kestra: FakeKestra, tmp_path: Path) -> None:
+    # an older Kestra: a Property<T> is oneOf [T, a string with a {{ }} pattern], and `required` keeps
+    # properties that have a default (fetchSize): flowlint does not require them
+    kestra.routes["/api/v1/plugins"] = plugins_answer(modern=False)
+    kestra.routes["/api/v1/configs"] = CONFIGS
+    kestra.routes.update(schema_routes(versioned=False, modern=False))
+    done = pull(kestra.url, tmp_path, "-o", "oss.json")
+    assert done.returncode == 0, done.stderr
+    assert sorted(kestra.schema_requests()) == sorted(f"/api/v1/plugins/{t}" for t in (QUERY, COPY_IN, SCRIPT, DOCKER))
+    flow = """\
+        id: latest
+        namespace: company.team
+        tasks:
+          - id: new
+            type: io.kestra.plugin.jdbc.postgresql.Query
+            url: jdbc:postgresql://db/app
+            sql: select 1
+            fetchType: FETCHALL
+            fetchSize: "{{ inputs.size }}"
+            afterSql: select 2
+        """
+    expected = [
+        ("FL503", 8, "'fetchType' takes one of STORE, FETCH, FETCH_ONE, NONE; not 'FETCHALL'; did you mean FETCH?"),
+        ("FL501", 10, f"'afterSql' is not a property of {Q_NEW}"),
+    ]
+    assert findings(tmp_path, tmp_path / "oss.json", flow) == expected
+    assert findings(tmp_path, hand_manifest(tmp_path), flow) == expected
+
+
+def test_pull_waits_for_a_slow_answer_and_retries_a_500_and_a_timeout(kestra: FakeKestra, tmp_path: Path) -> None:
+    kestra.serve_kestra()
+    calls: dict[str, int] = {}
+
+    def once(path: str, first: Answer) -> Any:
+        """``first`` the first time ``path`` is asked for, then what the fake served there."""
+        body = kestra.routes[path]
+
+        def answer(query: dict[str, str]) -> Answer:
+            calls[path] = calls.get(path, 0) + 1
+            return first if calls[path] == 1 else Answer(body=body)
+
+        return answer
+
+    slow = f"/api/v1/plugins/{QUERY}/versions/0.19.0"
+    failing = f"/api/v1/plugins/{SCRIPT}/versions/0.20.0"
+    timing_out = f"/api/v1/plugins/{DOCKER}/versions/1.0.0"
+    kestra.routes[slow] = Answer(body=kestra.routes[slow], delay=1.0)
+    kestra.routes[failing] = once(failing, Answer(500, {"message": "Internal Server Error"}))
+    kestra.routes[timing_out] = once(timing_out, Answer(body={}, delay=3.0))
+    done = pull(kestra.url, tmp_path, "--timeout", "2", "-o", "pulled.json")
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if not line.startswith("flowlint: fetching ")]
+    assert said == ["flowlint: wrote pulled.json"]
+    assert calls == {failing: 2, timing_out: 2}
+    assert kestra.schema_requests().count(slow) == 1
+    assert findings(tmp_path, tmp_path / "pulled.json") == EXPECTED
+
+
+def test_a_schema_that_keeps_failing_is_a_warning_and_its_version_gets_no_property_data(
+    kestra: FakeKestra, tmp_path: Path
+) -> None:
+    kestra.serve_kestra()
+    broken = f"/api/v1/plugins/{QUERY}/versions/1.2.3"
+    kestra.routes[broken] = Answer(503, {"message": "Service Unavailable"})
+    kestra.routes[f"/api/v1/plugins/{DOCKER}/versions/1.0.0"] = {"markdown": "# Docker", "schema": {"outputs": {}}}
+    done = pull(kestra.url, tmp_path, "-o", "pulled.json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        f"flowlint: warning: no property data for {QUERY} 1.2.3 (plugin-jdbc-postgres): 503 Service Unavailable "
+        f"from {kestra.url}{broken}: flowlint checks no properties of it there\n"
+        f"flowlint: warning: no property data for {DOCKER} 1.0.0 (plugin-docker): {kestra.url}/api/v1/plugins/"
+        f"{DOCKER}/versions/1.0.0 answered with JSON that is not a plugin schema: flowlint checks no properties "
+        "of it there\n"
+        "flowlint: wrote pulled.json\n"
+    )
+    assert kestra.schema_requests().count(broken) == 1 + client.RETRIES
+    # Query 1.2.3 and Docker 1.0.0 are described in part: no unknown key there, the other versions still checked
+    assert findings(tmp_path, tmp_path / "pulled.json") == [
+        ("FL501", 9, f"'fetchType' is not a property of {Q_OLD}"),
+        ("FL502", 21, f"{COPY_IN} 1.2.1 (plugin-jdbc-postgres) requires 'from'"),
+        ("FL503", 25, "'format' takes one of TEXT, CSV, BINARY; not 'csv' (constants are case-sensitive: CSV)"),
+        ("FL501", 30, f"'outputFiles' is not a property of {SCRIPT} 0.20.0 (plugin-script-shell)"),
+    ]
+
+
+def test_pull_update_reuses_the_old_manifests_properties_for_unchanged_versions(
+    kestra: FakeKestra, tmp_path: Path
+) -> None:
+    kestra.serve_kestra()
+    first = pull(kestra.url, tmp_path, "-o", "old.json")
+    assert first.returncode == 0, first.stderr
+    kestra.requests.clear()
+    again = pull(kestra.url, tmp_path, "--update", "old.json", "-o", "new.json")
+    assert again.returncode == 0, again.stderr
+    assert kestra.schema_requests() == []
+    old = json.loads((tmp_path / "old.json").read_text("utf-8"))
+    new = json.loads((tmp_path / "new.json").read_text("utf-8"))
+    assert [p.get("properties", {}).get("types") for p in new["plugins"]] == [
+        p.get("properties", {}).get("types") for p in old["plugins"]
+    ]
+    assert findings(tmp_path, tmp_path / "new.json") == EXPECTED
+
+    # a version that changed its types is asked again, and only that one
+    kestra.requests.clear()
+    details = kestra.routes["/api/v1/instance/versioned-plugins/io.kestra.plugin/plugin-jdbc-postgres/1.2.1"]
+    details["classes"][0]["classes"] = [{"name": QUERY, "icon": None}]
+    changed = pull(kestra.url, tmp_path, "--update", "old.json", "-o", "changed.json")
+    assert changed.returncode == 0, changed.stderr
+    assert kestra.schema_requests() == [f"/api/v1/plugins/{QUERY}/versions/1.2.1"]
+
+
+def test_pull_no_properties_asks_for_no_schema(kestra: FakeKestra, tmp_path: Path) -> None:
+    kestra.serve_kestra()
+    done = pull(kestra.url, tmp_path, "--no-properties")
+    assert done.returncode == 0, done.stderr
+    assert kestra.schema_requests() == []
+    assert all("properties" not in p for p in json.loads(done.stdout)["plugins"])
+
+
+def test_pull_draws_a_bar_when_asked_instead_of_lines(kestra: FakeKestra, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in NO_CREDENTIALS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    kestra.serve_kestra()
+    lines: list[str] = []
+    drawn: list[str] = []
+    result = api.pull(kestra.url, tenant=None, timeout=5, progress=lines.append, bar=drawn.append)
+    assert result.warnings == [] and lines == []
+    assert drawn[-2:] == [f"\rflowlint: fetching [{'#' * 30}] 10/10 property schemas", "\n"]
+    assert f"\rflowlint: fetching [{'#' * 30}] 8/8 plugin versions" in drawn
+    for text in drawn:
+        bar = re.fullmatch(r"\rflowlint: fetching \[([#.]{30})\] (\d+)/(\d+) (plugin versions|property schemas)", text)
+        filled = int(bar[2]) * 30 // int(bar[3]) if bar else 0
+        assert text == "\n" or (bar and bar[1] == "#" * filled + "." * (30 - filled))
+
+
+def test_pull_never_prints_nor_writes_the_token(kestra: FakeKestra, tmp_path: Path) -> None:
+    kestra.serve_kestra()
+    kestra.auth = "Bearer s3cret-token"
+    done = pull(kestra.url, tmp_path, "-o", "pulled.yaml", env={"KESTRA_API_TOKEN": "s3cret-token"})
+    assert done.returncode == 0, done.stderr
+    assert len(kestra.schema_requests()) == 10
+    assert {header for _, _, header in kestra.requests} == {"Bearer s3cret-token"}
+    assert "s3cret" not in done.stderr + (tmp_path / "pulled.yaml").read_text("utf-8")
+
+
+def test_pull_with_a_tenant_asks_for_the_schemas_under_the_tenant(kestra: FakeKestra, tmp_path: Path) -> None:
+    kestra.serve_kestra(prefix="/api/v1/acme")
+    done = pull(kestra.url, tmp_path, "--tenant", "acme")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert sorted(kestra.schema_requests()) == sorted(schema_routes("/api/v1/acme"))
+    assert all(p.startswith("/api/v1/acme/plugins/") for p in kestra.schema_requests())
