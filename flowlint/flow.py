@@ -4,7 +4,7 @@ One iterative walk over the whole document (SEMANTICS §1) finds duplicate keys,
 collects plugin uses at any depth. A mapping whose ``type`` looks like a Java class name is a plugin
 candidate wherever it stands; its *kind* comes from the slot it fills. Which keys of a plugin are slots
 (hold tasks, conditions, task runners) comes from the bundled property data where it describes the type
-(``plugin_slots.json``, built by scripts/build_properties.py: a Pause's ``onPause`` holds a task, an
+(``plugin_slots.json``, built by scripts/build_properties.py: KestraTask's ``tasks`` hold tasks, an
 Assert's ``conditions`` hold strings), else from a generic rule (:func:`_child_slot`).
 """
 
@@ -38,7 +38,7 @@ a class name, like a mapping anywhere else."""
 SLOTS_RESOURCE = "plugin_slots.json"
 DATA_SLOTS = frozenset(
     {"task", "trigger", "condition", "taskRunner", "task-list", "trigger-list", "condition-list", "condition-map"}
-    | {"case-map"}
+    | {"case-map", "-"}
 )
 """The slots the property data may give a key (``-``: the key holds no plugins)."""
 
@@ -283,10 +283,11 @@ def is_flowable(type_name: str) -> bool:
 @cache
 def data_slots() -> dict[str, dict[str, str]]:
     """Type -> key -> slot, for the keys whose slot the property data knows (read once, on first use);
-    a key that holds no plugins is the slot ``any``."""
+    a key that holds no plugins is the slot ``any``; a slot this walk does not know is left to the generic
+    rule."""
     raw = json.loads(resources.files("flowlint.data").joinpath(SLOTS_RESOURCE).read_bytes())
     return {
-        type_name: {key: slot if slot in DATA_SLOTS else "any" for key, slot in keys.items()}
+        type_name: {key: "any" if slot == "-" else slot for key, slot in keys.items() if slot in DATA_SLOTS}
         for type_name, keys in raw.items()
     }
 

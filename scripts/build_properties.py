@@ -16,12 +16,12 @@ format stays the one documented in ../shared/data/README.md, which the native ma
 sections share.
 
 It also writes ``flowlint/data/plugin_slots.json``, what the flow walk (flowlint.flow) takes from the data:
-for each type the data describes completely, the keys that hold plugins (``task``, ``task-list``,
-``condition-list``, ``condition-map``, ``case-map``, ...) and the keys the walk would otherwise take for
-plugin slots that hold none (``-``: Assert's ``conditions`` are strings). A key counts only when every
-version that has it agrees; a key of objects (a Dag's ``tasks`` of ``{task, dependsOn}``) is left to the walk,
-and so are the base sets' keys (a trigger's ``conditions``, the walk's own rule; every task's ``errors`` of
-Kestra 0.1.x).
+for each type the data describes completely, the keys that hold lists or maps of plugins (``task-list``,
+``condition-list``, ``condition-map``, ``case-map``, ...), and the keys the walk takes for plugin slots with
+what the data says they hold (``taskRunner``, or ``-``: Assert's ``conditions`` are strings). A key counts
+only when every version that has it agrees; a key of objects (a Dag's ``tasks`` of ``{task, dependsOn}``) is
+left to the walk, and so are the base sets' keys (a trigger's ``conditions``, the walk's own rule; every
+task's ``errors`` of Kestra 0.1.x).
 
 Usage: python scripts/build_properties.py [SOURCE_JSON [OUTPUT_JSON [SLOTS_JSON]]]
 """
@@ -42,6 +42,10 @@ SLOT_KEYS = frozenset(
     | {"afterExecution", "then", "else", "defaults"}
 )
 """Keys flowlint.flow's generic walk takes for plugin slots (under any plugin, or under a flowable)."""
+COLLECTION_SLOTS = ("-list", "-map")
+"""Other keys become slots only when the data says they hold lists or maps of plugins: a single plugin-typed
+key is not trusted (the data marks AzureBatchTaskRunner's ``blobStorage``, a storage spec without ``id`` or
+``type``, as a task), so the generic rule keeps it (a mapping there with a class-name ``type`` is a plugin)."""
 FORMAT = "flowlint-properties"
 
 
@@ -116,7 +120,7 @@ def plugin_slots(data: dict[str, Any]) -> dict[str, dict[str, str]]:
             keys = found.setdefault(fqn, {})
             for entry in entries:
                 slot = slot_of(entry)
-                if slot != "-" or entry.get("name") in SLOT_KEYS:
+                if entry.get("name") in SLOT_KEYS or (slot is not None and slot.endswith(COLLECTION_SLOTS)):
                     keys.setdefault(entry["name"], set()).add(slot)
     table: dict[str, dict[str, str]] = {}
     for fqn, keys in sorted(found.items()):

@@ -608,8 +608,10 @@ def test_a_mapping_with_a_class_type_in_an_unknown_slot_is_kind_other_or_task() 
 
 
 def test_the_property_data_says_which_keys_of_a_described_plugin_hold_plugins() -> None:
-    # Pause's `onPause` holds a task (Kestra 1.3): a task there is checked like any task; KestraTask's
-    # `tasks` hold tasks though it is outside the flow package; Assert's `conditions` are strings
+    # KestraTask's `tasks` hold tasks though it is outside the flow package; Assert's `conditions` are
+    # strings; a single plugin-typed key outside Kestra's slots (Pause's `onPause`) is not taken from the
+    # data (it marks AzureBatchTaskRunner's storage spec `blobStorage` as a task): a typed mapping there is a
+    # plugin, an untyped one is data
     text = HEAD + textwrap.dedent("""\
         tasks:
           - id: pause
@@ -627,19 +629,26 @@ def test_the_property_data_says_which_keys_of_a_described_plugin_hold_plugins() 
               - "{{ outputs.pause is defined }}"
               - type: io.kestra.plugin.core.condition.Weekend
                 version: "0.1.0"
+          - id: runner
+            type: io.kestra.plugin.scripts.shell.Commands
+            commands: [echo]
+            taskRunner:
+              type: io.kestra.plugin.azure.runner.AzureBatchTaskRunner
+              blobStorage:
+                containerName: mycontainer
         """)
     found = walk(text)
     assert [(item.slot, item.yaml_path) for item in found.slot_items] == [
         ("task", "tasks[0]"),
-        ("task", "tasks[0].onPause"),
         ("task", "tasks[1]"),
         ("task", "tasks[1].tasks[0]"),
         ("task", "tasks[2]"),
+        ("task", "tasks[3]"),
+        ("taskRunner", "tasks[3].taskRunner"),
     ]
     # a class-like `type` in Assert's strings is at most an "other" plugin, not a condition
-    assert [(u.kind, u.yaml_path) for u in found.uses][-1] == ("other", "tasks[2].conditions[1]")
+    assert ("other", "tasks[2].conditions[1]") in [(u.kind, u.yaml_path) for u in found.uses]
     assert [(d.code, d.span.line, d.span.column, d.message) for d in lint(text) if d.code == "FL003"] == [
-        ("FL003", 7, 7, "this task has no `type`"),
         ("FL003", 12, 9, "this task has no `type`"),
     ]
 

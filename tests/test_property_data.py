@@ -57,6 +57,10 @@ def test_the_slot_table_keeps_what_every_version_agrees_on(tmp_path: Path) -> No
                     "io.x.Partial": _type({"name": "tasks", **plugin_list}, partial=True),
                     "io.x.Script": _type(kestraClasses=[{"class": "io.x.Runner"}]),
                     "io.x.Objects": _type({"name": "tasks", "kind": "list", "of": {"kind": "object", "ref": "io.x.S"}}),
+                    # one plugin-typed key outside the walk's slots is not trusted; a list of them is
+                    "io.x.Hooks": _type(
+                        {"name": "onPause", "kind": "plugin", "of": "task"}, {"name": "hooks", **plugin_list}
+                    ),
                 },
             }
         ],
@@ -67,5 +71,6 @@ def test_the_slot_table_keeps_what_every_version_agrees_on(tmp_path: Path) -> No
     assert json.loads(slots) == {
         "io.x.Checks": {"conditions": "-"},
         "io.x.Flowable": {"tasks": "task-list"},
+        "io.x.Hooks": {"hooks": "task-list"},
         "io.x.Script": {"taskRunner": "taskRunner"},
     }

@@ -322,11 +322,15 @@ def _property_changes(lookups: tuple[PropertyLookup | None, ...], a: Plugin, b: 
         was, now = before[type_name], after[type_name]
         old_set = old_lookup.of_type(a, None if a.core else was, type_name)
         new_set = new_lookup.of_type(b, None if b.core else now, type_name)
+        versions = "" if a.core else f" {was.text}" if was.text == now.text else f" {was.text} -> {now.text}"
+        if old_set is None and new_set is None:
+            continue  # nothing is known of either: nothing to compare, as for a plugin without property data
         if old_set is None or new_set is None:
+            side = f"in {was.text}" if old_set is None else f"in {now.text}"
+            lines.append(f"    ? {type_name}{versions}: properties not known {side} (no property data)")
             continue
         changes = _set_changes(old_set, new_set)
         if changes:
-            versions = "" if a.core else f" {was.text}" if was.text == now.text else f" {was.text} -> {now.text}"
             lines.append(f"    ~ {type_name}{versions}")
             lines.extend(f"        {change}" for change in changes)
     return lines
@@ -340,7 +344,11 @@ def _set_changes(old: PropertySet, new: PropertySet) -> list[str]:
         if was is None and now is not None:
             lines.append(f"+ property {name} ({_what(now)})")
         elif now is None and was is not None:
-            lines.append(f"- property {name}")
+            renamed = new.get(name)  # still taken, as an alias of a property with another name
+            if renamed is not None:
+                lines.append(f"~ property {name} is now an alias of {renamed.name}")
+            else:
+                lines.append(f"- property {name}")
         elif was is not None and now is not None:
             if now.req and not was.req:
                 lines.append(f"! property {name} is now required")

@@ -31,6 +31,8 @@ from flowlint.properties.store import Record, Store
 from flowlint.properties.values import item_prop
 from flowlint.versions import Version
 
+HISTORY_LIMIT = 4096
+"""Property histories a lookup keeps at most (cleared when full)."""
 ALWAYS_TAKEN = (Prop("type", "string"), Prop("version", "any"))
 """Keys every plugin takes: its ``type``, and ``version`` (other rules judge a ``version`` Kestra does not read)."""
 
@@ -175,13 +177,16 @@ class PropertyLookup:
         key = (plugin.coordinates, type_name, name, tuple(v.text for v in installed))
         found = self._history.get(key)
         if found is None:
-            found = self._history[key] = []
+            if len(self._history) >= HISTORY_LIMIT:
+                self._history.clear()  # a language server meets new misspelt keys as the user types them
+            found = []
             record = self.store.type_record(plugin.coordinates, type_name)
             entries = [e for e in record.get("props", ()) if _names(e, name)] if record and not plugin.core else []
             for version in installed if entries else ():
                 points = self.plugin_points(plugin, version)
                 if points and any(holds(e, points[0]) for e in entries):
                     found.append(version.text)
+            self._history[key] = found
         return list(found)
 
     def item_of(self, prop: Prop) -> Prop | None:

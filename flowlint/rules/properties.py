@@ -33,6 +33,8 @@ CODES = ("FL501", "FL502", "FL503", "FL504")
 JUDGED_ELSEWHERE = frozenset({"id", "type", "version"})
 """Keys FL003, FL007 and the FL1xx rules already judge (missing, of the wrong shape, or an invalid version)."""
 DEPRECATED_HELP = "see the plugin's documentation for what replaces it"
+MEMO_LIMIT = 4096
+"""Entries the per-run memo of what a resolution selects keeps at most (it is cleared when full)."""
 
 
 class Subject(NamedTuple):
@@ -71,6 +73,8 @@ def check_properties(ctx: CheckContext) -> None:
         key = (use.type_name, id(resolution.entry), id(resolution.version))
         known = memo.get(key)
         if known is None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()  # a language server meets new type names as the user types them
             selected = subject_of(resolution)
             found = lookup.of_type(selected.plugin, selected.version, selected.type_name) if selected else None
             # kept with the entry and version, so that their ids are not reused while the memo holds them
@@ -216,17 +220,14 @@ class _Walker:
     def required(self, found: PropertySet, node: MappingNode, at: Node, path: str, top: bool = False) -> None:
         """Report, at ``at``, each required property of ``found`` that ``node`` lacks (and, for the plugin
         itself (``top``), that no plugin default applying to it gives)."""
-        given: dict[str, Node] | None = None
+        given: set[str] | None = None
         supplied: frozenset[str] | None = None if top else frozenset()
         for prop in found.required:
             if prop.name in JUDGED_ELSEWHERE:
                 continue
-            if given is None:
-                given = {k.value: v for k, v in node.value if type(k) is ScalarNode}
-            value = given.get(prop.name)
-            if value is not None and not is_null(value):
-                continue
-            if prop.aliases and any(not is_null(given.get(alias)) for alias in prop.aliases if alias in given):
+            if given is None:  # a key given a value anywhere (a duplicate is FL002's)
+                given = {k.value for k, v in node.value if is_str(k) and not is_null(v)}
+            if prop.name in given or (prop.aliases and any(alias in given for alias in prop.aliases)):
                 continue
             if supplied is None:
                 supplied = _default_keys(self.ctx, self.subject)

@@ -355,3 +355,38 @@ def test_manifest_show_says_where_properties_come_from_and_when_they_ignore_vers
         "    (the source says nothing about versions: its properties apply to every version listed)",
         "    properties (target Kestra 1.3):",
     ]
+
+
+def test_manifest_diff_says_a_renamed_property_is_still_taken_and_what_it_cannot_compare(tmp_path: Path) -> None:
+    # 3.0.0 renames `endpoint` to `url` (keeping `endpoint` as an alias); 4.0.0 has no property data
+    old = _acme_at(["1.0.0", "1.1.0", "2.0.0"])
+    new = _acme_at(["1.0.0", "1.1.0", "2.0.0", "3.0.0"])
+    record = new["plugins"][0]["properties"]["types"]["com.acme.Task"]
+    record["until"] = "3.0.0"
+    record["additionalPropertiesByVersion"] = [{"since": "2.0.0", "until": "3.0.0", "value": True}]
+    for prop in record["props"]:
+        if prop["until"] == "2.0.0":
+            prop["until"] = "3.0.0"
+        if prop["name"] == "endpoint" and prop["since"] == "2.0.0":
+            prop["until"] = "2.0.0"
+    record["props"].append(
+        _prop("url", "string", since="3.0.0", until="3.0.0", dyn=True, req=True, aliases=["endpoint"])
+    )
+    later = json.loads(json.dumps(new))
+    later["plugins"][0]["versions"].append({"version": "4.0.0", "tasks": ["com.acme.Task"]})
+    for name, data in (("old", old), ("new", new), ("later", later)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), "utf-8")
+    done = run_cli(["manifest", "diff", "old.json", "new.json"], tmp_path)
+    assert done.stdout.splitlines()[2:] == [
+        "  com.acme:plugin-acme",
+        "    + version 3.0.0",
+        "    ~ com.acme.Task 2.0.0 -> 3.0.0",
+        "        ~ property endpoint is now an alias of url",
+        "        + property url (string, required, dynamic, also endpoint)",
+    ]
+    unknown = run_cli(["manifest", "diff", "new.json", "later.json"], tmp_path)
+    assert unknown.stdout.splitlines()[2:] == [
+        "  com.acme:plugin-acme",
+        "    + version 4.0.0",
+        "    ? com.acme.Task 3.0.0 -> 4.0.0: properties not known in 4.0.0 (no property data)",
+    ]

@@ -543,3 +543,22 @@ def test_required_property_from_a_default_in_kestras_application_yml(tmp_path: P
     (tmp_path / "flow.yml").write_text(HEAD + "  - id: hello\n    type: io.kestra.plugin.core.log.Log\n", "utf-8")
     done = run_cli(["check", "--no-cache", "--format", "concise", "-q", "flow.yml"], cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_a_required_key_given_once_counts_whatever_its_duplicates_or_tags_say() -> None:
+    # `message` given a value once is given (the empty duplicate is FL002's); a tagged key is not `message`
+    found = catalog_lint(
+        HEAD
+        + """\
+  - id: twice
+    type: io.kestra.plugin.core.log.Log
+    message: hello
+    message:
+  - id: tagged
+    type: io.kestra.plugin.core.log.Log
+    !custom message: hello
+"""
+    )
+    assert [(d.code, d.span.line, d.span.column, d.message) for d in found] == [
+        ("FL502", 9, 11, "io.kestra.plugin.core.log.Log (Kestra 1.3) requires 'message'"),
+    ]
