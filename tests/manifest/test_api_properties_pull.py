@@ -17,7 +17,15 @@ from flowlint.manifest import api
 from flowlint.manifest.api import client
 from tests.conftest import STANDARD_MANIFEST, run_cli
 from tests.manifest.fake_kestra import LOCAL, NO_CREDENTIALS, Answer, FakeKestra, pull, save
-from tests.manifest.kestra_answers import CONFIGS, plugins_answer, schema_routes
+from tests.manifest.kestra_answers import (
+    CONFIGS,
+    detail_answer,
+    documentation,
+    plugins_answer,
+    schema_routes,
+    text,
+    versioned_answer,
+)
 
 QUERY = "io.kestra.plugin.jdbc.postgresql.Query"
 COPY_IN = "io.kestra.plugin.jdbc.postgresql.CopyIn"
@@ -371,10 +379,11 @@ def test_pull_draws_a_bar_when_asked_instead_of_lines(kestra: FakeKestra, monkey
     assert result.warnings == [] and lines == []
     assert drawn[-2:] == [f"\rflowlint: fetching [{'#' * 30}] 10/10 property schemas", "\n"]
     assert f"\rflowlint: fetching [{'#' * 30}] 8/8 plugin versions" in drawn
-    for text in drawn:
-        bar = re.fullmatch(r"\rflowlint: fetching \[([#.]{30})\] (\d+)/(\d+) (plugin versions|property schemas)", text)
+    shape = re.compile(r"\rflowlint: fetching \[([#.]{30})\] (\d+)/(\d+) (plugin versions|property schemas)")
+    for drawing in drawn:
+        bar = shape.fullmatch(drawing)
         filled = int(bar[2]) * 30 // int(bar[3]) if bar else 0
-        assert text == "\n" or (bar and bar[1] == "#" * filled + "." * (30 - filled))
+        assert drawing == "\n" or (bar and bar[1] == "#" * filled + "." * (30 - filled))
 
 
 def test_pull_never_prints_nor_writes_the_token(kestra: FakeKestra, tmp_path: Path) -> None:
@@ -394,3 +403,33 @@ def test_pull_with_a_tenant_asks_for_the_schemas_under_the_tenant(kestra: FakeKe
     assert done.stderr == ""
     assert sorted(kestra.schema_requests()) == sorted(schema_routes("/api/v1/acme"))
     assert all(p.startswith("/api/v1/acme/plugins/") for p in kestra.schema_requests())
+
+
+def test_properties_kestras_schema_hides_are_taken_from_the_bundled_data(kestra: FakeKestra, tmp_path: Path) -> None:
+    # plugin-email 1.0.0's MailExecution has `templateUri` marked hidden: its schema leaves it out, Kestra takes it
+    mail = "io.kestra.plugin.email.MailExecution"
+    plugin = {
+        "groupId": "io.kestra.plugin",
+        "artifactId": "plugin-email",
+        "versions": [{"version": "1.0.0", "tasks": [mail]}],
+    }
+    kestra.routes["/api/v1/instance/versioned-plugins"] = versioned_answer([plugin])
+    kestra.routes["/api/v1/instance/versioned-plugins/io.kestra.plugin/plugin-email/1.0.0"] = detail_answer(
+        plugin, plugin["versions"][0]
+    )
+    kestra.routes[f"/api/v1/plugins/{mail}/versions/1.0.0"] = documentation(mail, {"to": text()}, [], {})
+    done = pull(kestra.url, tmp_path, "-o", "pulled.json")
+    assert done.returncode == 0, done.stderr
+    flow = f"""\
+        id: mail
+        namespace: company.team
+        tasks:
+          - id: send
+            type: {mail}
+            to: ops@acme.com
+            templateUri: kestra:///mail.peb
+            template: nope
+        """
+    assert findings(tmp_path, tmp_path / "pulled.json", flow) == [
+        ("FL501", 8, f"'template' is not a property of {mail} 1.0.0 (plugin-email)")
+    ]

@@ -24,6 +24,7 @@ from flowlint.manifest.api.properties import (
     pulled_section,
     read_documentation,
     reusable,
+    with_hidden,
 )
 from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest
 from flowlint.manifest.writer import BuildResult
@@ -209,7 +210,8 @@ class _SchemaFetcher:
             path += f"/versions/{urllib.parse.quote(version, safe='')}"
         url = f"{self.client.base}/api/v1/{path}"
         try:
-            return read_documentation(self.client.get(path), type_name, kind, self.kinds)
+            described = read_documentation(self.client.get(path), type_name, kind, self.kinds)
+            return with_hidden(described, coordinates, type_name, version)
         except NotFound:
             reason = f"404 Not Found from {url}"
         except NotASchema:

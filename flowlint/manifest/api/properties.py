@@ -11,7 +11,7 @@ Kestra version, with the base sets).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -97,6 +97,31 @@ def read_definitions(
         root = root_of(kind)
         found[type_name] = Described(reader.plugin_type(node, kind, root, base_names(root)), reader.defs)
     return found
+
+
+def with_hidden(described: Described, coordinates: str, type_name: str, version: str | None = None) -> Described:
+    """``described`` with the properties the bundled data marks hidden for the type (at ``version`` when
+    the data describes it, else at any), which Kestra's schema leaves out and Kestra still accepts."""
+    from flowlint.properties.store import bundled_store
+
+    store = bundled_store()
+    record = store.type_record(coordinates, type_name)
+    if record is None:
+        return described
+    at = point(version) if version is not None else None
+    described_at = {point(v) for v in store.artifact_versions(coordinates) or ()}
+    known = {e["name"] for e in described.type_props.props}
+    added: list[Entry] = []
+    for entry in record.get("props", ()):
+        if not entry.get("hidden") or entry.get("name") in known:
+            continue
+        if at is not None and at in described_at and not holds(entry, at):
+            continue
+        known.add(entry["name"])
+        added.append({k: v for k, v in entry.items() if k not in ("since", "until", "hidden")})
+    if not added:
+        return described
+    return Described(replace(described.type_props, props=[*described.type_props.props, *added]), described.defs)
 
 
 def pulled_section(

@@ -21,6 +21,7 @@ from flowlint.manifest.api.properties import (
     read_definitions,
     read_documentation,
     unversioned_section,
+    with_hidden,
 )
 from flowlint.manifest.model import KIND_OF_KEY, KINDS
 from flowlint.manifest.writer import BuildResult
@@ -115,6 +116,7 @@ def _add_properties(
         undescribed += sorted(set(wanted) - set(found)) if bundles else []
         if found:
             coordinates = f"{plugin['groupId']}:{plugin['artifactId']}"
+            found = {t: with_hidden(d, coordinates, t) for t, d in found.items()}
             sections[coordinates] = unversioned_section(found, ", ".join(dict.fromkeys(sources)))
     add_sections(result.data, sections)
     if undescribed:
