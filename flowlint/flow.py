@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Literal, NamedTuple
@@ -41,6 +41,8 @@ DATA_SLOTS = frozenset(
     | {"case-map", "-"}
 )
 """The slots the property data may give a key (``-``: the key holds no plugins)."""
+Slots = Mapping[str, Mapping[str, str]]
+"""Type -> key -> the slot its value is (:func:`walk_table`)."""
 
 NO_PLUGINS_UNDER_A_PLUGIN = frozenset({"assets"})
 """Properties of a task or trigger that hold no plugins (asset ``type``s name asset kinds, not classes)."""
@@ -181,14 +183,16 @@ def is_flow_document(node: Node | None) -> bool:
     return ("id" in keys and "namespace" in keys) or ("tasks" in keys and bool(keys & {"id", "namespace"}))
 
 
-def flows_of(documents: Sequence[Node], within: Callable[[Node], bool] | None = None) -> Iterator[Flow]:
+def flows_of(
+    documents: Sequence[Node], within: Callable[[Node], bool] | None = None, slots: Slots | None = None
+) -> Iterator[Flow]:
     """The flows of a file's documents, in order, each read when reached (``within``: only documents it
-    accepts). The one way every command goes from a document to a flow: check, fix, inventory, impact and
-    the language server."""
+    accepts; ``slots``: the slot table of the manifest in use, else the bundled data's). The one way every
+    command goes from a document to a flow: check, fix, inventory, impact and the language server."""
     for index, document in enumerate(documents):
         if is_flow_document(document) and (within is None or within(document)):
             assert isinstance(document, MappingNode)
-            yield read_flow(document, index)
+            yield read_flow(document, index, slots)
 
 
 def path_join(base: str, key: Node) -> str:
@@ -219,9 +223,11 @@ def chain_path(chain: KeyChain | None) -> str:
     return path
 
 
-def read_flow(root: MappingNode, document_index: int) -> Flow:
-    """Walk the document once and build its Flow view."""
+def read_flow(root: MappingNode, document_index: int, slots: Slots | None = None) -> Flow:
+    """Walk the document once and build its Flow view (``slots``: which keys of which types hold plugins,
+    else the bundled data's table)."""
     flow = Flow(root=root, document_index=document_index)
+    table = slots if slots is not None else data_slots()
     seen: set[int] = set()
     aliases = 0
     # (node, yaml path, slot, inside a plugin-bearing subtree)
@@ -261,10 +267,10 @@ def read_flow(root: MappingNode, document_index: int) -> Flow:
         is_plugin = type_name is not None
         structural = is_plugin or slot in ("wrapper", "listener")
         flowable = not is_plugin or is_flowable(type_name or "")
-        described = data_slots().get(type_name) if type_name is not None else None
+        described = table.get(type_name) if type_name is not None else None
         for key, value in reversed(node.value):
             name = key.value if isinstance(key, ScalarNode) else None
-            if described is not None and name in described:
+            if described is not None and name is not None and name in described:
                 child = described[name]
             else:
                 child = _child_slot(name, value, slot, flowable) if structural or slot.endswith("-map") else "any"
@@ -281,11 +287,14 @@ def is_flowable(type_name: str) -> bool:
 
 
 @cache
-def data_slots() -> dict[str, dict[str, str]]:
-    """Type -> key -> slot, for the keys whose slot the property data knows (read once, on first use);
-    a key that holds no plugins is the slot ``any``; a slot this walk does not know is left to the generic
-    rule."""
-    raw = json.loads(resources.files("flowlint.data").joinpath(SLOTS_RESOURCE).read_bytes())
+def data_slots() -> Slots:
+    """The slot table of the bundled property data (read once, on first use)."""
+    return walk_table(json.loads(resources.files("flowlint.data").joinpath(SLOTS_RESOURCE).read_bytes()))
+
+
+def walk_table(raw: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """Type -> key -> slot as the walk reads it, from a table of flowlint.properties.slots: a key that holds
+    no plugins (``-``) is the slot ``any``; a slot this walk does not know is left to the generic rule."""
     return {
         type_name: {key: "any" if slot == "-" else slot for key, slot in keys.items() if slot in DATA_SLOTS}
         for type_name, keys in raw.items()

@@ -19,6 +19,7 @@ from flowlint.files import Candidate
 from flowlint.flow import Flow, PluginKind, flows_of
 from flowlint.formats import escape_text
 from flowlint.manifest.model import Manifest, in_package
+from flowlint.properties.slots import manifest_slots
 from flowlint.resolve import Level, Resolution, Resolver, Status
 from flowlint.run import CheckOptions, prepare_files
 from flowlint.source import Source, decode, parse
@@ -127,7 +128,8 @@ def resolutions_of(source: Source, settings: Settings, manifest: Manifest) -> li
     """Every plugin candidate of every flow of ``source`` resolved, with its flow, in document order whatever
     the manifest (so two manifests give lists of the same length; mappings that are not plugins have the
     status NOT_A_PLUGIN). Documents after a YAML error are not read."""
-    return [(flow, r) for flow in flows_of(source.documents) for r in Resolver(flow, settings, manifest).resolve_all()]
+    flows = flows_of(source.documents, slots=manifest_slots(manifest))
+    return [(flow, r) for flow in flows for r in Resolver(flow, settings, manifest).resolve_all()]
 
 
 def resolutions_of_text(

@@ -12,6 +12,7 @@ from flowlint.diagnostics import NO_EXCERPTS, Diagnostic, FileResult, Span
 from flowlint.files import root_relative
 from flowlint.flow import flows_of
 from flowlint.manifest.model import Manifest
+from flowlint.properties.slots import manifest_slots
 from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext, selected
 from flowlint.source import Source, SourceError, decode, parse, split_lines
 
@@ -26,6 +27,8 @@ class Linter:
         self.settings = settings
         self.manifest = manifest
         self.enabled = enabled
+        self.slots = manifest_slots(manifest)
+        """Which keys hold plugins, for the flow walk (None: the bundled data's table)."""
 
     def lint_path(self, path: Path, display: str) -> FileResult:
         """Read and check the file at ``path``, reporting under ``display``."""
@@ -56,7 +59,7 @@ class Linter:
         if source.error is not None:
             diagnostics.extend(self._source_error(display, source.error, enabled).diagnostics)
         flows = 0
-        for flow in flows_of(source.documents):
+        for flow in flows_of(source.documents, slots=self.slots):
             flows += 1
             context = CheckContext(
                 source=source,

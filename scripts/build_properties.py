@@ -16,12 +16,7 @@ format stays the one documented in ../shared/data/README.md, which the native ma
 sections share.
 
 It also writes ``flowlint/data/plugin_slots.json``, what the flow walk (flowlint.flow) takes from the data:
-for each type the data describes completely, the keys that hold lists or maps of plugins (``task-list``,
-``condition-list``, ``condition-map``, ``case-map``, ...), and the keys the walk takes for plugin slots with
-what the data says they hold (``taskRunner``, or ``-``: Assert's ``conditions`` are strings). A key counts
-only when every version that has it agrees; a key of objects (a Dag's ``tasks`` of ``{task, dependsOn}``) is
-left to the walk, and so are the base sets' keys (a trigger's ``conditions``, the walk's own rule; every
-task's ``errors`` of Kestra 0.1.x).
+for each type, which keys hold plugins (the rules are flowlint.properties.slots's).
 
 Usage: python scripts/build_properties.py [SOURCE_JSON [OUTPUT_JSON [SLOTS_JSON]]]
 """
@@ -33,19 +28,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from flowlint.properties.slots import type_slots
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "kestra-plugin-properties.json"
 DEFAULT_OUTPUT = ROOT / "flowlint" / "data" / "properties.json"
 DEFAULT_SLOTS = ROOT / "flowlint" / "data" / "plugin_slots.json"
-SLOT_KEYS = frozenset(
-    {"conditions", "scheduleConditions", "taskRunner", "task", "cases", "tasks", "errors", "finally"}
-    | {"afterExecution", "then", "else", "defaults"}
-)
-"""Keys flowlint.flow's generic walk takes for plugin slots (under any plugin, or under a flowable)."""
-COLLECTION_SLOTS = ("-list", "-map")
-"""Other keys become slots only when the data says they hold lists or maps of plugins: a single plugin-typed
-key is not trusted (the data marks AzureBatchTaskRunner's ``blobStorage``, a storage spec without ``id`` or
-``type``, as a task), so the generic rule keeps it (a mapping there with a class-name ``type`` is a plugin)."""
 FORMAT = "flowlint-properties"
 
 
@@ -87,47 +76,11 @@ def encode(data: dict[str, Any]) -> bytes:
     return json.dumps(head, separators=(",", ":")).encode("utf-8") + b"\n" + bytes(body)
 
 
-def slot_of(entry: dict[str, Any]) -> str | None:
-    """The walk slot an entry's value is (``-``: no plugins; None: objects, or a kind the data does not know)."""
-    kind, of = entry.get("kind"), entry.get("of")
-    if entry.get("kindUnknown"):
-        return None
-    if kind == "plugin":
-        return of if isinstance(of, str) else None
-    item = of if isinstance(of, dict) else {}
-    if kind in ("list", "map") and item.get("kind") == "plugin" and isinstance(item.get("of"), str):
-        return f"{item['of']}-{kind}"
-    inner = item.get("of") if isinstance(item.get("of"), dict) else {}
-    if kind == "map" and item.get("kind") == "list" and inner.get("kind") == "plugin" and inner.get("of") == "task":
-        return "case-map"
-    if kind in ("object", "any") or item.get("kind") in ("object", "any", "list", "map") or item.get("kindUnknown"):
-        return None
-    return "-"
-
-
 def plugin_slots(data: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Type -> key -> slot, for the types the data describes completely (see the module docstring)."""
+    """Type -> key -> slot, for the types the data describes completely (flowlint.properties.slots)."""
     kestra = data.get("kestraDefs", {})
-    found: dict[str, dict[str, set[str | None]]] = {}
-    partial: set[str] = set()
-    for artifact in data["artifacts"]:
-        for fqn, record in artifact.get("types", {}).items():
-            if record.get("partial") or record.get("partialByVersion"):
-                partial.add(fqn)
-            entries = list(record.get("props", ()))
-            for item in record.get("kestraClasses", ()):
-                entries += kestra.get(item.get("class"), {}).get("props", ())
-            keys = found.setdefault(fqn, {})
-            for entry in entries:
-                slot = slot_of(entry)
-                if entry.get("name") in SLOT_KEYS or (slot is not None and slot.endswith(COLLECTION_SLOTS)):
-                    keys.setdefault(entry["name"], set()).add(slot)
-    table: dict[str, dict[str, str]] = {}
-    for fqn, keys in sorted(found.items()):
-        agreed = {name: slots.pop() for name, slots in sorted(keys.items()) if len(slots) == 1 and None not in slots}
-        if agreed and fqn not in partial:
-            table[fqn] = agreed
-    return table
+    types = [(fqn, record) for artifact in data["artifacts"] for fqn, record in artifact.get("types", {}).items()]
+    return type_slots(types, lambda name: kestra.get(name, {}).get("props", ()))
 
 
 def main(argv: list[str]) -> int:

@@ -653,6 +653,30 @@ def test_the_property_data_says_which_keys_of_a_described_plugin_hold_plugins() 
     ]
 
 
+def test_a_manifests_own_property_data_says_which_keys_of_its_types_hold_plugins() -> None:
+    # com.acme.Batch's `steps` hold tasks by the manifest's properties section: an untyped step is a task
+    # without `type`; without the section, `steps` under a plugin outside the flow package are data
+    versions = [{"version": "1.0.0", "tasks": ["com.acme.Batch"]}]
+    plugin = {"groupId": "com.acme", "artifactId": "plugin-acme", "versions": versions}
+    plain = {"manifestVersion": 1, "source": "acme", "plugins": [plugin]}
+    steps = {"name": "steps", "kind": "list", "of": {"kind": "plugin", "of": "task"}}
+    record = {"kind": "task", "root": "task", "props": [steps]}
+    described = {**plain, "plugins": [{**plugin, "properties": {"types": {"com.acme.Batch": record}}}]}
+    text = HEAD + textwrap.dedent("""\
+        tasks:
+          - id: batch
+            type: com.acme.Batch
+            version: "1.0.0"
+            steps:
+              - id: first
+                message: no type
+        """)
+    assert [(d.code, d.span.line, d.message) for d in lint(text, manifest_data=described) if d.code == "FL003"] == [
+        ("FL003", 8, "this task has no `type`"),
+    ]
+    assert [d.code for d in lint(text, manifest_data=plain) if d.code == "FL003"] == []
+
+
 def test_a_key_the_data_does_not_describe_keeps_the_generic_walk() -> None:
     # a Dag's `tasks` are {task, dependsOn} objects (the data says objects, not plugins): its wrappers
     # still hold tasks; a custom plugin the data does not know keeps the generic rule

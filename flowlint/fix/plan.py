@@ -146,7 +146,7 @@ def operation_edits(source: Source, linter: Linter, options: FixOptions, notes: 
     """The edits of a ``pin`` or ``upgrade`` run over every flow of ``source``; what cannot be pinned goes
     to ``notes``."""
     planned: list[Planned] = []
-    for flow in flows_of(source.documents):
+    for flow in flows_of(source.documents, slots=linter.slots):
         resolutions = Resolver(flow, linter.settings, linter.manifest).resolve_all()
         if options.pin:
             for resolution in resolutions:

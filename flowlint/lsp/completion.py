@@ -16,6 +16,7 @@ from flowlint.lsp.positions import LineIndex
 from flowlint.lsp.properties import Place, facts, kind_text, literal, place_at
 from flowlint.manifest.model import Manifest, PluginVersion, TypeEntry
 from flowlint.nodes import get, is_str
+from flowlint.properties.slots import manifest_slots
 from flowlint.source import Source, parse
 from flowlint.versions import newest, oldest
 
@@ -207,7 +208,7 @@ def _version_items(
 def _entries_for_version_key(source: Source, key_offset: int, manifest: Manifest) -> list[TypeEntry] | None:
     """The type entries whose versions a ``version`` key at ``key_offset`` chooses among (None: not a
     plugin's nor a plugin default's version)."""
-    for flow in flows_at(source, key_offset):
+    for flow in flows_at(source, key_offset, manifest_slots(manifest)):
         for use in flow.uses:
             if use.version_key is not None and use.version_key.start_mark.index == key_offset:
                 entries = manifest.lookup(use.type_name)

@@ -28,8 +28,8 @@ def hover(snapshot: Snapshot, position: types.Position) -> types.Hover | None:
     on a property key: the property."""
     offset = snapshot.index.offset_at(position)
     source = parse(snapshot.display, snapshot.text)
-    found = use_at(source, offset)
     linter = snapshot.linter
+    found = use_at(source, offset, linter.slots)
     if found is None:
         place = place_at(source, offset, linter.manifest, linter.settings, lambda key: inside(key, offset))
         return _property_hover(snapshot, place) if place is not None else None

@@ -7,19 +7,20 @@ from collections.abc import Iterator
 
 from ruamel.yaml.nodes import Node
 
-from flowlint.flow import Flow, PluginUse, flows_of
+from flowlint.flow import Flow, PluginUse, Slots, flows_of
 from flowlint.nodes import get
 from flowlint.source import Source
 
 
-def flows_at(source: Source, offset: int) -> Iterator[Flow]:
-    """The flow documents of ``source`` that hold ``offset`` (read when reached)."""
-    yield from flows_of(source.documents, lambda document: inside(document, offset))
+def flows_at(source: Source, offset: int, slots: Slots | None = None) -> Iterator[Flow]:
+    """The flow documents of ``source`` that hold ``offset`` (read when reached; ``slots``: the manifest's
+    slot table)."""
+    yield from flows_of(source.documents, lambda document: inside(document, offset), slots)
 
 
-def use_at(source: Source, offset: int) -> tuple[Flow, PluginUse, Node] | None:
+def use_at(source: Source, offset: int, slots: Slots | None = None) -> tuple[Flow, PluginUse, Node] | None:
     """The plugin use whose ``type`` or ``version`` (key or value) holds ``offset``, and that node."""
-    for flow in flows_at(source, offset):
+    for flow in flows_at(source, offset, slots):
         for use in flow.uses:
             type_entry = get(use.node, "type")
             if inside(use.type_node, offset) or (type_entry is not None and inside(type_entry[0], offset)):

@@ -20,6 +20,7 @@ from flowlint.manifest.model import Manifest
 from flowlint.nodes import is_str
 from flowlint.properties.lookup import PropertyLookup, lookup_for
 from flowlint.properties.model import Prop, PropertySet
+from flowlint.properties.slots import manifest_slots
 from flowlint.properties.values import item_prop
 from flowlint.resolve import Resolver
 from flowlint.rules.properties import Subject, object_set, subject_of
@@ -42,7 +43,7 @@ def place_at(
     source: Source, offset: int, manifest: Manifest, settings: Settings, hit: Callable[[ScalarNode], bool]
 ) -> Place | None:
     """Where the key ``hit`` picks (near ``offset``) stands, when a plugin use the data describes holds it."""
-    for flow in flows_at(source, offset):
+    for flow in flows_at(source, offset, manifest_slots(manifest)):
         use = innermost_use(flow, offset)
         if use is None:
             continue
