@@ -57,8 +57,8 @@ The modules, as data flows through them: ``folder`` finds the JARs and merges th
 manifest; ``jar`` reads one JAR with ``zipfile``, using ``metainf`` (``MANIFEST.MF``, the services file,
 ``pom.properties``), ``names`` (what a file name says), ``classfile`` (the JVM class file format) and
 ``kinds`` (a class's manifest key, from the Kestra base types it reaches or from its name). Then
-``properties`` reads each type's properties (``properties`` sections, see that module) from the class
-files of the whole folder (``classpath``), their field types by ``signatures``.
+``sections`` makes each plugin's ``properties`` section from what ``properties`` reads of each type in
+the class files of the whole folder (``classpath``): member names by ``members``, types by ``signatures``.
 """
 
 from flowlint.manifest.jars.folder import build_from_jars

@@ -10,12 +10,11 @@ from typing import Any
 
 HIDDEN_ANNOTATION = "Lio/swagger/v3/oas/annotations/Hidden;"
 PLUGIN_ANNOTATION = "Lio/kestra/core/models/annotations/Plugin;"
-
 DEPRECATED_ANNOTATION = "Ljava/lang/Deprecated;"
 
-_ACC_PUBLIC, _ACC_INTERFACE, _ACC_ABSTRACT, _ACC_ANNOTATION, _ACC_ENUM = 0x0001, 0x0200, 0x0400, 0x2000, 0x4000
-ACC_PUBLIC, ACC_STATIC, ACC_TRANSIENT, ACC_SYNTHETIC = 0x0001, 0x0008, 0x0080, 0x1000
-ACC_INTERFACE, ACC_ABSTRACT, ACC_ENUM = _ACC_INTERFACE, _ACC_ABSTRACT, _ACC_ENUM
+ACC_PUBLIC, ACC_STATIC, ACC_TRANSIENT, ACC_INTERFACE = 0x0001, 0x0008, 0x0080, 0x0200
+ACC_ABSTRACT, ACC_SYNTHETIC, ACC_ANNOTATION, ACC_ENUM = 0x0400, 0x1000, 0x2000, 0x4000
+"""Access flags (a field's 0x0080 is ``transient``; ``ACC_ENUM`` marks an enum class and its constants)."""
 
 Annotations = dict[str, dict[str, Any]]
 """Runtime-visible annotations: type descriptor -> element name -> value (strings, integers, lists; an
@@ -52,12 +51,12 @@ class ClassInfo:
     @property
     def concrete_public(self) -> bool:
         """A public class that can be instantiated (not an interface, abstract class, enum, annotation)."""
-        excluded = _ACC_INTERFACE | _ACC_ABSTRACT | _ACC_ANNOTATION | _ACC_ENUM
-        return bool(self.access & _ACC_PUBLIC) and not self.access & excluded
+        excluded = ACC_INTERFACE | ACC_ABSTRACT | ACC_ANNOTATION | ACC_ENUM
+        return bool(self.access & ACC_PUBLIC) and not self.access & excluded
 
 
 class _ClassReader:
-    """A minimal reader of the JVM class file format: constant pool, hierarchy, class annotations."""
+    """A minimal reader of the JVM class file format: constant pool, hierarchy, annotations, members."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data

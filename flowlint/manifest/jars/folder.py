@@ -11,7 +11,7 @@ from typing import Any
 from flowlint.errors import UsageError
 from flowlint.manifest.jars.jar import JarPlugin, read_jar
 from flowlint.manifest.jars.kinds import KIND_ORDER
-from flowlint.manifest.jars.properties import TypeClasses
+from flowlint.manifest.jars.sections import TypeClasses
 from flowlint.manifest.writer import BuildResult, new_manifest_data, plugin_data
 from flowlint.versions import parse_version
 
@@ -98,7 +98,8 @@ def _add_properties(
 ) -> None:
     """Each plugin's ``properties`` section, read from the class files of the folder's JARs."""
     from flowlint.manifest.jars.classpath import ClassPath
-    from flowlint.manifest.jars.properties import Reader, plugin_section
+    from flowlint.manifest.jars.properties import Reader
+    from flowlint.manifest.jars.sections import plugin_section
     from flowlint.properties.store import bundled_store
 
     store = bundled_store()

@@ -40,24 +40,24 @@ from flowlint.manifest.jars.classfile import (
 )
 from flowlint.manifest.jars.classpath import ClassPath, Found, Unreadable
 from flowlint.manifest.jars.kinds import KESTRA_BASES, walk_hierarchy
-from flowlint.manifest.jars.signatures import ANY, ARRAY, JType, field_type, method_types
-from flowlint.manifest.property_sections import ClassProps, Entry, properties_section
-
-PROPERTY = "io/kestra/core/models/property/Property"
-PLUGIN_PROPERTY = "Lio/kestra/core/models/annotations/PluginProperty;"
-JSON_PROPERTY = "Lcom/fasterxml/jackson/annotation/JsonProperty;"
-JSON_IGNORE = "Lcom/fasterxml/jackson/annotation/JsonIgnore;"
-JSON_ALIAS = "Lcom/fasterxml/jackson/annotation/JsonAlias;"
-JSON_ANY_SETTER = "Lcom/fasterxml/jackson/annotation/JsonAnySetter;"
-JSON_IGNORE_PROPERTIES = "Lcom/fasterxml/jackson/annotation/JsonIgnoreProperties;"
-SCHEMA = "Lio/swagger/v3/oas/annotations/media/Schema;"
-REQUIRING = frozenset(
-    f"L{package}/validation/constraints/{name};"
-    for package in ("jakarta", "javax")
-    for name in ("NotNull", "NotBlank", "NotEmpty")
+from flowlint.manifest.jars.members import (
+    GETTER_MARKS,
+    JSON_ALIAS,
+    JSON_ANY_SETTER,
+    JSON_IGNORE_PROPERTIES,
+    PLUGIN_PROPERTY,
+    PROPERTY,
+    REQUIRING,
+    SCHEMA,
+    bean_name,
+    canonical,
+    dropped,
+    enum_constants,
+    has_builder_default,
+    renamed,
 )
-"""The constraints that make a property required."""
-_GETTER_MARKS = REQUIRING | {PLUGIN_PROPERTY, SCHEMA, JSON_PROPERTY}
+from flowlint.manifest.jars.signatures import ANY, ARRAY, JType, field_type, method_types
+from flowlint.manifest.property_sections import ClassProps, Entry
 
 ROOT_OF_KEY = {"tasks": "task", "triggers": "trigger", "conditions": "condition", "taskRunners": "taskRunner"}
 KIND_OF_KEY = {**ROOT_OF_KEY, "others": "other"}
@@ -91,21 +91,6 @@ _MAPS = frozenset(f"java/util/{name}" for name in ("Map", "HashMap", "LinkedHash
 
 KestraRecords = Callable[[str], bool]
 """Whether the bundled data describes a Kestra class (by its canonical name) with properties."""
-
-
-def canonical(internal_name: str) -> str:
-    """``com/acme/Upload$Options`` → ``com.acme.Upload.Options``."""
-    return internal_name.replace("/", ".").replace("$", ".")
-
-
-def bean_name(method: str) -> str | None:
-    """The property a getter or setter names, as Jackson mangles it (``getURL`` → ``url``)."""
-    for prefix in ("get", "set", "is"):
-        if method.startswith(prefix) and len(method) > len(prefix):
-            rest = method[len(prefix) :]
-            upper = len(rest) - len(rest.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-            return rest[:upper].lower() + rest[upper:] if upper else None
-    return None
 
 
 @dataclass
@@ -211,8 +196,8 @@ class Reader:
                 taken.add(member.name)
                 if JSON_ANY_SETTER in member.annotations:
                     described.props.flags["additionalProperties"] = True
-                name = _renamed(member)
-                if _dropped(member) or name in props:
+                name = renamed(member)
+                if dropped(member) or name in props:
                     taken.add(name)
                     continue
                 entry = self._entry(name, field_type(member.descriptor, member.signature), member, link, refs)
@@ -228,7 +213,7 @@ class Reader:
             else:
                 _constrain(known, getter)
         for prop in props.values():
-            if prop.entry.get("req") and _has_default(prop.declaring, prop.java_name):
+            if prop.entry.get("req") and has_builder_default(prop.declaring, prop.java_name):
                 del prop.entry["req"]
         described.props.props.extend(_ordered(p.entry) for p in props.values())
 
@@ -277,11 +262,11 @@ class Reader:
                     prop is None
                     or member.access & ACC_STATIC
                     or not member.descriptor.startswith("()")
-                    or not _GETTER_MARKS & member.annotations.keys()
-                    or _dropped(member)
+                    or not GETTER_MARKS & member.annotations.keys()
+                    or dropped(member)
                 ):
                     continue
-                getters.setdefault(_renamed(member, prop), (member, found))
+                getters.setdefault(renamed(member, prop), (member, found))
             pending.extend((parent, found.jar) for parent in found.info.interfaces)
         return getters
 
@@ -301,8 +286,8 @@ class Reader:
         if name is None or member.access & (ACC_STATIC | ACC_SYNTHETIC) or not member.access & ACC_PUBLIC:
             return
         params, returned = method_types(member.descriptor, member.signature)
-        name = _renamed(member, name)
-        if len(params) != 1 or returned.name != "V" or name in props or name in taken or _dropped(member):
+        name = renamed(member, name)
+        if len(params) != 1 or returned.name != "V" or name in props or name in taken or dropped(member):
             return
         entry = self._entry(name, params[0], member, link, refs)
         props[name] = _Property({**entry, "src": "setter"}, name, link.info)
@@ -345,7 +330,7 @@ class Reader:
             self._not_checked(error, jtype.name)
             return {"kind": "any", "class": canonical(jtype.name).rsplit(".", 1)[-1], "kindUnknown": True}
         if found is not None and found.info.access & ACC_ENUM:
-            return {"kind": "enum", "enum": _constants(found.info, jtype.name)}
+            return {"kind": "enum", "enum": enum_constants(found.info, jtype.name)}
         if found is not None:
             reached = walk_hierarchy(jtype.name, lambda n: self._info(n, link.jar))
             plugin = next((k for k in ROOT_OF_KEY if k in reached.kinds), None)
@@ -371,26 +356,6 @@ def _container(kind: str, item: dict[str, Any]) -> dict[str, Any]:
     return {"kind": kind} if item == {"kind": "any"} else {"kind": kind, "of": item}
 
 
-def _constants(info: ClassInfo, internal_name: str) -> list[str]:
-    """An enum's constants as Jackson reads them (renamed by ``@JsonProperty``)."""
-    own = f"L{internal_name};"
-    return [
-        _renamed(member)
-        for member in info.fields
-        if member.access & ACC_ENUM and member.access & ACC_STATIC and member.descriptor == own
-    ]
-
-
-def _renamed(member: Member, default: str | None = None) -> str:
-    value = member.annotations.get(JSON_PROPERTY, {}).get("value")
-    return value if isinstance(value, str) and value else default or member.name
-
-
-def _dropped(member: Member) -> bool:
-    ignore = member.annotations.get(JSON_IGNORE)
-    return ignore is not None and bool(ignore.get("value", 1))
-
-
 def _constrain(prop: _Property, getter: Member) -> None:
     """An interface getter's constraints on the field it reads."""
     if REQUIRING & getter.annotations.keys():
@@ -399,59 +364,8 @@ def _constrain(prop: _Property, getter: Member) -> None:
         prop.entry["dyn"] = True
 
 
-def _has_default(declaring: ClassInfo, java_name: str) -> bool:
-    """Lombok's ``@Builder.Default``: a static ``$default$<field>`` method in the declaring class."""
-    wanted = f"$default${java_name}"
-    return any(m.name == wanted and m.access & ACC_STATIC for m in declaring.methods)
-
-
 _ORDER = ("name", "kind", "enum", "of", "ref", "class", "kindUnknown", "dyn", "req", "dep", "hidden", "aliases", "src")
 
 
 def _ordered(entry: Entry) -> Entry:
     return {key: entry[key] for key in _ORDER if key in entry}
-
-
-TypeClasses = dict[str, tuple[str, str, Path]]
-"""A plugin version's types -> (the internal name of the type's class, its manifest key, its JAR)."""
-
-
-def plugin_section(reader: Reader, versions: list[tuple[str, TypeClasses]]) -> dict[str, Any] | None:
-    """The ``properties`` section of one plugin, whose ``versions`` (oldest first) hold those classes; None
-    when no type could be read."""
-    types: dict[str, dict[str, ClassProps]] = {}
-    defs: dict[str, dict[str, ClassProps]] = {}
-    kestra: dict[str, dict[str, set[str]]] = {}
-    for version, classes in versions:
-        for type_name, (internal_name, key, home) in sorted(classes.items()):
-            read = reader.type_props(internal_name, key, home)
-            if read is None:
-                continue
-            described, nested = read
-            types.setdefault(version, {})[type_name] = described.props
-            defs.setdefault(version, {}).update(nested)
-            if described.kestra_classes:
-                kestra.setdefault(type_name, {})[version] = described.kestra_classes
-    if not types:
-        return None
-    order = [version for version, _ in versions]
-    section = properties_section(order, types, defs, source="from class files")
-    for type_name, by_version in kestra.items():
-        section["types"][type_name]["kestraClasses"] = _class_runs(order, by_version)
-    return section
-
-
-def _class_runs(order: list[str], by_version: dict[str, set[str]]) -> list[dict[str, str]]:
-    """Each Kestra class once per run of consecutive versions that inherit from it."""
-    runs: list[dict[str, str]] = []
-    for name in sorted({n for names in by_version.values() for n in names}):
-        previous: int | None = None
-        for index, version in enumerate(order):
-            if name not in by_version.get(version, ()):
-                continue
-            if previous is not None and previous == index - 1:
-                runs[-1]["until"] = version
-            else:
-                runs.append({"class": name, "since": version, "until": version})
-            previous = index
-    return runs
