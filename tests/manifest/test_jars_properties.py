@@ -57,6 +57,7 @@ PLUGIN = {
             @JsonIgnore private String state;
             @Schema(hidden = true) private String token;
             @NotNull private Property<Integer> retries;
+            @NotNull private String format = "csv";
             private Property<List<String>> tags;
             private Property<Map<String, List<Integer>>> limits;
             private String[] args;
@@ -118,6 +119,7 @@ EXPECTED_UPLOAD: dict[str, Any] = {
         {"name": "args", "kind": "list", "of": {"kind": "string"}},
         {"name": "bucket", "kind": "string", "dyn": True, "req": True},
         {"name": "endpoint", "kind": "string", "req": True},
+        {"name": "format", "kind": "string"},
         {"name": "limits", "kind": "map", "of": {"kind": "list", "of": {"kind": "integer"}}, "dyn": True},
         {"name": "note", "kind": "string", "src": "setter"},
         {"name": "options", "kind": "object", "ref": OPTIONS},
@@ -163,9 +165,8 @@ def test_properties_are_read_from_the_class_files_as_kestra_sees_them(
         {"version": "1.0.0", "tasks": [BROKEN, UPLOAD], "triggers": [], "conditions": [], "taskRunners": []}
     ]
     # renamed (mode -> storageClass); ignored (state), static and transient fields left out; token is hidden
-    # from the schema only (Jackson reads it);
-    # retries has a builder default; region is required by the interface getter, project only declared by
-    # one; zone has no annotation
+    # from the schema only (Jackson reads it); retries has a builder default, format an initializer; region is
+    # required by the interface getter, project only declared by one; zone has no annotation
     assert plugin["properties"] == {
         "types": {UPLOAD: _ranged(EXPECTED_UPLOAD)},
         "defs": {OPTIONS: _ranged(EXPECTED_OPTIONS)},

@@ -32,6 +32,8 @@ class Member:
     annotations: Annotations
     deprecated: bool
     """Marked ``@Deprecated`` (the annotation or the ``Deprecated`` attribute)."""
+    assigned: frozenset[str] = frozenset()
+    """For the no-argument constructor: the fields of its class it assigns (``putfield``)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,11 @@ class ClassInfo:
     annotations: Annotations = field(default_factory=dict)
 
     @property
+    def initialized(self) -> frozenset[str]:
+        """The fields the no-argument constructor assigns: initializers and Lombok's builder defaults."""
+        return next((m.assigned for m in self.methods if m.name == "<init>" and m.descriptor == "()V"), frozenset())
+
+    @property
     def concrete_public(self) -> bool:
         """A public class that can be instantiated (not an interface, abstract class, enum, annotation)."""
         excluded = ACC_INTERFACE | ACC_ABSTRACT | ACC_ANNOTATION | ACC_ENUM
@@ -64,6 +71,9 @@ class _ClassReader:
         self.utf8: dict[int, str] = {}
         self.classes: dict[int, int] = {}
         self.integers: dict[int, int] = {}
+        self.fieldrefs: dict[int, tuple[int, int]] = {}
+        self.names_and_types: dict[int, tuple[int, int]] = {}
+        self.own = ""
 
     def u1(self) -> int:
         value = self.data[self.pos]
@@ -94,12 +104,12 @@ class _ClassReader:
         self.skip(4)  # minor, major
         self._constant_pool()
         access = self.u2()
-        self.u2()  # this_class
+        self.own = self.class_name(self.u2())
         super_index = self.u2()
         interfaces = tuple(self.class_name(self.u2()) for _ in range(self.u2()))
         fields = tuple(self._member() for _ in range(self.u2()))
         methods = tuple(self._member() for _ in range(self.u2()))
-        annotations, _, _ = self._attributes()
+        annotations, _, _, _ = self._attributes(code=False)
         plugin = annotations.get(PLUGIN_ANNOTATION, {})
         found = plugin.get("aliases")
         aliases = tuple(a for a in found if isinstance(a, str)) if isinstance(found, list) else ()
@@ -108,16 +118,20 @@ class _ClassReader:
         return ClassInfo(access, super_name, interfaces, hidden, internal, aliases, fields, methods, annotations)
 
     def _member(self) -> Member:
-        access, name, descriptor = self.u2(), self.u2(), self.u2()
-        annotations, signature, deprecated = self._attributes()
+        access = self.u2()
+        name, descriptor = self.utf8[self.u2()], self.utf8[self.u2()]
+        constructor = name == "<init>" and descriptor == "()V"
+        annotations, signature, deprecated, assigned = self._attributes(code=constructor)
         deprecated = deprecated or DEPRECATED_ANNOTATION in annotations
-        return Member(access, self.utf8[name], self.utf8[descriptor], signature, annotations, deprecated)
+        return Member(access, name, descriptor, signature, annotations, deprecated, assigned)
 
-    def _attributes(self) -> tuple[Annotations, str | None, bool]:
-        """The runtime-visible annotations, the generic signature and the ``Deprecated`` attribute."""
+    def _attributes(self, code: bool) -> tuple[Annotations, str | None, bool, frozenset[str]]:
+        """The runtime-visible annotations, the generic signature, the ``Deprecated`` attribute and (with
+        ``code``) the fields of this class the ``Code`` assigns."""
         annotations: Annotations = {}
         signature: str | None = None
         deprecated = False
+        assigned: frozenset[str] = frozenset()
         for _ in range(self.u2()):
             name = self.utf8.get(self.u2(), "")
             length = self.u4()
@@ -132,8 +146,24 @@ class _ClassReader:
                 signature = self.utf8[self.u2()]
             elif name == "Deprecated":
                 deprecated = True
+            elif name == "Code" and code:
+                self.skip(4)  # max_stack, max_locals
+                length = self.u4()
+                assigned = self._assigned(self.data[self.pos : self.pos + length])
             self.pos = end
-        return annotations, signature, deprecated
+        return annotations, signature, deprecated, assigned
+
+    def _assigned(self, code: bytes) -> frozenset[str]:
+        """The fields of this class that ``putfield`` instructions of ``code`` assign."""
+        found: set[str] = set()
+        pc = 0
+        while pc < len(code):
+            if code[pc] == _PUTFIELD and pc + 2 < len(code):
+                ref = self.fieldrefs.get(int.from_bytes(code[pc + 1 : pc + 3], "big"))
+                if ref is not None and self.class_name(ref[0]) == self.own:
+                    found.add(self.utf8[self.names_and_types[ref[1]][0]])
+            pc += _instruction_length(code, pc)
+        return frozenset(found)
 
     def _constant_pool(self) -> None:
         count = self.u2()
@@ -146,12 +176,16 @@ class _ClassReader:
                 self.utf8[index] = self.data[self.pos - length : self.pos].decode("utf-8", "replace")
             elif tag == 3:
                 self.integers[index] = self.u4()
+            elif tag == 9:
+                self.fieldrefs[index] = (self.u2(), self.u2())
+            elif tag == 12:
+                self.names_and_types[index] = (self.u2(), self.u2())
             elif tag == 7:
                 self.classes[index] = self.u2()
             elif tag in (5, 6):
                 self.skip(8)
                 index += 1  # longs and doubles take two slots
-            elif tag in (4, 9, 10, 11, 12, 17, 18):
+            elif tag in (4, 10, 11, 17, 18):
                 self.skip(4)
             elif tag == 15:
                 self.skip(3)
@@ -187,6 +221,32 @@ class _ClassReader:
         if tag == "[":
             return [self._element_value() for _ in range(self.u2())]
         raise ValueError(f"unknown element value tag {tag!r}")
+
+
+_PUTFIELD = 0xB5
+_SIZES = bytearray([1]) * 256
+"""Instruction lengths of the JVM opcodes (the switches and ``wide`` vary, see _instruction_length)."""
+for _op in (0x10, 0x12, *range(0x15, 0x1A), *range(0x36, 0x3B), 0xA9, 0xBC):
+    _SIZES[_op] = 2
+for _op in (0x11, 0x13, 0x14, 0x84, *range(0x99, 0xA9), *range(0xB2, 0xB9), 0xBB, 0xBD, 0xC0, 0xC1, 0xC6, 0xC7):
+    _SIZES[_op] = 3
+_SIZES[0xC5] = 4
+for _op in (0xB9, 0xBA, 0xC8, 0xC9):
+    _SIZES[_op] = 5
+
+
+def _instruction_length(code: bytes, pc: int) -> int:
+    op = code[pc]
+    if op == 0xC4:  # wide: iinc has two more bytes
+        return 6 if pc + 1 < len(code) and code[pc + 1] == 0x84 else 4
+    if op in (0xAA, 0xAB):  # tableswitch, lookupswitch: padded to 4 bytes from the start of the code
+        base = pc + 1 + (3 - pc % 4)
+        if op == 0xAA:
+            low, high = struct.unpack_from(">ii", code, base + 4)
+            return max(1, base - pc + 12 + 4 * (int(high) - int(low) + 1))
+        (pairs,) = struct.unpack_from(">i", code, base + 4)
+        return max(1, base - pc + 8 + 8 * int(pairs))
+    return _SIZES[op]
 
 
 def parse_class(data: bytes) -> ClassInfo | None:

@@ -1,5 +1,5 @@
 """What Jackson, Lombok and Kestra's annotations make of a class's members: property names (renamed,
-ignored), builder defaults, enum constants."""
+ignored), defaults, enum constants."""
 
 from __future__ import annotations
 
@@ -59,7 +59,10 @@ def dropped(member: Member) -> bool:
     return ignore is not None and bool(ignore.get("value", 1))
 
 
-def has_builder_default(declaring: ClassInfo, java_name: str) -> bool:
-    """Lombok's ``@Builder.Default``: a static ``$default$<field>`` method in the declaring class."""
+def has_default(declaring: ClassInfo, java_name: str) -> bool:
+    """Whether a field has a default: Lombok's ``@Builder.Default`` (a static ``$default$<field>`` method in
+    the declaring class) or an initializer (the no-argument constructor Jackson calls assigns it)."""
     wanted = f"$default${java_name}"
-    return any(m.name == wanted and m.access & ACC_STATIC for m in declaring.methods)
+    return java_name in declaring.initialized or any(
+        m.name == wanted and m.access & ACC_STATIC for m in declaring.methods
+    )

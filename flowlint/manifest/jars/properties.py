@@ -10,7 +10,8 @@ integer, ``double`` a number, ``boolean`` a boolean, ``Duration`` a duration, an
 enum with its constants, ``List``/``Set``/arrays a list, ``Map`` a map, Kestra's plugin bases a plugin, a
 class of the folder an object described among the definitions; anything else any value. Required: a
 runtime-visible ``@NotNull``/``@NotBlank``/``@NotEmpty`` (jakarta or javax) on the field or an interface
-getter, unless Lombok gives the field a builder default (a static ``$default$<field>`` method).
+getter, unless the field has a default: Lombok's builder default (a static ``$default$<field>`` method)
+or an initializer (the no-argument constructor assigns the field).
 
 The walk up a class's hierarchy stops at the first class the folder does not have, and at Kestra's core
 classes (``io.kestra.core.*``: Kestra loads them from the server). Kestra's plugin bases (Task,
@@ -53,7 +54,7 @@ from flowlint.manifest.jars.members import (
     canonical,
     dropped,
     enum_constants,
-    has_builder_default,
+    has_default,
     renamed,
 )
 from flowlint.manifest.jars.signatures import ANY, ARRAY, JType, field_type, method_types
@@ -213,7 +214,7 @@ class Reader:
             else:
                 _constrain(known, getter)
         for prop in props.values():
-            if prop.entry.get("req") and has_builder_default(prop.declaring, prop.java_name):
+            if prop.entry.get("req") and has_default(prop.declaring, prop.java_name):
                 del prop.entry["req"]
         described.props.props.extend(_ordered(p.entry) for p in props.values())
 
