@@ -100,7 +100,7 @@ class SchemaReader:
         if not isinstance(properties, Mapping):
             return []
         required = node.get("required")
-        names = set(required) if isinstance(required, list) else set()
+        names = {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
         entries = []
         for name, value in properties.items():
             if not isinstance(name, str) or not name or not isinstance(value, Mapping) or name in skip:
