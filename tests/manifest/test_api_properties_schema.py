@@ -121,3 +121,16 @@ def test_required_holds_only_without_a_default_and_nested_classes_are_read_once(
             [{"name": "type", "kind": "enum", "enum": ["constant"]}, {"name": "interval", "kind": "duration"}]
         ),
     }
+
+
+def test_a_schema_of_odd_shapes_is_read_without_a_crash() -> None:
+    reader = SchemaReader({"x": []}, KINDS)
+    node = {
+        "properties": {"p": {"type": "string"}, "q": 5, "r": {"$ref": 7}, "s": {"$ref": "#/definitions/x"}},
+        "required": [{"p": 1}, "p", None],
+    }
+    assert reader.plugin_type(node, "task", "task").props == [
+        {"name": "p", "kind": "string", "req": True},
+        {"name": "r", "kind": "any", "kindUnknown": True},
+        {"name": "s", "kind": "any", "kindUnknown": True},
+    ]
