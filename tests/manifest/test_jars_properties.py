@@ -190,6 +190,17 @@ def test_a_nested_class_that_cannot_be_read_is_a_warning_and_not_checked(
     assert {**options, "since": "1.0.0", "until": "1.0.0"} in section["types"][UPLOAD]["props"]
 
 
+def test_a_listed_class_the_jar_lacks_is_a_warning(tmp_path: Path, compiled: dict[str, bytes]) -> None:
+    classes = {name: data for name, data in compiled.items() if name.startswith("com/acme/lib/")}
+    jar(tmp_path / "plugins/plugin-acme-1.0.0.jar", kestra("plugin-acme", "com.acme", "1.0.0"), ["com.acme.Ghost"], {})
+    jar(tmp_path / "plugins/acme-lib-2.3.jar", {}, None, classes)
+    data, stderr = build(tmp_path, properties=True)
+    assert stderr[1:] == warnings(
+        "plugin-acme-1.0.0.jar: has no class file com/acme/Ghost.class; no property data for com.acme.Ghost"
+    )
+    assert data is not None and "properties" not in data["plugins"][0]
+
+
 def test_no_properties_leaves_the_sections_out(tmp_path: Path, compiled: dict[str, bytes]) -> None:
     _folder(tmp_path, compiled)
     data, stderr = build(tmp_path)

@@ -15,10 +15,11 @@ from flowlint.manifest.jars.classfile import ClassInfo, parse_class
 
 
 class Unreadable(Exception):
-    """A class file that is in the folder but cannot be read."""
+    """A class file that is in the folder but cannot be read (or, ``missing``, that its JAR lacks)."""
 
-    def __init__(self, label: str, internal_name: str) -> None:
-        super().__init__(f"{label}: {internal_name}")
+    def __init__(self, label: str, internal_name: str, missing: bool = False) -> None:
+        problem = "has no class file" if missing else "cannot read the class file"
+        super().__init__(f"{label}: {problem} {internal_name}.class")
         self.label = label
         self.internal_name = internal_name
 
@@ -53,6 +54,10 @@ class ClassPath:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self._stack.close()
+
+    def label(self, path: Path) -> str:
+        """How warnings name the JAR at ``path``."""
+        return self._labels[path]
 
     def find(self, internal_name: str, home: Path) -> Found | None:
         """The class ``internal_name`` as the plugin in ``home`` sees it; None when no JAR of the folder has

@@ -128,17 +128,14 @@ class Reader:
         try:
             found = self.classpath.find(internal_name, home)
             if found is None:
-                return None
+                raise Unreadable(self.classpath.label(home), internal_name, missing=True)
             described = ClassRead(ClassProps([], kind=KIND_OF_KEY[key], root=ROOT_OF_KEY.get(key)))
             refs: dict[str, Found] = {}
             self._read(found, described, refs)
             if not described.based:
                 described.props.flags["partial"] = True
         except Unreadable as error:
-            self.warnings.append(
-                f"{error.label}: cannot read the class file {error.internal_name}.class; "
-                f"no property data for {canonical(internal_name)}"
-            )
+            self.warnings.append(f"{error}; no property data for {canonical(internal_name)}")
             return None
         return described, self._nested(refs)
 
@@ -171,9 +168,7 @@ class Reader:
 
     def _not_checked(self, error: Unreadable, name: str) -> None:
         """Warn (once) that the nested class ``name`` cannot be read."""
-        warning = (
-            f"{error.label}: cannot read the class file {error.internal_name}.class; {canonical(name)} is not checked"
-        )
+        warning = f"{error}; {canonical(name)} is not checked"
         if warning not in self._warned:
             self._warned.add(warning)
             self.warnings.append(warning)
