@@ -12,11 +12,14 @@ from typing import Any
 from tests.conftest import run_cli
 from tests.manifest.fake_kestra import LOCAL, save
 from tests.manifest.kestra_answers import (
+    documentation,
     editor_definitions,
     flow_schema,
     plugins_answer,
+    plugins_entry,
     plugins_schema_bundle,
     schema_answer,
+    text,
 )
 from tests.manifest.test_api_properties_pull import COPY_IN, DOCKER, QUERY, SCRIPT, findings, hand_manifest
 
@@ -158,4 +161,33 @@ def test_types_the_schema_does_not_describe_are_a_warning_and_get_no_property_da
     assert sections(tmp_path)["plugin-docker"] is None
     assert findings(tmp_path, tmp_path / "imported.json", FLOW) == [
         f for f in EXPECTED if COPY_IN not in f[2] and f[1] not in (20, 27, 29)
+    ]
+
+
+ACME = "com.acme.Upload"
+ACME_PLUGIN = {"groupId": "com.acme", "artifactId": "plugin-acme", "versions": [{"version": "1.0.0", "tasks": [ACME]}]}
+ACME_FLOW = f"""\
+    id: acme
+    namespace: company.team
+    tasks:
+      - id: up
+        type: {ACME}
+        odd: [1, 2]
+        nested: {{a: b}}
+        bucket: 5
+        nope: 1
+    """
+
+
+def test_a_schema_whose_type_is_an_object_or_a_nested_list_is_read_as_unknown_kinds(tmp_path: Path) -> None:
+    save(tmp_path, "plugins.json", [plugins_entry(ACME_PLUGIN, ACME_PLUGIN["versions"][0])])
+    props = {"odd": {"type": {}}, "nested": {"type": [["string"]]}, "bucket": {"type": "string"}, "key": text()}
+    save(tmp_path, "doc.json", documentation(ACME, props, ["key"], {}))
+    done = import_(tmp_path, "plugins.json", "doc.json")
+    assert done.stderr == "flowlint: wrote imported.json\n"
+    read = {p["name"]: p for p in sections(tmp_path)["plugin-acme"]["types"][ACME]["props"]}
+    assert [read["odd"], read["nested"]] == [{"name": n, "kind": "any", "kindUnknown": True} for n in ("odd", "nested")]
+    assert findings(tmp_path, tmp_path / "imported.json", ACME_FLOW) == [
+        ("FL502", 5, f"{ACME} 1.0.0 (plugin-acme) requires 'key'"),
+        ("FL501", 9, f"'nope' is not a property of {ACME} 1.0.0 (plugin-acme)"),
     ]

@@ -14,10 +14,13 @@ What each construct becomes (README, "Properties from Kestra's schemas"): ``type
 number, boolean, array (``list``, ``of`` its ``items``) and object with ``additionalProperties`` (``map``);
 ``format: duration`` a duration; ``enum``/``const`` an enum; ``$ref`` to a class with properties an
 ``object`` whose class goes to ``defs``; a ``$ref`` to a plugin base class, or an ``anyOf`` of plugin
-classes, a ``plugin`` (its kind when it can be told, else ``any``); ``Property<T>`` (``anyOf [T, string]``)
-T and dynamic; ``$dynamic``, ``$deprecated``, ``default``; ``required`` only without a default (Kestra's
-newer generators drop a property with a default from ``required`` themselves). Anything else is
-``kindUnknown``: its values are not judged.
+classes, a ``plugin`` (its kind when it can be told, else ``any``); ``Property<T>`` (``anyOf [T, string]``
+flagged ``$dynamic``, or ``oneOf [T, string with a {{ }} pattern]``) T and dynamic, while an ``anyOf [T,
+string]`` not flagged dynamic (``@Schema(anyOf = {T, String})``) takes any string and is not judged;
+``$dynamic``, ``$deprecated``, ``default``; ``required`` only without a default (Kestra's newer generators
+drop a property with a default from ``required`` themselves). Anything else, a malformed node included, is
+``kindUnknown``: its values are not judged. A definition is read once (a ``$ref`` cycle is ``kindUnknown``
+where it closes).
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ class SchemaReader:
         """Plugin types the rest of the manifest knows -> their kind (task, trigger, condition, taskRunner)."""
         self.defs: dict[str, ClassProps] = {}
         self._pending: list[tuple[str, Mapping[str, Any]]] = []
+        self._ref_shapes: dict[str, Entry] = {}
+        """The shape of each definition key read (UNKNOWN while it is read: a cycle ends there)."""
 
     def plugin_type(
         self, node: Mapping[str, Any], kind: str, root: str | None, inherited: Iterable[str] = ()
@@ -115,7 +120,7 @@ class SchemaReader:
         entry: Entry = {"name": name, **self.shape(node)}
         alternatives = _alternatives(node)
         flags = [node, *alternatives]
-        if any(n.get("$dynamic") is True for n in flags) or _is_property(alternatives):
+        if any(n.get("$dynamic") is True for n in flags) or _property_value(node) is not None:
             entry["dyn"] = True
         if any(n.get("$deprecated") in (True, "true") for n in flags):
             entry["dep"] = True
@@ -136,7 +141,7 @@ class SchemaReader:
             return self._ref_shape(ref_key(node["$ref"]), depth)
         alternatives = _alternatives(node)
         if alternatives:
-            return self._alternatives_shape(alternatives, depth)
+            return self._alternatives_shape(node, alternatives, depth)
         if isinstance(node.get("enum"), list) and node["enum"]:
             return {"kind": "enum", "enum": [str(v) for v in node["enum"] if v is not None]}
         if "const" in node and node["const"] is not None:
@@ -147,6 +152,8 @@ class SchemaReader:
             kind = kinds[0] if len(kinds) == 1 else None if kinds else "null"
         if kind is None and not any(k in node for k in ("type", "properties", "items", "additionalProperties")):
             return {"kind": "any"}
+        if not isinstance(kind, str):
+            return dict(UNKNOWN)  # a type that is not a name (an object, a list in a list): malformed
         if kind == "string":
             return {"kind": "duration" if node.get("format") == "duration" else "string"}
         if kind in _SCALARS:
@@ -165,7 +172,7 @@ class SchemaReader:
 
     def _item(self, node: Mapping[str, Any], depth: int) -> Entry:
         shape = self.shape(node, depth + 1)
-        if _is_property(_alternatives(node)) and shape.get("kind") not in ("string", "any"):
+        if _property_value(_flat(node)) is not None and shape.get("kind") not in ("string", "any"):
             return dict(UNKNOWN)  # an item that may be an expression: not judged
         return shape
 
@@ -188,15 +195,19 @@ class SchemaReader:
             if name not in self.defs:
                 self._pending.append((name, node))
             return {"kind": "object", "ref": name}
-        return self.shape(node, depth + 1)
+        known = self._ref_shapes.get(key)
+        if known is None:
+            self._ref_shapes[key] = dict(UNKNOWN)
+            known = self._ref_shapes[key] = self.shape(node, depth + 1)
+        return dict(known)
 
-    def _alternatives_shape(self, alternatives: list[Mapping[str, Any]], depth: int) -> Entry:
+    def _alternatives_shape(self, node: Mapping[str, Any], alternatives: list[Mapping[str, Any]], depth: int) -> Entry:
         plugins = [self._plugin_of(a) for a in alternatives]
         if all(p is not None for p in plugins):
             return _plugin_shape([None if p == "?" else p for p in plugins])
-        rest = [a for a in alternatives if not _is_dynamic_string(a)]
-        if len(rest) == 1 and len(alternatives) == 2:
-            return self.shape(rest[0], depth + 1)
+        value = _property_value(node)
+        if value is not None:
+            return self.shape(value, depth + 1)
         shapes = [self.shape(a, depth + 1) for a in alternatives]
         if all(s == shapes[0] for s in shapes) and shapes:
             return shapes[0]
@@ -267,8 +278,15 @@ def _is_dynamic_string(node: Mapping[str, Any]) -> bool:
     return pattern is None or (isinstance(pattern, str) and "{{" in pattern)
 
 
-def _is_property(alternatives: list[Mapping[str, Any]]) -> bool:
-    return len(alternatives) == 2 and sum(_is_dynamic_string(a) for a in alternatives) == 1
+def _property_value(node: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The T of a ``Property<T>`` node (None when ``node`` is not one): ``[T, string]`` alternatives where
+    the string has a ``{{`` pattern (older generators) or the node is flagged ``$dynamic``."""
+    alternatives = _alternatives(node)
+    strings = [a for a in alternatives if _is_dynamic_string(a)]
+    if len(alternatives) != 2 or len(strings) != 1:
+        return None
+    marked = isinstance(strings[0].get("pattern"), str) or node.get("$dynamic") is True
+    return next(a for a in alternatives if a is not strings[0]) if marked else None
 
 
 def _type_const(node: Mapping[str, Any]) -> str | None:
