@@ -191,3 +191,65 @@ def test_a_schema_whose_type_is_an_object_or_a_nested_list_is_read_as_unknown_ki
         ("FL502", 5, f"{ACME} 1.0.0 (plugin-acme) requires 'key'"),
         ("FL501", 9, f"'nope' is not a property of {ACME} 1.0.0 (plugin-acme)"),
     ]
+
+
+SENTRY = "io.kestra.plugin.sentry.SentryExecution"
+SENTRY_PLUGIN = {
+    "groupId": "io.kestra.plugin",
+    "artifactId": "plugin-sentry",
+    "versions": [{"version": "1.0.0", "tasks": [SENTRY]}],
+}
+SENTRY_PROPS = {"dsn": text(), "errors": {"type": "object", "additionalProperties": {"type": "string"}}}
+SENTRY_FLOW = f"""\
+    id: alert
+    namespace: company.team
+    tasks:
+      - id: ok
+        type: {SENTRY}
+        dsn: https://key@sentry.io/1
+        errors:
+          db: down
+      - id: bad
+        type: {SENTRY}
+        dsn: https://key@sentry.io/1
+        errors: [down]
+        retry:
+          type: constant
+          interval: PT1M
+        timeout: PT1H
+    """
+SENTRY_EXPECTED = [("FL503", 12, "'errors' takes a mapping, not a list")]
+
+
+def test_a_types_own_property_named_like_a_base_property_of_old_kestra_versions_is_kept(tmp_path: Path) -> None:
+    # the task base set had `errors` up to Kestra 0.1.16 only: SentryExecution's own `errors` is its own
+    save(tmp_path, "plugins.json", [plugins_entry(SENTRY_PLUGIN, SENTRY_PLUGIN["versions"][0])])
+    save(tmp_path, "doc.json", documentation(SENTRY, SENTRY_PROPS, ["dsn"], {}))
+    done = import_(tmp_path, "plugins.json", "doc.json")
+    assert done.stderr == "flowlint: wrote imported.json\n"
+    assert findings(tmp_path, tmp_path / "imported.json", SENTRY_FLOW) == SENTRY_EXPECTED
+
+    # the editor schema gives every class Task's fields too: those the base set has now are left to it
+    definitions = {
+        SENTRY: {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "type": {"const": SENTRY},
+                "retry": {"$ref": "#/definitions/io.kestra.core.models.tasks.retrys.AbstractRetry"},
+                "timeout": {"anyOf": [{"type": "string", "format": "duration"}, {"type": "string"}], "$dynamic": True},
+                **SENTRY_PROPS,
+            },
+            "required": ["id", "type", "dsn"],
+        }
+    }
+    save(
+        tmp_path,
+        "flow-schema.json",
+        {"$ref": "#/definitions/io.kestra.core.models.flows.Flow", "definitions": definitions},
+    )
+    import_(tmp_path, "plugins.json", "flow-schema.json")
+    # (templateUri: hidden in Kestra's schema, from the bundled data)
+    props = sections(tmp_path)["plugin-sentry"]["types"][SENTRY]["props"]
+    assert [p["name"] for p in props] == ["dsn", "errors", "templateUri"]
+    assert findings(tmp_path, tmp_path / "imported.json", SENTRY_FLOW) == SENTRY_EXPECTED

@@ -3,9 +3,11 @@
 import``), and from an earlier manifest for versions that did not change (``manifest pull --update``).
 
 A plugin type's own properties are kept; those its base set (task, trigger, condition, taskRunner: the
-bundled data at the target Kestra version) declares are left out, as Kestra's plugin documentation leaves
-out what the base class declares. The core plugin is left to the bundled data (it follows the target
-Kestra version, with the base sets).
+bundled data) declares at the Kestra version the source describes (the manifest's, else the default
+target) are left to the base set, as Kestra's plugin documentation leaves out what the base class
+declares. A name the base set had only at other Kestra versions is the type's own (plugin-sentry's
+``errors``; the task base set had one up to Kestra 0.1.16). The core plugin is left to the bundled data (it
+follows the target Kestra version, with the base sets).
 """
 
 from __future__ import annotations
@@ -18,21 +20,30 @@ from typing import Any
 from flowlint.manifest.api.schema import SchemaReader, markdown_type
 from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest
 from flowlint.manifest.property_sections import FLAGS, ClassProps, Entry, properties_section, versionless_section
-from flowlint.properties.model import field_at, holds, point
+from flowlint.properties.model import field_at, holds, point, target_points
+from flowlint.versions import parse_version
 
 ROOTS = {"task", "trigger", "condition", "taskRunner"}
 
 
 @cache
-def base_names(root: str | None) -> frozenset[str]:
-    """The names the bundled base set of ``root`` declares at any Kestra version."""
+def base_names(root: str | None, kestra: str | None) -> frozenset[str]:
+    """The names the bundled base set of ``root`` declares at the data points of Kestra ``kestra`` (the
+    default target when None or not a version)."""
     if root not in ROOTS:
         return frozenset()
+    from flowlint.config import DEFAULT_TARGET
     from flowlint.properties.store import bundled_store
 
-    record = bundled_store().base_record(root)
-    entries = record.get("props", ()) if record else ()
-    return frozenset(e["name"] for e in entries if isinstance(e, Mapping) and isinstance(e.get("name"), str))
+    store = bundled_store()
+    target = (parse_version(kestra) if kestra else None) or parse_version(DEFAULT_TARGET)
+    points = target_points(store.kestra_versions, target)[0] if target is not None else ()
+    record = store.base_record(root)
+    return frozenset(
+        e["name"]
+        for e in (record.get("props", ()) if record else ())
+        if isinstance(e, Mapping) and isinstance(e.get("name"), str) and any(holds(e, p) for p in points)
+    )
 
 
 def root_of(kind: str) -> str | None:
@@ -63,9 +74,11 @@ class NotASchema(Exception):
     """The answer is not a plugin documentation with a schema."""
 
 
-def read_documentation(answer: Any, type_name: str, kind: str, kinds: Mapping[str, str]) -> Described:
+def read_documentation(
+    answer: Any, type_name: str, kind: str, kinds: Mapping[str, str], kestra: str | None = None
+) -> Described:
     """A ``GET /api/v1/plugins/{cls}[/versions/{v}]`` answer (``{markdown, schema: {properties, outputs,
-    definitions}}``) of ``type_name``; NotASchema when it is not one."""
+    definitions}}``) of ``type_name`` served by Kestra ``kestra``; NotASchema when it is not one."""
     schema = answer.get("schema") if isinstance(answer, Mapping) else None
     if not isinstance(schema, Mapping) or not isinstance(schema.get("properties"), Mapping):
         raise NotASchema
@@ -73,7 +86,7 @@ def read_documentation(answer: Any, type_name: str, kind: str, kinds: Mapping[st
     definitions = schema.get("definitions") or schema.get("$defs") or {}
     reader = SchemaReader(definitions if isinstance(definitions, Mapping) else {}, kinds)
     root = root_of(kind)
-    props = reader.plugin_type(properties, kind, root, base_names(root))
+    props = reader.plugin_type(properties, kind, root, base_names(root, kestra))
     return Described(props, reader.defs)
 
 
@@ -85,9 +98,10 @@ def documentation_type(answer: Any) -> str | None:
 
 
 def read_definitions(
-    definitions: Mapping[str, Any], wanted: Mapping[str, str], kinds: Mapping[str, str]
+    definitions: Mapping[str, Any], wanted: Mapping[str, str], kinds: Mapping[str, str], kestra: str | None = None
 ) -> dict[str, Described]:
-    """The types of ``wanted`` (type -> kind) that an editor schema's ``definitions`` describe."""
+    """The types of ``wanted`` (type -> kind) that the ``definitions`` of an editor schema of Kestra
+    ``kestra`` describe."""
     found: dict[str, Described] = {}
     for type_name, kind in sorted(wanted.items()):
         node = definitions.get(type_name)
@@ -95,7 +109,7 @@ def read_definitions(
             continue
         reader = SchemaReader(definitions, kinds)
         root = root_of(kind)
-        found[type_name] = Described(reader.plugin_type(node, kind, root, base_names(root)), reader.defs)
+        found[type_name] = Described(reader.plugin_type(node, kind, root, base_names(root, kestra)), reader.defs)
     return found
 
 

@@ -75,6 +75,7 @@ def _add_properties(
 ) -> None:
     """Versionless sections for the non-core plugins whose types the schema files describe."""
     kinds = plugin_kinds(result.data)
+    kestra = result.data.get("kestraVersion")
     listed = set(kinds)
     from_docs: dict[str, tuple[str, Described]] = {}
     differing: set[str] = set()
@@ -83,7 +84,7 @@ def _add_properties(
             result.warnings.append(f"{origin}: left out the properties of {type_name}: no other file lists the type")
             continue
         try:
-            described = read_documentation(data, type_name, kinds[type_name], kinds)
+            described = read_documentation(data, type_name, kinds[type_name], kinds, kestra)
         except NotASchema:
             result.warnings.append(f"{origin}: left out: its schema of {type_name} has no properties")
             continue
@@ -110,7 +111,7 @@ def _add_properties(
                 found[type_name] = from_docs[type_name][1]
                 sources.append(from_docs[type_name][0])
         for origin, definitions in bundles:
-            read = read_definitions(definitions, {t: k for t, k in wanted.items() if t not in found}, kinds)
+            read = read_definitions(definitions, {t: k for t, k in wanted.items() if t not in found}, kinds, kestra)
             found.update(read)
             sources += [origin] if read else []
         undescribed += sorted(set(wanted) - set(found)) if bundles else []
