@@ -213,6 +213,17 @@ KESTRA_STUBS: dict[str, str] = dict(
         annotation("jakarta.validation.constraints.NotBlank"),
         annotation("com.fasterxml.jackson.annotation.JsonProperty", 'String value() default "";'),
         annotation("com.fasterxml.jackson.annotation.JsonIgnore", "boolean value() default true;"),
+        annotation("com.fasterxml.jackson.annotation.JsonAlias", "String[] value() default {};", "FIELD"),
+        annotation("com.fasterxml.jackson.annotation.JsonValue", "", "METHOD"),
+        annotation("com.fasterxml.jackson.annotation.JsonCreator", "", "METHOD"),
+        annotation(
+            "com.fasterxml.jackson.annotation.JsonUnwrapped", 'String prefix() default ""; String suffix() default "";'
+        ),
+        annotation(
+            "com.fasterxml.jackson.annotation.JsonIgnoreProperties",
+            "String[] value() default {}; boolean ignoreUnknown() default false;",
+            "TYPE",
+        ),
         annotation("io.swagger.v3.oas.annotations.media.Schema", "boolean hidden() default false;"),
         annotation("io.kestra.core.models.annotations.PluginProperty", "boolean dynamic() default false;"),
         annotation("io.kestra.core.models.annotations.Plugin", "String[] aliases() default {};", "TYPE"),

@@ -1,107 +1,21 @@
 """`manifest build`: property definitions read from the class files of plugin JARs, compiled here with the
-machine's javac (flowlint/manifest/jars/properties.py, classpath.py, signatures.py, classfile.py)."""
+machine's javac from java_sources.py's PLUGIN and LIBRARY (flowlint/manifest/jars/properties.py, classpath.py,
+signatures.py, classfile.py)."""
 
 from __future__ import annotations
 
-import shutil
-import textwrap
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import run_cli
-from tests.manifest.plugin_jars import build, compile_java, jar, kestra, warnings
-
-LIBRARY = {
-    "com.acme.lib.Transfer": """\
-        package com.acme.lib;
-        import io.kestra.core.models.tasks.Task;
-        import jakarta.validation.constraints.NotBlank;
-        public abstract class Transfer extends Task {
-            @NotBlank protected String endpoint;
-            protected Integer parallelism;
-        }
-        """,
-}
-
-PLUGIN = {
-    "com.acme.Regional": """\
-        package com.acme;
-        import io.kestra.core.models.annotations.PluginProperty;
-        import jakarta.validation.constraints.NotNull;
-        public interface Regional {
-            @NotNull String getRegion();
-            @NotNull @PluginProperty(dynamic = true) String getProject();
-            default String getZone() { return null; }
-        }
-        """,
-    "com.acme.Upload": """\
-        package com.acme;
-        import com.acme.lib.Transfer;
-        import com.fasterxml.jackson.annotation.JsonIgnore;
-        import com.fasterxml.jackson.annotation.JsonProperty;
-        import io.kestra.core.models.annotations.PluginProperty;
-        import io.kestra.core.models.property.Property;
-        import io.kestra.core.models.tasks.RunnableTask;
-        import io.kestra.core.models.tasks.runners.TaskRunner;
-        import io.swagger.v3.oas.annotations.media.Schema;
-        import jakarta.validation.constraints.NotNull;
-        import java.time.Duration;
-        import java.util.List;
-        import java.util.Map;
-        public class Upload extends Transfer implements RunnableTask<Object>, Regional {
-            private static final String NAME = "upload";
-            @NotNull @PluginProperty(dynamic = true) private String bucket;
-            @JsonProperty("storageClass") private Property<Mode> mode;
-            @JsonIgnore private String state;
-            @Schema(hidden = true) private String token;
-            @NotNull private Property<Integer> retries;
-            @NotNull private String format = "csv";
-            private Property<List<String>> tags;
-            private Property<Map<String, List<Integer>>> limits;
-            private String[] args;
-            private Options options;
-            @Deprecated private Duration wait;
-            private TaskRunner taskRunner;
-            private transient String cache;
-            private String region;
-            // what Lombok emits for `@Builder.Default private Property<Integer> retries = ...`
-            private static Property<Integer> $default$retries() { return null; }
-            public String getRegion() { return region; }
-            public String getProject() { return "acme"; }
-            public void setNote(String note) {}
-            public enum Mode { FAST, SLOW, @JsonProperty("bulk") BULK }
-            public static class Options {
-                @NotNull private Duration timeout;
-                private boolean verbose;
-                private Map<String, String> headers;
-            }
-        }
-        """,
-    "com.acme.Broken": """\
-        package com.acme;
-        public class Broken extends io.kestra.core.models.tasks.Task {
-            private String path;
-        }
-        """,
-}
+from tests.manifest.plugin_jars import build, jar, kestra, warnings
 
 UPLOAD, BROKEN, OPTIONS = "com.acme.Upload", "com.acme.Broken", "com.acme.Upload.Options"
 
 
-@pytest.fixture(scope="session")
-def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """The plugin's and the library's class files (one javac run per session)."""
-    if shutil.which("javac") is None:
-        pytest.skip("no javac on this machine")
-    sources = {name: textwrap.dedent(text) for name, text in {**LIBRARY, **PLUGIN}.items()}
-    return compile_java(sources, tmp_path_factory.mktemp("javac"))
-
-
 def _folder(tmp_path: Path, compiled: dict[str, bytes], cut: str = "com/acme/Broken") -> None:
     """plugins/: the plugin's JAR (the class file ``cut`` cut short) and the library's JAR beside it."""
-    plugin = {name: data for name, data in compiled.items() if not name.startswith("com/acme/lib/")}
+    plugin = {name: data for name, data in compiled.items() if name.startswith("com/acme/") and name.count("/") == 2}
     plugin[cut] = plugin[cut][:40]
     jar(
         tmp_path / "plugins/plugin-acme-1.0.0.jar", kestra("plugin-acme", "com.acme", "1.0.0"), [UPLOAD, BROKEN], plugin
@@ -124,9 +38,10 @@ EXPECTED_UPLOAD: dict[str, Any] = {
         {"name": "note", "kind": "string", "src": "setter"},
         {"name": "options", "kind": "object", "ref": OPTIONS},
         {"name": "parallelism", "kind": "integer"},
-        {"name": "project", "kind": "string", "dyn": True, "req": True, "src": "iface"},
+        {"name": "project", "kind": "string", "dyn": True, "reqOverridden": True, "src": "iface"},
         {"name": "region", "kind": "string", "req": True},
         {"name": "retries", "kind": "integer", "dyn": True},
+        {"name": "state", "kind": "any"},
         {"name": "storageClass", "kind": "enum", "enum": ["FAST", "SLOW", "bulk"], "dyn": True},
         {"name": "tags", "kind": "list", "of": {"kind": "string"}, "dyn": True},
         {"name": "taskRunner", "kind": "plugin", "of": "taskRunner"},
@@ -164,9 +79,11 @@ def test_properties_are_read_from_the_class_files_as_kestra_sees_them(
     assert plugin["versions"] == [
         {"version": "1.0.0", "tasks": [BROKEN, UPLOAD], "triggers": [], "conditions": [], "taskRunners": []}
     ]
-    # renamed (mode -> storageClass); ignored (state), static and transient fields left out; token is hidden
-    # from the schema only (Jackson reads it); retries has a builder default, format an initializer; region is
-    # required by the interface getter, project only declared by one; zone has no annotation
+    # renamed (mode -> storageClass); ignored (state: Jackson accepts the key and drops it, any value); static
+    # and transient fields left out; token is hidden from the schema only (Jackson reads it); retries has a
+    # builder default, format an initializer; region is required by the interface getter (Upload's getter
+    # returns the field), project only declared by one that Upload overrides with a computed value (so it
+    # cannot be null: reqOverridden); zone has no annotation
     assert plugin["properties"] == {
         "types": {UPLOAD: _ranged(EXPECTED_UPLOAD)},
         "defs": {OPTIONS: _ranged(EXPECTED_OPTIONS)},
@@ -247,7 +164,6 @@ def test_a_flow_is_checked_against_the_built_manifest(tmp_path: Path, compiled: 
         "flow.yml:10:19: FL503 [warning] 'storageClass' takes one of FAST, SLOW, bulk; not 'FASTER'; "
         "did you mean FAST?",
         "flow.yml:11:5: FL501 [error] 'mode' is not a property of com.acme.Upload 1.0.0 (plugin-acme)",
-        "flow.yml:12:5: FL501 [error] 'state' is not a property of com.acme.Upload 1.0.0 (plugin-acme)",
         "flow.yml:14:5: FL504 [warning] 'wait' is deprecated in com.acme.Upload 1.0.0 (plugin-acme)",
         "flow.yml:18:16: FL503 [error] 'timeout' takes an ISO-8601 duration such as PT5M (or a number of seconds), "
         "not '5 minutes'",

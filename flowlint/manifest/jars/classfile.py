@@ -8,6 +8,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
+from flowlint.manifest.jars.signatures import field_type, method_types
+
 HIDDEN_ANNOTATION = "Lio/swagger/v3/oas/annotations/Hidden;"
 PLUGIN_ANNOTATION = "Lio/kestra/core/models/annotations/Plugin;"
 DEPRECATED_ANNOTATION = "Ljava/lang/Deprecated;"
@@ -19,6 +21,10 @@ ACC_ABSTRACT, ACC_SYNTHETIC, ACC_ANNOTATION, ACC_ENUM = 0x0400, 0x1000, 0x2000, 
 Annotations = dict[str, dict[str, Any]]
 """Runtime-visible annotations: type descriptor -> element name -> value (strings, integers, lists; an
 enum constant as its name; nested annotations and classes as None)."""
+
+_Body = tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], bool, str | None]
+"""What a method's ``Code`` tells: see :class:`Member` (assigned, chained, code, returns_field)."""
+_NO_BODY: _Body = (frozenset(), frozenset(), False, None)
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,14 @@ class Member:
     annotations: Annotations
     deprecated: bool
     """Marked ``@Deprecated`` (the annotation or the ``Deprecated`` attribute)."""
-    assigned: frozenset[str] = frozenset()
-    """For the no-argument constructor: the fields of its class it assigns (``putfield``)."""
+    assigned: frozenset[tuple[str, str]] = frozenset()
+    """For a constructor: the fields it assigns (``putfield``), as (class named in the reference, field)."""
+    chained: frozenset[tuple[str, str]] = frozenset()
+    """For a constructor: the constructors it calls (``this(...)``, ``super(...)``), as (class, descriptor)."""
+    code: bool = False
+    """The method has a body."""
+    returns_field: str | None = None
+    """The field of its own class that the method's body only returns (a plain getter)."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +61,8 @@ class ClassInfo:
     fields: tuple[Member, ...] = ()
     methods: tuple[Member, ...] = ()
     annotations: Annotations = field(default_factory=dict)
-
-    @property
-    def initialized(self) -> frozenset[str]:
-        """The fields the no-argument constructor assigns: initializers and Lombok's builder defaults."""
-        return next((m.assigned for m in self.methods if m.name == "<init>" and m.descriptor == "()V"), frozenset())
+    name: str = ""
+    """The class's internal name (``com/acme/Upload``)."""
 
     @property
     def concrete_public(self) -> bool:
@@ -72,6 +81,7 @@ class _ClassReader:
         self.classes: dict[int, int] = {}
         self.integers: dict[int, int] = {}
         self.fieldrefs: dict[int, tuple[int, int]] = {}
+        self.methodrefs: dict[int, tuple[int, int]] = {}
         self.names_and_types: dict[int, tuple[int, int]] = {}
         self.own = ""
 
@@ -109,29 +119,32 @@ class _ClassReader:
         interfaces = tuple(self.class_name(self.u2()) for _ in range(self.u2()))
         fields = tuple(self._member() for _ in range(self.u2()))
         methods = tuple(self._member() for _ in range(self.u2()))
-        annotations, _, _, _ = self._attributes(code=False)
+        annotations, _, _, _ = self._attributes(None)
         plugin = annotations.get(PLUGIN_ANNOTATION, {})
         found = plugin.get("aliases")
         aliases = tuple(a for a in found if isinstance(a, str)) if isinstance(found, list) else ()
         super_name = self.class_name(super_index) if super_index else None
         hidden, internal = HIDDEN_ANNOTATION in annotations, bool(plugin.get("internal"))
-        return ClassInfo(access, super_name, interfaces, hidden, internal, aliases, fields, methods, annotations)
+        return ClassInfo(
+            access, super_name, interfaces, hidden, internal, aliases, fields, methods, annotations, self.own
+        )
 
     def _member(self) -> Member:
         access = self.u2()
         name, descriptor = self.utf8[self.u2()], self.utf8[self.u2()]
-        constructor = name == "<init>" and descriptor == "()V"
-        annotations, signature, deprecated, assigned = self._attributes(code=constructor)
+        annotations, signature, deprecated, body = self._attributes(name)
+        # a malformed descriptor or signature makes the class unreadable here, not where its types are read
+        (method_types if descriptor.startswith("(") else field_type)(descriptor, signature)
         deprecated = deprecated or DEPRECATED_ANNOTATION in annotations
-        return Member(access, name, descriptor, signature, annotations, deprecated, assigned)
+        return Member(access, name, descriptor, signature, annotations, deprecated, *body)
 
-    def _attributes(self, code: bool) -> tuple[Annotations, str | None, bool, frozenset[str]]:
-        """The runtime-visible annotations, the generic signature, the ``Deprecated`` attribute and (with
-        ``code``) the fields of this class the ``Code`` assigns."""
+    def _attributes(self, method: str | None) -> tuple[Annotations, str | None, bool, _Body]:
+        """The runtime-visible annotations, the generic signature, the ``Deprecated`` attribute and, for a
+        method, what its ``Code`` tells (see :meth:`_code`)."""
         annotations: Annotations = {}
         signature: str | None = None
         deprecated = False
-        assigned: frozenset[str] = frozenset()
+        body = _NO_BODY
         for _ in range(self.u2()):
             name = self.utf8.get(self.u2(), "")
             length = self.u4()
@@ -146,24 +159,39 @@ class _ClassReader:
                 signature = self.utf8[self.u2()]
             elif name == "Deprecated":
                 deprecated = True
-            elif name == "Code" and code:
+            elif name == "Code" and method is not None:
                 self.skip(4)  # max_stack, max_locals
                 length = self.u4()
-                assigned = self._assigned(self.data[self.pos : self.pos + length])
+                body = self._code(self.data[self.pos : self.pos + length], method == "<init>")
             self.pos = end
-        return annotations, signature, deprecated, assigned
+        return annotations, signature, deprecated, body
 
-    def _assigned(self, code: bytes) -> frozenset[str]:
-        """The fields of this class that ``putfield`` instructions of ``code`` assign."""
-        found: set[str] = set()
+    def _code(self, code: bytes, constructor: bool) -> _Body:
+        """A constructor's assigned fields and chained constructors; the field a plain getter returns."""
+        if len(code) == 5 and code[0] == 0x2A and code[1] == 0xB4 and 0xAC <= code[4] <= 0xB0:
+            ref = self._ref(self.fieldrefs, code[2:4])
+            return frozenset(), frozenset(), True, ref[1] if ref and ref[0] == self.own else None
+        assigned: set[tuple[str, str]] = set()
+        chained: set[tuple[str, str]] = set()
         pc = 0
-        while pc < len(code):
-            if code[pc] == _PUTFIELD and pc + 2 < len(code):
-                ref = self.fieldrefs.get(int.from_bytes(code[pc + 1 : pc + 3], "big"))
-                if ref is not None and self.class_name(ref[0]) == self.own:
-                    found.add(self.utf8[self.names_and_types[ref[1]][0]])
+        while constructor and pc < len(code):
+            if code[pc] in (_PUTFIELD, _INVOKESPECIAL) and pc + 2 < len(code):
+                refs = self.fieldrefs if code[pc] == _PUTFIELD else self.methodrefs
+                ref = self._ref(refs, code[pc + 1 : pc + 3])
+                if ref is not None and code[pc] == _PUTFIELD:
+                    assigned.add(ref[:2])
+                elif ref is not None and ref[1] == "<init>":
+                    chained.add((ref[0], ref[2]))
             pc += _instruction_length(code, pc)
-        return frozenset(found)
+        return frozenset(assigned), frozenset(chained), True, None
+
+    def _ref(self, refs: dict[int, tuple[int, int]], index: bytes) -> tuple[str, str, str] | None:
+        """The class, member name and descriptor of a field or method reference (None if it is not one)."""
+        found = refs.get(int.from_bytes(index, "big"))
+        if found is None:
+            return None
+        name, descriptor = self.names_and_types[found[1]]
+        return self.class_name(found[0]), self.utf8[name], self.utf8[descriptor]
 
     def _constant_pool(self) -> None:
         count = self.u2()
@@ -178,6 +206,8 @@ class _ClassReader:
                 self.integers[index] = self.u4()
             elif tag == 9:
                 self.fieldrefs[index] = (self.u2(), self.u2())
+            elif tag == 10:
+                self.methodrefs[index] = (self.u2(), self.u2())
             elif tag == 12:
                 self.names_and_types[index] = (self.u2(), self.u2())
             elif tag == 7:
@@ -185,7 +215,7 @@ class _ClassReader:
             elif tag in (5, 6):
                 self.skip(8)
                 index += 1  # longs and doubles take two slots
-            elif tag in (4, 10, 11, 17, 18):
+            elif tag in (4, 11, 17, 18):
                 self.skip(4)
             elif tag == 15:
                 self.skip(3)
@@ -223,7 +253,7 @@ class _ClassReader:
         raise ValueError(f"unknown element value tag {tag!r}")
 
 
-_PUTFIELD = 0xB5
+_PUTFIELD, _INVOKESPECIAL = 0xB5, 0xB7
 _SIZES = bytearray([1]) * 256
 """Instruction lengths of the JVM opcodes (the switches and ``wide`` vary, see _instruction_length)."""
 for _op in (0x10, 0x12, *range(0x15, 0x1A), *range(0x36, 0x3B), 0xA9, 0xBC):
@@ -253,5 +283,5 @@ def parse_class(data: bytes) -> ClassInfo | None:
     """The hierarchy, annotations and members of a class file; None if it is not a readable class file."""
     try:
         return _ClassReader(data).read()
-    except (struct.error, IndexError, KeyError, ValueError):
+    except (struct.error, IndexError, KeyError, ValueError, RecursionError):
         return None

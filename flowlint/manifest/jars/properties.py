@@ -1,17 +1,19 @@
-"""The properties of plugin classes, read from their class files as Kestra's schema generator sees them.
+"""The properties of plugin classes, read from their class files as Jackson and Kestra's schema generator
+see them.
 
 A class's properties are the non-static, non-transient fields of the class and of its superclasses found
-in the folder's JARs (renamed by ``@JsonProperty``, dropped by ``@JsonIgnore``; ``@Schema(hidden = true)``
-only hides one from the schema, Jackson still reads it: it is kept, marked ``hidden``), its public
-setters, and the getters of the interfaces it implements that carry annotations (``@NotNull``,
-``@PluginProperty``, ``@Schema``, ``@JsonProperty``). Kinds come from the field's type (its generic
-signature when it has one): ``Property<T>`` is a dynamic T, ``String`` a string, ``int``/``Long`` an
-integer, ``double`` a number, ``boolean`` a boolean, ``Duration`` a duration, an enum of the folder an
-enum with its constants, ``List``/``Set``/arrays a list, ``Map`` a map, Kestra's plugin bases a plugin, a
-class of the folder an object described among the definitions; anything else any value. Required: a
-runtime-visible ``@NotNull``/``@NotBlank``/``@NotEmpty`` (jakarta or javax) on the field or an interface
-getter, unless the field has a default: Lombok's builder default (a static ``$default$<field>`` method)
-or an initializer (the no-argument constructor assigns the field).
+in the folder's JARs, renamed by ``@JsonProperty`` on the field or on its getter or setter (Jackson merges
+their annotations); its setters (any visibility, fluent ones too, as Jackson finds them); the getters of
+the interfaces it implements that carry annotations (``@NotNull``, ``@PluginProperty``, ``@Schema``,
+``@JsonProperty``); the keys of a ``@JsonUnwrapped`` field's class. A key Jackson accepts and ignores
+(``@JsonIgnore``, ``@JsonIgnoreProperties({...})`` on the class, a superclass or an interface) is kept with
+kind any; ``@Schema(hidden = true)`` only hides one from the schema, Jackson still reads it: it is kept,
+marked ``hidden``. Kinds: see :mod:`flowlint.manifest.jars.typekinds`. Required: a runtime-visible
+``@NotNull``/``@NotBlank``/``@NotEmpty`` (jakarta or javax) on a field that is not primitive, or on an
+interface getter the class does not override with a computing body (``reqOverridden``), unless the field
+has a default: Lombok's builder default (a static ``$default$<field>`` method) or an assignment by the
+no-argument constructor Jackson calls, followed through ``this(...)``/``super(...)`` in the class's
+hierarchy (where that constructor cannot be followed, nothing is required).
 
 The walk up a class's hierarchy stops at the first class the folder does not have, and at Kestra's core
 classes (``io.kestra.core.*``: Kestra loads them from the server). Kestra's plugin bases (Task,
@@ -23,16 +25,14 @@ hierarchy reaches no Kestra class leaves the class ``partial``: no key is then r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from flowlint.manifest.jars.classfile import (
     ACC_ABSTRACT,
     ACC_ENUM,
     ACC_INTERFACE,
-    ACC_PUBLIC,
     ACC_STATIC,
     ACC_SYNTHETIC,
     ACC_TRANSIENT,
@@ -40,58 +40,27 @@ from flowlint.manifest.jars.classfile import (
     Member,
 )
 from flowlint.manifest.jars.classpath import ClassPath, Found, Unreadable
-from flowlint.manifest.jars.kinds import KESTRA_BASES, walk_hierarchy
+from flowlint.manifest.jars.kinds import KESTRA_BASES
 from flowlint.manifest.jars.members import (
     GETTER_MARKS,
-    JSON_ALIAS,
     JSON_ANY_SETTER,
     JSON_IGNORE_PROPERTIES,
+    JSON_UNWRAPPED,
     PLUGIN_PROPERTY,
-    PROPERTY,
     REQUIRING,
-    SCHEMA,
+    accessors,
     bean_name,
     canonical,
+    constructed,
     dropped,
-    enum_constants,
+    explicit,
     has_default,
+    overridden,
     renamed,
 )
-from flowlint.manifest.jars.signatures import ANY, ARRAY, JType, field_type, method_types
+from flowlint.manifest.jars.signatures import field_type, method_types
+from flowlint.manifest.jars.typekinds import KIND_OF_KEY, ROOT_OF_KEY, KestraRecords, KindReader
 from flowlint.manifest.property_sections import ClassProps, Entry
-
-ROOT_OF_KEY = {"tasks": "task", "triggers": "trigger", "conditions": "condition", "taskRunners": "taskRunner"}
-KIND_OF_KEY = {**ROOT_OF_KEY, "others": "other"}
-
-_SIMPLE_KINDS: dict[str, str] = {
-    **dict.fromkeys(("java/lang/String", "java/lang/CharSequence", "C", "java/lang/Character"), "string"),
-    **dict.fromkeys(("I", "J", "S", "B", "java/lang/Integer", "java/lang/Long", "java/lang/Short"), "integer"),
-    **dict.fromkeys(("java/lang/Byte", "java/math/BigInteger"), "integer"),
-    **dict.fromkeys(("D", "F", "java/lang/Double", "java/lang/Float", "java/math/BigDecimal"), "number"),
-    "java/lang/Number": "number",
-    **dict.fromkeys(("Z", "java/lang/Boolean"), "boolean"),
-    "java/time/Duration": "duration",
-    **dict.fromkeys((ANY, "java/lang/Object"), "any"),
-}
-_LISTS = frozenset(
-    f"java/{name}"
-    for name in (
-        "util/List",
-        "util/Set",
-        "util/Collection",
-        "util/ArrayList",
-        "util/LinkedList",
-        "util/HashSet",
-        "util/LinkedHashSet",
-        "util/SortedSet",
-        "util/TreeSet",
-        "lang/Iterable",
-    )
-)
-_MAPS = frozenset(f"java/util/{name}" for name in ("Map", "HashMap", "LinkedHashMap", "SortedMap", "TreeMap"))
-
-KestraRecords = Callable[[str], bool]
-"""Whether the bundled data describes a Kestra class (by its canonical name) with properties."""
 
 
 @dataclass
@@ -111,16 +80,14 @@ class _Property:
     declaring: ClassInfo
 
 
-class Reader:
+class Reader(KindReader):
     """Reads plugin types and their nested classes from a class path; what it cannot read goes to
     ``warnings``."""
 
     def __init__(self, classpath: ClassPath, kestra_described: KestraRecords, warnings: list[str]) -> None:
-        self.classpath = classpath
-        self.kestra_described = kestra_described
-        self.warnings = warnings
+        super().__init__(classpath, kestra_described, warnings)
         self._defs: dict[tuple[Path, str], tuple[str, ClassProps] | None] = {}
-        self._warned: set[str] = set()
+        self._unwrapping: set[str] = set()
 
     def type_props(self, internal_name: str, key: str, home: Path) -> tuple[ClassRead, dict[str, ClassProps]] | None:
         """What the type ``internal_name`` (manifest key ``key``) in the JAR ``home`` declares, and the
@@ -166,25 +133,17 @@ class Reader:
                 done[canonical(read[0])] = read[1]
         return done
 
-    def _not_checked(self, error: Unreadable, name: str) -> None:
-        """Warn (once) that the nested class ``name`` cannot be read."""
-        warning = f"{error}; {canonical(name)} is not checked"
-        if warning not in self._warned:
-            self._warned.add(warning)
-            self.warnings.append(warning)
-
     # one class
 
     def _read(self, found: Found, described: ClassRead, refs: dict[str, Found]) -> None:
         chain = list(self._chain(found, described))
-        info = found.info
-        if info.access & (ACC_ABSTRACT | ACC_INTERFACE) and described.props.kind is None:
+        infos = [link.info for link in chain]
+        if found.info.access & (ACC_ABSTRACT | ACC_INTERFACE) and described.props.kind is None:
             described.props.flags["abstract"] = True
-        if any(link.info.annotations.get(JSON_IGNORE_PROPERTIES, {}).get("ignoreUnknown") for link in chain):
-            described.props.flags["additionalProperties"] = True
-        getters = self._interface_getters(chain, described)
+        interfaces = self._interfaces(chain, described)
         props: dict[str, _Property] = {}
         taken: set[str] = set()
+        marks = accessors(infos)
         for link in chain:
             for member in link.info.fields:
                 if member.access & (ACC_STATIC | ACC_TRANSIENT | ACC_SYNTHETIC) or member.name in taken:
@@ -192,26 +151,79 @@ class Reader:
                 taken.add(member.name)
                 if JSON_ANY_SETTER in member.annotations:
                     described.props.flags["additionalProperties"] = True
-                name = renamed(member)
-                if dropped(member) or name in props:
+                merged = [member, *marks.get(member.name, ())]
+                name = next(filter(None, map(explicit, merged)), member.name)
+                if name in props:
                     taken.add(name)
-                    continue
-                entry = self._entry(name, field_type(member.descriptor, member.signature), member, link, refs)
-                props[name] = _Property(entry, member.name, link.info)
+                elif any(map(dropped, merged)):
+                    props[name] = _ignored(name, link)
+                elif JSON_UNWRAPPED in member.annotations:
+                    self._unwrap(member, link, props, described, refs)
+                else:
+                    entry = self._entry(name, field_type(member.descriptor, member.signature), member, link, refs)
+                    props[name] = _Property(entry, member.name, link.info)
         for link in chain:
             for member in link.info.methods:
                 self._setter(member, link, props, taken, described, refs)
-        for name, (getter, link) in getters.items():
+        for name, (getter, link) in _interface_getters(interfaces).items():
             known = props.get(name)
             if known is None:
                 entry = self._entry(name, method_types(getter.descriptor, getter.signature)[1], getter, link, refs)
-                props[name] = _Property({**entry, "src": "iface"}, name, link.info)
+                known = props[name] = _Property({**entry, "src": "iface"}, name, link.info)
             else:
                 _constrain(known, getter)
+            if known.entry.get("req") and overridden(infos, getter):
+                del known.entry["req"]
+                known.entry["reqOverridden"] = True
+        self._ignored_by_class([*infos, *(link.info for link in interfaces)], props, described)
+        assigned = constructed(infos)
         for prop in props.values():
-            if prop.entry.get("req") and has_default(prop.declaring, prop.java_name):
+            if prop.entry.get("req") and has_default(prop.declaring, prop.java_name, assigned):
                 del prop.entry["req"]
         described.props.props.extend(_ordered(p.entry) for p in props.values())
+
+    @staticmethod
+    def _ignored_by_class(infos: list[ClassInfo], props: dict[str, _Property], described: ClassRead) -> None:
+        """``@JsonIgnoreProperties`` on the class, a superclass or an interface (Jackson reads all of them):
+        ``ignoreUnknown`` accepts any key; the named keys are accepted and ignored."""
+        for info in infos:
+            ignoring = info.annotations.get(JSON_IGNORE_PROPERTIES, {})
+            if ignoring.get("ignoreUnknown"):
+                described.props.flags["additionalProperties"] = True
+            names = ignoring.get("value")
+            for name in names if isinstance(names, list) else ():
+                if isinstance(name, str):
+                    props[name] = _Property({"name": name, "kind": "any"}, name, info)
+
+    def _unwrap(
+        self, member: Member, link: Found, props: dict[str, _Property], described: ClassRead, refs: dict[str, Found]
+    ) -> None:
+        """``@JsonUnwrapped``: the keys of the field's class are the class's own (with the annotation's
+        prefix and suffix; none required: Jackson validates the nested object only with ``@Valid``)."""
+        jtype = field_type(member.descriptor, member.signature)
+        try:
+            found = None if jtype.name in self._unwrapping else self.classpath.find(jtype.name, link.jar)
+        except Unreadable as error:
+            self._not_checked(error, jtype.name)
+            found = None
+        if found is None or found.info.access & (ACC_ENUM | ACC_INTERFACE | ACC_ABSTRACT):
+            described.props.flags["partial"] = True
+            return
+        inner = ClassRead(ClassProps([]))
+        self._unwrapping.add(jtype.name)
+        try:
+            self._read(found, inner, refs)
+        finally:
+            self._unwrapping.discard(jtype.name)
+        described.props.flags.update({k: v for k, v in inner.props.flags.items() if k != "abstract"})
+        described.kestra_classes |= inner.kestra_classes
+        wrap = member.annotations[JSON_UNWRAPPED]
+        prefix, suffix = (str(wrap.get(k) or "") for k in ("prefix", "suffix"))
+        for entry in inner.props.props:
+            name = f"{prefix}{entry['name']}{suffix}"
+            if name not in props:
+                entry = {k: v for k, v in entry.items() if k not in ("req", "reqOverridden")}
+                props[name] = _Property({**entry, "name": name}, name, found.info)
 
     def _chain(self, found: Found, described: ClassRead) -> Iterator[Found]:
         """The class and its superclasses in the folder; where the walk leaves the folder, what Kestra or
@@ -238,9 +250,10 @@ class Reader:
         elif superclass or internal_name.startswith("io/kestra/"):
             described.props.flags["partial"] = True
 
-    def _interface_getters(self, chain: list[Found], described: ClassRead) -> dict[str, tuple[Member, Found]]:
-        """The annotated getters of the interfaces the chain implements (the nearest wins)."""
-        getters: dict[str, tuple[Member, Found]] = {}
+    def _interfaces(self, chain: list[Found], described: ClassRead) -> list[Found]:
+        """The interfaces the chain implements that the folder has, nearest first (the others are noted on
+        ``described``)."""
+        interfaces: list[Found] = []
         pending = [(name, link.jar) for link in chain for name in link.info.interfaces]
         seen: set[str] = set()
         while pending:
@@ -252,19 +265,9 @@ class Reader:
             if found is None:
                 self._outside(name, described, superclass=False)
                 continue
-            for member in found.info.methods:
-                prop = bean_name(member.name)
-                if (
-                    prop is None
-                    or member.access & ACC_STATIC
-                    or not member.descriptor.startswith("()")
-                    or not GETTER_MARKS & member.annotations.keys()
-                    or dropped(member)
-                ):
-                    continue
-                getters.setdefault(renamed(member, prop), (member, found))
+            interfaces.append(found)
             pending.extend((parent, found.jar) for parent in found.info.interfaces)
-        return getters
+        return interfaces
 
     def _setter(
         self,
@@ -279,77 +282,40 @@ class Reader:
             described.props.flags["additionalProperties"] = True
             return
         name = bean_name(member.name) if member.name.startswith("set") else None
-        if name is None or member.access & (ACC_STATIC | ACC_SYNTHETIC) or not member.access & ACC_PUBLIC:
-            return
-        params, returned = method_types(member.descriptor, member.signature)
+        if name is None or member.access & (ACC_STATIC | ACC_SYNTHETIC):
+            return  # Jackson's setters may be private and may return a value (fluent setters)
+        params = method_types(member.descriptor, member.signature)[0]
         name = renamed(member, name)
-        if len(params) != 1 or returned.name != "V" or name in props or name in taken or dropped(member):
+        if len(params) != 1 or name in props or name in taken:
+            return
+        if dropped(member):
+            props[name] = _ignored(name, link)
             return
         entry = self._entry(name, params[0], member, link, refs)
         props[name] = _Property({**entry, "src": "setter"}, name, link.info)
 
-    # one property
 
-    def _entry(self, name: str, jtype: JType, member: Member, link: Found, refs: dict[str, Found]) -> Entry:
-        entry: Entry = {"name": name, **self._kind(jtype, link, refs)}
-        if jtype.name == PROPERTY or member.annotations.get(PLUGIN_PROPERTY, {}).get("dynamic"):
-            entry["dyn"] = True
-        if REQUIRING & member.annotations.keys():
-            entry["req"] = True
-        schema = member.annotations.get(SCHEMA, {})
-        if member.deprecated or schema.get("deprecated"):
-            entry["dep"] = True
-        if schema.get("hidden"):
-            entry["hidden"] = True
-        aliases = member.annotations.get(JSON_ALIAS, {}).get("value")
-        if isinstance(aliases, list) and aliases:
-            entry["aliases"] = [a for a in aliases if isinstance(a, str)]
-        return entry
-
-    def _kind(self, jtype: JType, link: Found, refs: dict[str, Found]) -> dict[str, Any]:
-        """The kind of a Java type, with its constants, items or nested class."""
-        simple = _SIMPLE_KINDS.get(jtype.name)
-        if simple is not None:
-            return {"kind": simple}
-        if jtype.name == PROPERTY:
-            return self._kind(jtype.args[0] if jtype.args else JType(ANY), link, refs)
-        if jtype.name == ARRAY or jtype.name in _LISTS:
-            return _container("list", self._kind(jtype.args[0], link, refs) if jtype.args else {"kind": "any"})
-        if jtype.name in _MAPS:
-            value = self._kind(jtype.args[1], link, refs) if len(jtype.args) == 2 else {"kind": "any"}
-            return _container("map", value)
-        plugin = KESTRA_BASES.get(jtype.name)
-        kestra = plugin or jtype.name.startswith("io/kestra/core/")
-        try:
-            found = None if kestra else self.classpath.find(jtype.name, link.jar)
-        except Unreadable as error:
-            self._not_checked(error, jtype.name)
-            return {"kind": "any", "class": canonical(jtype.name).rsplit(".", 1)[-1], "kindUnknown": True}
-        if found is not None and found.info.access & ACC_ENUM:
-            return {"kind": "enum", "enum": enum_constants(found.info, jtype.name)}
-        if found is not None:
-            reached = walk_hierarchy(jtype.name, lambda n: self._info(n, link.jar))
-            plugin = next((k for k in ROOT_OF_KEY if k in reached.kinds), None)
-        if plugin in ROOT_OF_KEY:
-            return {"kind": "plugin", "of": ROOT_OF_KEY[plugin]}
-        if found is not None:
-            refs.setdefault(jtype.name, found)
-            return {"kind": "object", "ref": canonical(jtype.name)}
-        name = canonical(jtype.name)
-        if self.kestra_described(name) or name.startswith("io.kestra.core."):
-            return {"kind": "object", "ref": name}
-        return {"kind": "any", "class": name.rsplit(".", 1)[-1], "kindUnknown": True}
-
-    def _info(self, internal_name: str, home: Path) -> ClassInfo | None:
-        try:
-            found = self.classpath.find(internal_name, home)
-        except Unreadable:
-            return None
-        return found.info if found is not None else None
+def _interface_getters(interfaces: list[Found]) -> dict[str, tuple[Member, Found]]:
+    """The annotated getters of ``interfaces`` by property (the nearest wins)."""
+    getters: dict[str, tuple[Member, Found]] = {}
+    for found in interfaces:
+        for member in found.info.methods:
+            prop = bean_name(member.name)
+            if (
+                prop is None
+                or member.access & ACC_STATIC
+                or not member.descriptor.startswith("()")
+                or not GETTER_MARKS & member.annotations.keys()
+                or dropped(member)
+            ):
+                continue
+            getters.setdefault(renamed(member, prop), (member, found))
+    return getters
 
 
-def _container(kind: str, item: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": kind} if item == {"kind": "any"} else {"kind": kind, "of": item}
+def _ignored(name: str, link: Found) -> _Property:
+    """A key Jackson accepts and ignores (``@JsonIgnore``): known, any value."""
+    return _Property({"name": name, "kind": "any"}, name, link.info)
 
 
 def _constrain(prop: _Property, getter: Member) -> None:
@@ -360,7 +326,22 @@ def _constrain(prop: _Property, getter: Member) -> None:
         prop.entry["dyn"] = True
 
 
-_ORDER = ("name", "kind", "enum", "of", "ref", "class", "kindUnknown", "dyn", "req", "dep", "hidden", "aliases", "src")
+_ORDER = (
+    "name",
+    "kind",
+    "enum",
+    "of",
+    "ref",
+    "class",
+    "kindUnknown",
+    "dyn",
+    "req",
+    "reqOverridden",
+    "dep",
+    "hidden",
+    "aliases",
+    "src",
+)
 
 
 def _ordered(entry: Entry) -> Entry:
