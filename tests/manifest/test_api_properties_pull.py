@@ -433,3 +433,30 @@ def test_properties_kestras_schema_hides_are_taken_from_the_bundled_data(kestra:
     assert findings(tmp_path, tmp_path / "pulled.json", flow) == [
         ("FL501", 8, f"'template' is not a property of {mail} 1.0.0 (plugin-email)")
     ]
+
+
+@pytest.mark.parametrize("userinfo", ["admin:s3cretPW@", "admin@", ":s3cretPW@"])
+def test_credentials_in_the_url_are_refused_and_never_printed(
+    kestra: FakeKestra, tmp_path: Path, userinfo: str
+) -> None:
+    kestra.serve_kestra()
+    url = kestra.url.replace("://", f"://{userinfo}")
+    done = pull(f"{url}/api/v1", tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"flowlint: error: {kestra.url.replace('://', '://***@')}/api/v1: flowlint takes no credentials in the URL "
+        "(they would show in shell history and process lists): set KESTRA_USERNAME and KESTRA_PASSWORD, or "
+        "KESTRA_API_TOKEN, instead\n"
+    )
+    assert kestra.requests == []
+
+
+def test_an_unclosed_ipv6_bracket_is_an_invalid_url_not_a_crash(tmp_path: Path) -> None:
+    done = pull("http://admin:s3cretPW@[::1", tmp_path)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "flowlint: error: http://***@[::1: flowlint takes no credentials in the URL (they would show in shell "
+        "history and process lists): set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN, instead\n",
+    )
+    done = pull("http://[::1", tmp_path)
+    assert (done.returncode, done.stderr) == (2, "flowlint: error: invalid URL 'http://[::1': Invalid IPv6 URL\n")

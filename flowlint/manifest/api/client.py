@@ -6,6 +6,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,6 +21,7 @@ RETRIES = 2
 """Further tries of a request that timed out or got a 5xx answer."""
 BACKOFF = 0.5
 """Seconds before the first retry; doubled before each next one."""
+_USERINFO = re.compile(r"^(\s*[A-Za-z][\w+.-]*://)[^/?#]*@")
 
 
 class Transient(UsageError):
@@ -61,9 +63,24 @@ def auth_from_env() -> Auth:
     return Auth({}, "set KESTRA_API_TOKEN (or KESTRA_USERNAME and KESTRA_PASSWORD)", None)
 
 
+def shown_url(url: str) -> str:
+    """``url`` as messages show it: any user information (``user:password@``) masked as ``***``."""
+    return _USERINFO.sub(r"\1***@", url)
+
+
 def base_url(url: str) -> str:
-    """The server's root URL from what the user gave (a trailing ``/api/v1...`` cut off); UsageError if invalid."""
-    parsed = urllib.parse.urlsplit(url.strip())
+    """The server's root URL from what the user gave (a trailing ``/api/v1...`` cut off); UsageError if
+    invalid or if it carries credentials (they belong in the environment)."""
+    shown = shown_url(url)
+    if shown != url:
+        raise UsageError(
+            f"{shown}: flowlint takes no credentials in the URL (they would show in shell history and process "
+            "lists): set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN, instead"
+        )
+    try:
+        parsed = urllib.parse.urlsplit(url.strip())
+    except ValueError as error:  # an unclosed [ of an IPv6 address
+        raise UsageError(f"invalid URL {url!r}: {error}") from None
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise UsageError(f"invalid URL {url!r}: expected http(s)://HOST[:PORT] of a Kestra server")
     try:
