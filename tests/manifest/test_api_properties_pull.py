@@ -22,6 +22,7 @@ from tests.manifest.kestra_answers import (
     detail_answer,
     documentation,
     plugins_answer,
+    plugins_entry,
     schema_routes,
     text,
     versioned_answer,
@@ -460,3 +461,45 @@ def test_an_unclosed_ipv6_bracket_is_an_invalid_url_not_a_crash(tmp_path: Path) 
     )
     done = pull("http://[::1", tmp_path)
     assert (done.returncode, done.stderr) == (2, "flowlint: error: invalid URL 'http://[::1': Invalid IPv6 URL\n")
+
+
+def test_pull_update_asks_again_for_versions_whose_classes_change_under_the_same_text(
+    kestra: FakeKestra, tmp_path: Path
+) -> None:
+    # a plugin that gives no version (recorded as 0.0.0) and a -SNAPSHOT are rebuilt under the same text:
+    # only the release is reused
+    plugins = {
+        "com.acme.nover.Task": None,
+        "com.acme.snap.Task": "1.0.0-SNAPSHOT",
+        "com.acme.rel.Task": "1.0.0",
+    }
+    entries = []
+    for type_name, version in plugins.items():
+        artifact = f"plugin-{type_name.split('.')[2]}"
+        plugin = {
+            "groupId": "com.acme",
+            "artifactId": artifact,
+            "versions": [{"version": version, "tasks": [type_name]}],
+        }
+        entries.append(plugins_entry(plugin, plugin["versions"][0]))
+    kestra.routes["/api/v1/plugins"] = entries
+    kestra.routes["/api/v1/configs"] = CONFIGS
+
+    def serve(name: str) -> None:
+        for type_name in plugins:
+            kestra.routes[f"/api/v1/plugins/{type_name}"] = documentation(type_name, {name: text()}, [], {})
+
+    serve("before")
+    assert pull(kestra.url, tmp_path, "-o", "old.json").returncode == 0
+    serve("after")
+    kestra.requests.clear()
+    again = pull(kestra.url, tmp_path, "--update", "old.json", "-o", "new.json")
+    assert again.returncode == 0, again.stderr
+    assert sorted(kestra.schema_requests()) == [
+        "/api/v1/plugins/com.acme.nover.Task",
+        "/api/v1/plugins/com.acme.snap.Task",
+    ]
+    flow = "".join(f"  - id: t{i}\n    type: {type_name}\n    after: x\n" for i, type_name in enumerate(plugins))
+    assert findings(tmp_path, tmp_path / "new.json", f"id: f\nnamespace: company.team\ntasks:\n{flow}") == [
+        ("FL501", 12, "'after' is not a property of com.acme.rel.Task 1.0.0 (plugin-rel)")
+    ]

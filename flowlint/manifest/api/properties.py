@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
+from flowlint.manifest.api.convert import UNKNOWN_VERSION
 from flowlint.manifest.api.schema import SchemaReader, markdown_type
 from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest
 from flowlint.manifest.property_sections import FLAGS, ClassProps, Entry, properties_section, versionless_section
@@ -167,8 +168,12 @@ def add_sections(data: dict[str, Any], sections: Mapping[str, dict[str, Any]]) -
 
 
 def reusable(old: Manifest, coordinates: str, version: str, types: Iterable[str]) -> dict[str, Described] | None:
-    """What ``old`` says of ``types`` at ``version`` of a plugin, when ``old`` lists that version with
-    exactly those types and describes each of them fully there (None otherwise)."""
+    """What ``old`` says of ``types`` at ``version`` of a plugin, when ``version`` is a release (not the
+    placeholder of a plugin that gives no version, nor a ``-SNAPSHOT``: their classes change under the same
+    text) and ``old`` lists it with exactly those types and describes each of them fully there (None
+    otherwise)."""
+    if version == UNKNOWN_VERSION or version.upper().endswith("-SNAPSHOT"):
+        return None
     plugin = next((p for p in old.plugins if p.coordinates == coordinates), None)
     listed = next((v for v in plugin.versions if v.text.lower() == version.lower()), None) if plugin else None
     found = old.property_sections.get(coordinates)
