@@ -108,6 +108,8 @@ def _report_unknown(
     assert task_id is not None
     tasks = hints.tasks
     if ref.dashed is not None and ref.dashed in tasks:
+        if text.starts[segment.start] in hints.refused_on_save:
+            return  # Kestra's own dashed-id check refuses it on save: FL610 says so
         ctx.report(
             "FL301",
             _span(text, locator, segment.start, ref.dashed_end),
@@ -154,8 +156,11 @@ class _Hints:
 
     def __init__(self, ctx: CheckContext, tasks: Mapping[str, TaskInfo]) -> None:
         from flowlint.rules.closest import Closest  # only for a flow that reads an unknown task id
+        from flowlint.rules.dashed_refs import dashed_references
 
         self.tasks = tasks
+        self.refused_on_save = {ref.id_offset for ref in dashed_references(ctx) if ref.root == "outputs"}
+        """Where a dashed task id starts that FL610 reports (Kestra refuses the flow on save)."""
         self.trigger_ids = _trigger_ids(ctx)
         self.input_ids = _input_ids(ctx)
         known = [name for name, task in tasks.items() if task.use is not None]
