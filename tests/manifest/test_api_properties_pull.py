@@ -8,13 +8,14 @@ import copy
 import json
 import re
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flowlint.manifest import api
-from flowlint.manifest.api import client
+from flowlint.manifest.api import client, instance
 from tests.conftest import STANDARD_MANIFEST, run_cli
 from tests.manifest.fake_kestra import LOCAL, NO_CREDENTIALS, Answer, FakeKestra, pull, save
 from tests.manifest.kestra_answers import (
@@ -502,4 +503,95 @@ def test_pull_update_asks_again_for_versions_whose_classes_change_under_the_same
     flow = "".join(f"  - id: t{i}\n    type: {type_name}\n    after: x\n" for i, type_name in enumerate(plugins))
     assert findings(tmp_path, tmp_path / "new.json", f"id: f\nnamespace: company.team\ntasks:\n{flow}") == [
         ("FL501", 12, "'after' is not a property of com.acme.rel.Task 1.0.0 (plugin-rel)")
+    ]
+
+
+def test_pull_from_open_source_describes_only_the_loaded_version_and_asks_each_url_once(
+    kestra: FakeKestra, tmp_path: Path
+) -> None:
+    # /api/v1/plugins lists every installed version; /api/v1/plugins/{cls} describes the one Kestra loads
+    # (the newest): the others get no property data
+    kestra.routes["/api/v1/plugins"] = plugins_answer(every_version=True)
+    kestra.routes["/api/v1/configs"] = CONFIGS
+    kestra.routes.update(schema_routes(versioned=False))
+    done = pull(kestra.url, tmp_path, "-o", "oss.json")
+    assert done.returncode == 0, done.stderr
+    assert sorted(kestra.schema_requests()) == sorted(f"/api/v1/plugins/{t}" for t in (QUERY, COPY_IN, SCRIPT, DOCKER))
+    flow = f"""\
+        id: versions
+        namespace: company.team
+        tasks:
+          - id: old
+            type: {QUERY}
+            version: "0.19.0"
+            url: jdbc:postgresql://db/app
+            sql: select 1
+            store: true
+          - id: new
+            type: {QUERY}
+            version: "1.2.3"
+            url: jdbc:postgresql://db/app
+            sql: select 1
+            store: true
+        """
+    assert findings(tmp_path, tmp_path / "oss.json", flow) == [("FL501", 15, f"'store' is not a property of {Q_NEW}")]
+
+
+def test_pull_stops_asking_for_schemas_after_ten_failed_requests(kestra: FakeKestra, tmp_path: Path) -> None:
+    types = [f"com.acme.T{i:02}" for i in range(30)]
+    plugin = {"groupId": "com.acme", "artifactId": "plugin-acme", "versions": [{"version": "1.0.0", "tasks": types}]}
+    kestra.routes["/api/v1/plugins"] = [plugins_entry(plugin, plugin["versions"][0])]
+    for type_name in types:
+        kestra.routes[f"/api/v1/plugins/{type_name}"] = Answer(503, {"message": "Service Unavailable"})
+    done = pull(kestra.url, tmp_path, "-o", "pulled.json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-2:] == [
+        "flowlint: warning: no property data for 30 type versions: 10 schema requests failed (the first: 503 "
+        f"Service Unavailable from {kestra.url}/api/v1/plugins/com.acme.T00), so flowlint stopped asking for "
+        "schemas: flowlint checks no properties of them",
+        "flowlint: wrote pulled.json",
+    ]
+    # each failed request was tried 1 + RETRIES times; no more than WORKERS - 1 were under way at the tenth
+    assert len(kestra.schema_requests()) <= (1 + client.RETRIES) * (10 + instance.WORKERS - 1) < 30 * 3
+
+
+def test_pull_waits_as_a_429_answer_asks_then_tries_again(kestra: FakeKestra, tmp_path: Path) -> None:
+    kestra.serve_kestra()
+    limited = f"/api/v1/plugins/{QUERY}/versions/1.2.3"
+    body = kestra.routes[limited]
+    asked: list[float] = []
+
+    def answer(query: dict[str, str]) -> Answer:
+        asked.append(time.monotonic())
+        if len(asked) == 1:
+            return Answer(429, {"message": "Too Many Requests"}, headers={"Retry-After": "2"})
+        return Answer(body=body)
+
+    kestra.routes[limited] = answer
+    done = pull(kestra.url, tmp_path, "-o", "pulled.json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "flowlint: wrote pulled.json\n"
+    assert len(asked) == 2 and asked[1] - asked[0] >= 2.0
+    assert findings(tmp_path, tmp_path / "pulled.json") == EXPECTED
+
+
+def test_pull_reads_a_malformed_schema_as_unknown_kinds_without_a_crash(kestra: FakeKestra, tmp_path: Path) -> None:
+    kestra.serve_kestra()
+    odd = {"url": {"type": {}}, "sql": {"type": [["string"]]}, "afterSQL": text()}
+    kestra.routes[f"/api/v1/plugins/{QUERY}/versions/1.2.3"] = documentation(QUERY, odd, [], {})
+    done = pull(kestra.url, tmp_path, "-o", "pulled.json")
+    assert (done.returncode, done.stderr) == (0, "flowlint: wrote pulled.json\n")
+    flow = f"""\
+        id: odd
+        namespace: company.team
+        tasks:
+          - id: new
+            type: {QUERY}
+            version: "1.2.3"
+            url: [1]
+            sql: {{a: b}}
+            fetchType: X
+        """
+    assert findings(tmp_path, tmp_path / "pulled.json", flow) == [
+        ("FL501", 9, f"'fetchType' is not a property of {Q_NEW}")
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email.utils
 import http.client
 import json
 import os
@@ -11,6 +12,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from time import sleep
 from typing import Any
 
@@ -18,14 +20,21 @@ from flowlint import __version__
 from flowlint.errors import UsageError
 
 RETRIES = 2
-"""Further tries of a request that timed out or got a 5xx answer."""
+"""Further tries of a request that timed out or got a 5xx or 429 answer."""
 BACKOFF = 0.5
 """Seconds before the first retry; doubled before each next one."""
+MAX_RETRY_AFTER = 10.0
+"""Seconds a 429 answer's ``Retry-After`` may make a retry wait at most."""
 _USERINFO = re.compile(r"^(\s*[A-Za-z][\w+.-]*://)[^/?#]*@")
 
 
 class Transient(UsageError):
-    """A timeout or a 5xx answer: worth another try."""
+    """A timeout, a 5xx or a 429 answer: worth another try (after ``retry_after`` seconds when the server
+    says so)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotFound(Exception):
@@ -106,17 +115,18 @@ class Client:
         self.headers = {"Accept": "application/json", "User-Agent": f"flowlint/{__version__}", **auth.headers}
 
     def get(self, path: str, query: dict[str, str | int] | None = None) -> Any:
-        """The JSON of ``GET {base}/api/v1/{path}``, tried again after a timeout or a 5xx answer (up to
-        RETRIES times, waiting BACKOFF seconds, then twice as long); NotFound for a 404, a UsageError for
-        any other failure."""
+        """The JSON of ``GET {base}/api/v1/{path}``, tried again after a timeout, a 5xx or a 429 answer (up
+        to RETRIES times, waiting BACKOFF seconds, then twice as long, or what a 429's ``Retry-After`` asks
+        up to MAX_RETRY_AFTER); NotFound for a 404, a UsageError for any other failure."""
         attempt = 0
         while True:
             try:
                 return self._get_once(path, query)
-            except Transient:
+            except Transient as error:
                 if attempt == RETRIES:
                     raise
-                sleep(BACKOFF * 2**attempt)
+                wait = BACKOFF * 2**attempt if error.retry_after is None else error.retry_after
+                sleep(min(wait, MAX_RETRY_AFTER))
                 attempt += 1
 
     def _get_once(self, path: str, query: dict[str, str | int] | None) -> Any:
@@ -129,6 +139,9 @@ class Client:
                 content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else None
         except urllib.error.HTTPError as error:
             error.close()
+            if error.code == 429:
+                wait = _seconds(error.headers.get("Retry-After") if error.headers else None)
+                raise Transient(f"429 Too Many Requests from {url}", wait) from None
             raise self._status_error(error.code, str(error.reason or ""), url) from None
         except urllib.error.URLError as error:
             reason = error.reason
@@ -170,3 +183,19 @@ class Client:
             return UsageError(f"403 Forbidden from {url}: the credentials were accepted but lack permission: {need}")
         error = Transient if code >= 500 else UsageError
         return error(f"{code} {reason or 'error'} from {url}".rstrip())
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """The wait a ``Retry-After`` header asks for (seconds, or an HTTP date); None when it asks none."""
+    if retry_after is None:
+        return None
+    text = retry_after.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

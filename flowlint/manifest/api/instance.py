@@ -5,6 +5,7 @@ plugin, else ``GET /api/v1/plugins/{cls}``), a few at a time too."""
 
 from __future__ import annotations
 
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ from flowlint.manifest.api.properties import (
 )
 from flowlint.manifest.model import KIND_OF_KEY, KINDS, Manifest
 from flowlint.manifest.writer import BuildResult
+from flowlint.versions import parse_version
 
 PAGE_SIZE = 100
 PROGRESS_INTERVAL = 1.0
@@ -37,6 +39,8 @@ BAR_WIDTH = 30
 _PLUGINS_PATH = "plugins"
 _VERSIONED_PATHS = ("instance/versioned-plugins", "cluster/versioned-plugins")
 _SHOWN_FAILURES = 10
+FAILURE_BUDGET = 10
+"""Schema requests that may fail (after their retries) before flowlint asks for no more schemas."""
 
 
 class _Progress:
@@ -153,7 +157,7 @@ def pull(
     result = build_manifest(collector, source, pulled_at, hint)
     if properties:
         versioned = set() if listing is None else {_coordinates(item) for item in listing[1]}
-        fetcher = _SchemaFetcher(client, prefix, versioned, plugin_kinds(result.data))
+        fetcher = _SchemaFetcher(client, prefix, versioned, plugin_kinds(result.data), collector.kestra_version)
         sections = fetcher.sections(result.data, old, reporter, f"pulled from {base} on {pulled_at[:10]}")
         add_sections(result.data, sections)
         result.warnings.extend(fetcher.warnings())
@@ -165,37 +169,60 @@ def _coordinates(item: Any) -> str:
 
 
 _Job = tuple[str, str, str, str]
-"""(groupId:artifactId, version, type, kind) of one schema to fetch."""
+"""(groupId:artifactId, version, type, kind) of one schema to read."""
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """Why a schema request gave no answer (``skipped``: not asked, the failure budget being spent)."""
+
+    reason: str
+    skipped: bool = False
 
 
 class _SchemaFetcher:
-    """The property schemas of every type and version of the non-core plugins of a pulled manifest."""
+    """The property schemas of every type and version of the non-core plugins of a pulled manifest: each
+    URL asked once; after FAILURE_BUDGET failed requests, no more are asked."""
 
-    def __init__(self, client: Client, prefix: str, versioned: set[str], kinds: dict[str, str]) -> None:
-        self.client, self.prefix, self.versioned, self.kinds = client, prefix, versioned, kinds
+    def __init__(
+        self, client: Client, prefix: str, versioned: set[str], kinds: dict[str, str], kestra: str | None
+    ) -> None:
+        self.client, self.prefix, self.versioned, self.kinds, self.kestra = client, prefix, versioned, kinds, kestra
         self.failures: list[str] = []
+        self.undescribed = 0
+        self.failed_requests = 0
+        self.lock = threading.Lock()
 
     def sections(
         self, data: dict[str, Any], old: Manifest | None, reporter: Reporter, source: str
     ) -> dict[str, dict[str, Any]]:
-        """Each plugin's section (by ``group:artifact``), from ``old`` where it can be reused."""
+        """Each plugin's section (by ``group:artifact``), from ``old`` where it can be reused. Without the
+        versioned-plugins API, a schema describes the version Kestra loads (the newest listed) only."""
         described: dict[str, dict[str, dict[str, Described]]] = {}
-        jobs: list[_Job] = []
+        jobs: dict[str, list[_Job]] = {}
         for plugin in data["plugins"]:
             if plugin.get("core"):
                 continue
             coordinates = f"{plugin['groupId']}:{plugin['artifactId']}"
             by_version = described.setdefault(coordinates, {})
+            versioned = coordinates in self.versioned
+            loaded = None if versioned else _newest([v["version"] for v in plugin["versions"]])
             for version in plugin["versions"]:
+                text = version["version"]
                 types = {t: KIND_OF_KEY[key] for key in KINDS for t in version.get(key, ())}
-                kept = reusable(old, coordinates, version["version"], types) if old is not None else None
+                kept = reusable(old, coordinates, text, types) if old is not None else None
                 if kept is not None:
-                    by_version[version["version"]] = kept
-                else:
-                    jobs += [(coordinates, version["version"], t, k) for t, k in sorted(types.items())]
-        for job, found in zip(jobs, _concurrently(jobs, self._fetch, reporter, "property schemas"), strict=True):
-            if found is not None:
-                described[job[0]].setdefault(job[1], {})[job[2]] = found
+                    by_version[text] = kept
+                elif versioned or text == loaded:
+                    for type_name, kind in sorted(types.items()):
+                        path = self._path(type_name, text if versioned else None)
+                        jobs.setdefault(path, []).append((coordinates, text, type_name, kind))
+        paths = list(jobs)
+        for path, answer in zip(paths, _concurrently(paths, self._get, reporter, "property schemas"), strict=True):
+            for job in jobs[path]:
+                found = self._read(path, answer, job)
+                if found is not None:
+                    described[job[0]].setdefault(job[1], {})[job[2]] = found
         versions = {f"{p['groupId']}:{p['artifactId']}": [v["version"] for v in p["versions"]] for p in data["plugins"]}
         return {
             coordinates: pulled_section(versions[coordinates], by_version, source)
@@ -203,31 +230,62 @@ class _SchemaFetcher:
             if by_version
         }
 
-    def _fetch(self, job: _Job) -> Described | None:
-        coordinates, version, type_name, kind = job
+    def _path(self, type_name: str, version: str | None) -> str:
         path = f"{self.prefix}plugins/{urllib.parse.quote(type_name, safe='')}"
-        if coordinates in self.versioned:
-            path += f"/versions/{urllib.parse.quote(version, safe='')}"
-        url = f"{self.client.base}/api/v1/{path}"
+        return path if version is None else f"{path}/versions/{urllib.parse.quote(version, safe='')}"
+
+    def _get(self, path: str) -> Any:
+        """The answer at ``path``, or why there is none (a failed request counts against the budget)."""
+        with self.lock:
+            if self.failed_requests >= FAILURE_BUDGET:
+                return _Failed("not asked", skipped=True)
         try:
-            described = read_documentation(self.client.get(path), type_name, kind, self.kinds)
-            return with_hidden(described, coordinates, type_name, version)
+            return self.client.get(path)
         except NotFound:
-            reason = f"404 Not Found from {url}"
-        except NotASchema:
-            reason = f"{url} answered with JSON that is not a plugin schema"
+            return _Failed(f"404 Not Found from {self.client.base}/api/v1/{path}")
         except UsageError as error:
-            reason = str(error)
-        self.failures.append(f"{type_name} {version} ({coordinates.split(':', 1)[1]}): {reason}")
+            with self.lock:
+                self.failed_requests += 1
+            return _Failed(str(error))
+
+    def _read(self, path: str, answer: Any, job: _Job) -> Described | None:
+        coordinates, version, type_name, kind = job
+        url = f"{self.client.base}/api/v1/{path}"
+        if isinstance(answer, _Failed):
+            reason = answer.reason
+        else:
+            try:
+                described = read_documentation(answer, type_name, kind, self.kinds, self.kestra)
+                return with_hidden(described, coordinates, type_name, version)
+            except NotASchema:
+                reason = f"{url} answered with JSON that is not a plugin schema"
+            except Exception as error:  # one unreadable answer costs its type version only, never the pull
+                reason = f"{url} answered with a schema flowlint cannot read ({type(error).__name__})"
+        self.undescribed += 1
+        if not (isinstance(answer, _Failed) and answer.skipped):
+            self.failures.append(f"{type_name} {version} ({coordinates.split(':', 1)[1]}): {reason}")
         return None
 
     def warnings(self) -> list[str]:
-        """One warning per type and version without property data (the first few, then how many more)."""
+        """One warning per type and version without property data (the first few, then how many more); one
+        in all when the failure budget stopped the requests."""
         found = sorted(self.failures)
+        if self.failed_requests >= FAILURE_BUDGET:
+            return [
+                f"no property data for {self.undescribed} type versions: {FAILURE_BUDGET} schema requests failed "
+                f"(the first: {found[0].split(': ', 1)[1]}), so flowlint stopped asking for schemas: "
+                "flowlint checks no properties of them"
+            ]
         lines = [f"no property data for {f}: flowlint checks no properties of it there" for f in found]
         if len(found) > _SHOWN_FAILURES:
             lines[_SHOWN_FAILURES:] = [f"no property data for {len(found) - _SHOWN_FAILURES} more type versions"]
         return lines
+
+
+def _newest(versions: Sequence[str]) -> str | None:
+    """The newest of ``versions`` (the one Kestra loads by default), None when none is a version."""
+    parsed = [(v, p) for v in versions if (p := parse_version(v)) is not None]
+    return max(parsed, key=lambda item: item[1].sort_key)[0] if parsed else None
 
 
 def _add(collector: Collector, data: Any, origin: str) -> None:
