@@ -11,6 +11,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import sleep
@@ -114,16 +115,19 @@ class Client:
         self.origin = f"{parsed.scheme}://{parsed.netloc}"
         self.headers = {"Accept": "application/json", "User-Agent": f"flowlint/{__version__}", **auth.headers}
 
-    def get(self, path: str, query: dict[str, str | int] | None = None) -> Any:
+    def get(
+        self, path: str, query: dict[str, str | int] | None = None, give_up: Callable[[], bool] | None = None
+    ) -> Any:
         """The JSON of ``GET {base}/api/v1/{path}``, tried again after a timeout, a 5xx or a 429 answer (up
         to RETRIES times, waiting BACKOFF seconds, then twice as long, or what a 429's ``Retry-After`` asks
-        up to MAX_RETRY_AFTER); NotFound for a 404, a UsageError for any other failure."""
+        up to MAX_RETRY_AFTER; not once ``give_up`` says so); NotFound for a 404, a UsageError for any other
+        failure."""
         attempt = 0
         while True:
             try:
                 return self._get_once(path, query)
             except Transient as error:
-                if attempt == RETRIES:
+                if attempt == RETRIES or (give_up is not None and give_up()):
                     raise
                 wait = BACKOFF * 2**attempt if error.retry_after is None else error.retry_after
                 sleep(min(wait, MAX_RETRY_AFTER))

@@ -236,17 +236,21 @@ class _SchemaFetcher:
 
     def _get(self, path: str) -> Any:
         """The answer at ``path``, or why there is none (a failed request counts against the budget)."""
-        with self.lock:
-            if self.failed_requests >= FAILURE_BUDGET:
-                return _Failed("not asked", skipped=True)
+        if self._spent():
+            return _Failed("not asked", skipped=True)
         try:
-            return self.client.get(path)
+            return self.client.get(path, give_up=self._spent)
         except NotFound:
             return _Failed(f"404 Not Found from {self.client.base}/api/v1/{path}")
         except UsageError as error:
             with self.lock:
                 self.failed_requests += 1
             return _Failed(str(error))
+
+    def _spent(self) -> bool:
+        """Whether FAILURE_BUDGET requests have failed (no more are asked, none is tried again)."""
+        with self.lock:
+            return self.failed_requests >= FAILURE_BUDGET
 
     def _read(self, path: str, answer: Any, job: _Job) -> Described | None:
         coordinates, version, type_name, kind = job
@@ -270,7 +274,7 @@ class _SchemaFetcher:
         """One warning per type and version without property data (the first few, then how many more); one
         in all when the failure budget stopped the requests."""
         found = sorted(self.failures)
-        if self.failed_requests >= FAILURE_BUDGET:
+        if self._spent():
             return [
                 f"no property data for {self.undescribed} type versions: {FAILURE_BUDGET} schema requests failed "
                 f"(the first: {found[0].split(': ', 1)[1]}), so flowlint stopped asking for schemas: "
