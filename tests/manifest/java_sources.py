@@ -83,6 +83,7 @@ J = "com.acme.j"
 JACKSON = {
     f"{J}.Kinds": """\
         package com.acme.j;
+        import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
         import io.kestra.core.models.property.Property;
         import jakarta.validation.constraints.NotNull;
         import java.util.List;
@@ -96,6 +97,9 @@ JACKSON = {
             private List<Property<Integer>> ports;
             private Map<String, Property<Integer>> limits;
             private List<String> tags;
+            @JsonDeserialize(contentUsing = Object.class) private List<Integer> hosts;
+            private Spec spec;
+            @JsonDeserialize(using = Object.class) public static class Spec { private Integer n; }
         }
         """,
     f"{J}.Named": """\

@@ -41,15 +41,17 @@ EXPECTED = {
     # the @JsonUnwrapped field's class is not in the folder: its keys are not known
     "com.acme.j.Detached": _type(partial=True),
     # char[] and byte[] are read from a string (byte[] as base64) or a list; a primitive is never null; a
-    # Property item may be an expression
+    # Property item may be an expression; a deserializer of the field's or of its class's own reads anything
     "com.acme.j.Kinds": _type(
         {"name": "count", **INTEGER},
         {"name": "flag", "kind": "boolean"},
+        {"name": "hosts", **ANY, "kindUnknown": True},
         {"name": "keyBytes", **ANY},
         {"name": "limits", "kind": "map"},
         {"name": "password", **ANY},
         {"name": "ports", "kind": "list"},
         {"name": "size", **INTEGER, "req": True},
+        {"name": "spec", **ANY, "class": "Spec", "kindUnknown": True},
         {"name": "tags", "kind": "list", "of": STRING},
     ),
     # @JsonIgnoreProperties(ignoreUnknown = true) on an interface the class implements
@@ -102,6 +104,8 @@ tasks:
     keyBytes: aGVsbG8=
     ports: ["{{ inputs.port }}", 8080]
     limits: {a: "{{ inputs.n }}"}
+    hosts: ["db:5432"]
+    spec: {anything: 1}
     tags: one
   - id: named
     type: com.acme.j.Named
@@ -152,12 +156,12 @@ def test_a_flow_kestra_accepts_gets_no_property_finding(tmp_path: Path, compiled
     # no key of Wrapped's; bronze no tier; Chained's target and SubDefault's region are required
     assert done.stdout.splitlines()[:-1] == [
         "flow.yml:5:11: FL502 [error] com.acme.j.Kinds 1.0.0 (plugin-acme) requires 'size'",
-        "flow.yml:10:11: FL503 [error] 'tags' takes a list, not a string ('one')",
-        "flow.yml:20:5: FL501 [error] 'foo' is not a property of com.acme.j.Named 1.0.0 (plugin-acme)",
-        "flow.yml:29:5: FL501 [error] 'hots' is not a property of com.acme.j.Wrapped 1.0.0 (plugin-acme)",
-        "flow.yml:40:11: FL503 [error] 'tier' takes one of GOLD, gold, premium, SILVER; not 'bronze'",
-        "flow.yml:42:11: FL502 [error] com.acme.j.Chained 1.0.0 (plugin-acme) requires 'target'",
-        "flow.yml:44:11: FL502 [error] com.acme.j.SubDefault 1.0.0 (plugin-acme) requires 'region'",
+        "flow.yml:12:11: FL503 [error] 'tags' takes a list, not a string ('one')",
+        "flow.yml:22:5: FL501 [error] 'foo' is not a property of com.acme.j.Named 1.0.0 (plugin-acme)",
+        "flow.yml:31:5: FL501 [error] 'hots' is not a property of com.acme.j.Wrapped 1.0.0 (plugin-acme)",
+        "flow.yml:42:11: FL503 [error] 'tier' takes one of GOLD, gold, premium, SILVER; not 'bronze'",
+        "flow.yml:44:11: FL502 [error] com.acme.j.Chained 1.0.0 (plugin-acme) requires 'target'",
+        "flow.yml:46:11: FL502 [error] com.acme.j.SubDefault 1.0.0 (plugin-acme) requires 'region'",
     ]
 
 

@@ -17,6 +17,7 @@ JSON_IGNORE_PROPERTIES = "Lcom/fasterxml/jackson/annotation/JsonIgnoreProperties
 JSON_UNWRAPPED = "Lcom/fasterxml/jackson/annotation/JsonUnwrapped;"
 JSON_VALUE = "Lcom/fasterxml/jackson/annotation/JsonValue;"
 JSON_CREATOR = "Lcom/fasterxml/jackson/annotation/JsonCreator;"
+JSON_DESERIALIZE = "Lcom/fasterxml/jackson/databind/annotation/JsonDeserialize;"
 SCHEMA = "Lio/swagger/v3/oas/annotations/media/Schema;"
 REQUIRING = frozenset(
     f"L{package}/validation/constraints/{name};"

@@ -3,7 +3,8 @@ T, ``String`` a string, ``int``/``Long`` an integer, ``double`` a number, ``bool
 duration, ``char[]``/``byte[]`` any value (Jackson reads them from a string or a list), an enum of the folder an
 enum with its constants (unknown when ``@JsonValue``/``@JsonCreator`` decide), ``List``/``Set``/arrays a list
 and ``Map`` a map (a ``Property`` item is any value: it may be an expression), Kestra's plugin bases a plugin,
-a class of the folder an object described among the definitions; anything else any value."""
+a class of the folder an object described among the definitions; anything else any value. A field or class
+with a deserializer of its own (``@JsonDeserialize(using = ...)``) is any value (``kindUnknown``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flowlint.manifest.jars.classpath import ClassPath, Found, Unreadable
 from flowlint.manifest.jars.kinds import KESTRA_BASES, walk_hierarchy
 from flowlint.manifest.jars.members import (
     JSON_ALIAS,
+    JSON_DESERIALIZE,
     PLUGIN_PROPERTY,
     PROPERTY,
     REQUIRING,
@@ -78,7 +80,9 @@ class KindReader:
             self.warnings.append(warning)
 
     def _entry(self, name: str, jtype: JType, member: Member, link: Found, refs: dict[str, Found]) -> Entry:
-        entry: Entry = {"name": name, **self._kind(jtype, link, refs)}
+        # a deserializer of its own reads the value: its shape is not known
+        kind = {"kind": "any", "kindUnknown": True} if _custom(member) else self._kind(jtype, link, refs)
+        entry: Entry = {"name": name, **kind}
         if jtype.name == PROPERTY or member.annotations.get(PLUGIN_PROPERTY, {}).get("dynamic"):
             entry["dyn"] = True
         if REQUIRING & member.annotations.keys() and jtype.name not in _PRIMITIVES:
@@ -114,6 +118,8 @@ class KindReader:
         except Unreadable as error:
             self._not_checked(error, jtype.name)
             return {"kind": "any", "class": canonical(jtype.name).rsplit(".", 1)[-1], "kindUnknown": True}
+        if found is not None and _custom(found.info):
+            return {"kind": "any", "class": canonical(jtype.name).rsplit(".", 1)[-1], "kindUnknown": True}
         if found is not None and found.info.access & ACC_ENUM:
             constants = enum_constants(found.info, jtype.name)
             if constants is None:
@@ -142,6 +148,11 @@ class KindReader:
         except Unreadable:
             return None
         return found.info if found is not None else None
+
+
+def _custom(annotated: Member | ClassInfo) -> bool:
+    """Whether ``@JsonDeserialize(using = ...)`` (or ``contentUsing``) gives a deserializer of its own."""
+    return bool({"using", "contentUsing"} & annotated.annotations.get(JSON_DESERIALIZE, {}).keys())
 
 
 def _container(kind: str, item: dict[str, Any]) -> dict[str, Any]:
