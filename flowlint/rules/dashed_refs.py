@@ -22,27 +22,7 @@ from flowlint.scalar_text import ScalarText, scalar_text
 
 DASHED_SINCE = (1, 0, 0)
 """The first release flowlint is sure has the check (it came after 0.22, PR #8379 of 2025-04; 1.3.25 has it)."""
-TASK_FIELDS = frozenset(
-    {
-        "id",
-        "type",
-        "version",
-        "pluginDefaultsRef",
-        "description",
-        "retry",
-        "timeout",
-        "disabled",
-        "workerGroup",
-        "logLevel",
-        "allowFailure",
-        "logToFile",
-        "runIf",
-        "allowWarning",
-        "taskCache",
-        "assets",
-    }
-)
-"""The fields Kestra's ``Task`` class declares (1.3): FL610 does not read them, as Kestra does not."""
+CORE = "io.kestra.plugin.core."
 INPUT_ID = re.compile(r"[a-zA-Z0-9][.a-zA-Z0-9_-]*")
 TASK_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]*")
 
@@ -122,14 +102,18 @@ def _dashed_input_ids(ctx: CheckContext) -> list[str]:
 
 def _read_strings(ctx: CheckContext) -> Iterator[tuple[ScalarNode, str, bool]]:
     """The strings Kestra's dashed-id check reads, with their path and whether they are a task's (inputs
-    are only looked for there; outputs also in the flow's output values)."""
+    are only looked for there; outputs also in the flow's output values): the fields a core task's class
+    declares (:mod:`flowlint.rules.declared_fields`), and the ``value`` of the flow's outputs."""
+    from flowlint.rules.declared_fields import DECLARED_FIELDS  # only for a flow with a dashed id
+
     flow = ctx.flow
     plugins = {id(use.node) for use in flow.uses}
     for use in flow.uses:
-        if use.kind != "task":
+        if use.kind != "task" or not use.type_name.startswith(CORE):
             continue
+        declared = DECLARED_FIELDS.get(use.type_name[len(CORE) :], "").split()
         for key, value in use.node.value:
-            if is_str(key) and key.value not in TASK_FIELDS:
+            if is_str(key) and key.value in declared:
                 for node, path in _strings(value, path_join(use.yaml_path, key), plugins):
                     yield node, path, True
     outputs = flow.top("outputs")

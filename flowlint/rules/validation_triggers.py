@@ -8,11 +8,13 @@ parser of :mod:`flowlint.kestra_cron`) from 0.18, system labels from 0.20, the d
 first release flowlint is sure of).
 
 FL610 reads what Kestra's ``FlowValidator`` reads: an expression that is only ``{{ inputs.<id> }}`` for an
-input id with a dash, and one that starts with ``{{ outputs.<task-id>.`` for a task id with a dash, in
-the properties of a task (not those every task has, such as ``runIf``: Kestra reads the fields the task's
-own class declares) and in the ``value`` of the flow's outputs. Where Kestra's check reports a dashed task
-id, FL610 does and FL301 (which reads ``outputs.my-task`` as a subtraction) does not; FL301 reports every
-other such reference, and all of them for targets before 1.0.
+input id with a dash, and one that starts with ``{{ outputs.<task-id>.`` for a task id with a dash, in the
+fields a task's own class declares (Kestra reads ``getDeclaredFields``: Log's ``message``, not a ``runIf``
+every task inherits, nor Request's ``uri`` from AbstractHttp) and in the ``value`` of the flow's outputs.
+Which class declares what is known for Kestra's core tasks only (:mod:`flowlint.rules.declared_fields`);
+other tasks are not claimed. Where Kestra's check reports a dashed task id, FL610 does and FL301 (which
+reads ``outputs.my-task`` as a subtraction) does not; FL301 reports every other such reference, and all of
+them for targets before 1.0.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from flowlint.nodes import get, is_str, kestra_text
 from flowlint.rules.base import CheckContext, Rule
 from flowlint.rules.dashed_refs import dashed_references
 from flowlint.scalar_text import Locator
-from flowlint.zone_ids import region_ids, zone_id_valid
 
 SCHEDULES = frozenset({"io.kestra.plugin.core.trigger.Schedule", "io.kestra.core.models.triggers.types.Schedule"})
 WEBHOOKS = frozenset({"io.kestra.plugin.core.trigger.Webhook", "io.kestra.core.models.triggers.types.Webhook"})
@@ -122,6 +123,8 @@ def _check_timezone(ctx: CheckContext, use: PluginUse) -> None:
     zone = kestra_text(found[1]) if found else None
     if found is None or zone is None or _expression(zone):
         return
+    from flowlint.zone_ids import region_ids, zone_id_valid  # only for a Schedule with a time zone
+
     known = region_ids()
     if not known or zone_id_valid(zone, known):
         return
@@ -305,10 +308,12 @@ RULES = [
         "`inputs.a-b` or `outputs.t-x.…` read with a dot where Kestra requires brackets.",
         "Pebble reads `inputs.server-fqn` as `inputs.server` minus `fqn`, so an input or task id with a "
         "dash must be read with brackets: `inputs['server-fqn']`, `outputs['t-x'].value`. From Kestra 1.0 "
-        "a flow is refused on save when a task property is exactly `{{ inputs.<id with a dash> }}`, or "
-        "when a task property or an output `value` has an expression that starts with "
-        "`{{ outputs.<task id with a dash>.`: FL610 reports those (Kestra's message: Invalid input reference: "
-        "use inputs[key-name] instead of inputs.key-name). Other dotted reads of a dashed task id, and all "
+        "a flow is refused on save when a property of a core task is exactly `{{ inputs.<id with a dash> }}`, "
+        "or when such a property or an output `value` has an expression that starts with "
+        "`{{ outputs.<task id with a dash>.`: FL610 reports those (Kestra reads the properties the task's own "
+        "class declares, such as Log's `message`, not inherited ones such as `runIf`; other plugins' tasks "
+        "are not claimed; Kestra's message: Invalid input reference: use inputs[key-name] instead of "
+        "inputs.key-name). Other dotted reads of a dashed task id, and all "
         "of them before 1.0, fail when the expression is rendered: FL301 reports them.",
         "id: hello\nnamespace: company.team\n"
         "inputs:\n  - id: server-fqn\n    type: STRING\n    defaults: db.example.com\ntasks:\n  - id: log\n"

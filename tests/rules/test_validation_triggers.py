@@ -453,3 +453,19 @@ def test_kestras_invalid_flows_get_the_finding_at_the_line_for_the_versions_that
         ("system-labels", "FL607", 6, 3),
     ]
     assert run("0.21") == [("system-labels", "FL607", 5, 3), ("system-labels", "FL607", 6, 3)]
+
+
+def test_only_fields_a_core_task_class_declares_itself_are_claimed() -> None:
+    tasks = (
+        "tasks:\n"
+        + log("x", "fetch-data")
+        + "  - id: call\n    type: io.kestra.plugin.core.http.Request\n"
+        + "    uri: '{{ inputs.server-fqn }}'\n    encryptBody: '{{ inputs.server-fqn }}'\n"
+        + "  - id: plugin\n    type: io.kestra.plugin.scripts.shell.Commands\n"
+        + "    commands:\n      - '{{ inputs.server-fqn }}'\n      - '{{ outputs.fetch-data.value }}'\n"
+    )
+    found = lint(HEAD + INPUT + tasks, select=["FL301", "FL610"], dedent=False)
+    assert [(d.code, d.span.line, d.yaml_path) for d in found] == [
+        ("FL610", 14, "tasks[1].encryptBody"),  # Request declares it; `uri` it inherits from AbstractHttp
+        ("FL301", 19, "tasks[2].commands[1]"),  # no core task: Kestra's check is not claimed, Pebble's reading is
+    ]
