@@ -6,10 +6,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flowlint.rules import outputs, policy, properties, secrets, structure, suppressions, validation_triggers, versions
+from flowlint.rules import (
+    outputs,
+    policy,
+    properties,
+    secrets,
+    structure,
+    suppressions,
+    validation_flowables,
+    validation_triggers,
+    versions,
+)
 from flowlint.rules.base import Check, CheckContext, Rule
 
-FAMILIES = (structure, versions, policy, outputs, secrets, properties, validation_triggers, suppressions)
+FAMILIES = (
+    structure,
+    versions,
+    policy,
+    outputs,
+    secrets,
+    properties,
+    validation_flowables,
+    validation_triggers,
+    suppressions,
+)
 """The modules of the rule families (FL0xx structure, FL1xx versions, FL2xx policy, FL3xx outputs, FL4xx
 secrets, FL5xx plugin properties, FL9xx suppressions)."""
 RULES: list[Rule] = sorted((rule for family in FAMILIES for rule in family.RULES), key=lambda rule: rule.code)
