@@ -118,6 +118,7 @@ JACKSON = {
             @JsonIgnore public Integer getCache() { return cache; }
             public Named setLevel(Integer level) { return this; }
             private void setMode(String mode) {}
+            @com.fasterxml.jackson.annotation.JsonSetter("speed") public void setVelocity(Integer velocity) {}
         }
         """,
     f"{J}.Lenient": """\

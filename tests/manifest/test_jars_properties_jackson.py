@@ -63,7 +63,8 @@ EXPECTED = {
         {"name": "tier", "kind": "enum", "enum": ["GOLD", "gold", "premium", "SILVER"]},
     ),
     # renamed through the getter (foo -> bar) and the setter (baz -> qux); ignored by the field (state), the
-    # getter (cache) and the class (legacy): accepted, any value; a fluent and a private setter
+    # getter (cache) and the class (legacy): accepted, any value; a fluent and a private setter; a setter
+    # renamed by @JsonSetter
     "com.acme.j.Named": _type(
         {"name": "bar", **STRING},
         {"name": "cache", **ANY},
@@ -71,6 +72,7 @@ EXPECTED = {
         {"name": "level", **INTEGER, "src": "setter"},
         {"name": "mode", **STRING, "src": "setter"},
         {"name": "qux", **STRING},
+        {"name": "speed", **INTEGER, "src": "setter"},
         {"name": "state", **ANY},
     ),
     # the superclass's endpoint is assigned by the subclass's constructor; region stays required
@@ -116,6 +118,7 @@ tasks:
     legacy: {old: true}
     level: 3
     mode: fast
+    speed: 3
     foo: renamed-away
   - id: lenient
     type: com.acme.j.Lenient
@@ -157,11 +160,11 @@ def test_a_flow_kestra_accepts_gets_no_property_finding(tmp_path: Path, compiled
     assert done.stdout.splitlines()[:-1] == [
         "flow.yml:5:11: FL502 [error] com.acme.j.Kinds 1.0.0 (plugin-acme) requires 'size'",
         "flow.yml:12:11: FL503 [error] 'tags' takes a list, not a string ('one')",
-        "flow.yml:22:5: FL501 [error] 'foo' is not a property of com.acme.j.Named 1.0.0 (plugin-acme)",
-        "flow.yml:31:5: FL501 [error] 'hots' is not a property of com.acme.j.Wrapped 1.0.0 (plugin-acme)",
-        "flow.yml:42:11: FL503 [error] 'tier' takes one of GOLD, gold, premium, SILVER; not 'bronze'",
-        "flow.yml:44:11: FL502 [error] com.acme.j.Chained 1.0.0 (plugin-acme) requires 'target'",
-        "flow.yml:46:11: FL502 [error] com.acme.j.SubDefault 1.0.0 (plugin-acme) requires 'region'",
+        "flow.yml:23:5: FL501 [error] 'foo' is not a property of com.acme.j.Named 1.0.0 (plugin-acme)",
+        "flow.yml:32:5: FL501 [error] 'hots' is not a property of com.acme.j.Wrapped 1.0.0 (plugin-acme)",
+        "flow.yml:43:11: FL503 [error] 'tier' takes one of GOLD, gold, premium, SILVER; not 'bronze'",
+        "flow.yml:45:11: FL502 [error] com.acme.j.Chained 1.0.0 (plugin-acme) requires 'target'",
+        "flow.yml:47:11: FL502 [error] com.acme.j.SubDefault 1.0.0 (plugin-acme) requires 'region'",
     ]
 
 

@@ -11,6 +11,7 @@ PROPERTY = "io/kestra/core/models/property/Property"
 PLUGIN_PROPERTY = "Lio/kestra/core/models/annotations/PluginProperty;"
 JSON_PROPERTY = "Lcom/fasterxml/jackson/annotation/JsonProperty;"
 JSON_IGNORE = "Lcom/fasterxml/jackson/annotation/JsonIgnore;"
+JSON_SETTER = "Lcom/fasterxml/jackson/annotation/JsonSetter;"
 JSON_ALIAS = "Lcom/fasterxml/jackson/annotation/JsonAlias;"
 JSON_ANY_SETTER = "Lcom/fasterxml/jackson/annotation/JsonAnySetter;"
 JSON_IGNORE_PROPERTIES = "Lcom/fasterxml/jackson/annotation/JsonIgnoreProperties;"
@@ -63,13 +64,16 @@ def _aliases(member: Member) -> list[str]:
 
 
 def explicit(member: Member) -> str | None:
-    """The name ``@JsonProperty`` gives a member, if it gives one."""
-    value = member.annotations.get(JSON_PROPERTY, {}).get("value")
-    return value if isinstance(value, str) and value else None
+    """The name ``@JsonProperty`` (or, on a setter, ``@JsonSetter``) gives a member, if it gives one."""
+    for annotation in (JSON_PROPERTY, JSON_SETTER):
+        value = member.annotations.get(annotation, {}).get("value")
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def renamed(member: Member, default: str | None = None) -> str:
-    """The name ``@JsonProperty`` gives a member, else ``default``, else the member's own."""
+    """The name ``@JsonProperty``/``@JsonSetter`` gives a member, else ``default``, else the member's own."""
     return explicit(member) or default or member.name
 
 
