@@ -100,6 +100,9 @@ JACKSON = {
             @JsonDeserialize(contentUsing = Object.class) private List<Integer> hosts;
             private Spec spec;
             @JsonDeserialize(using = Object.class) public static class Spec { private Integer n; }
+            private Auth auth;
+            @com.fasterxml.jackson.annotation.JsonTypeInfo(property = "kind")
+            public static class Auth { private String user; }
         }
         """,
     f"{J}.Named": """\

@@ -215,6 +215,7 @@ KESTRA_STUBS: dict[str, str] = dict(
         annotation("com.fasterxml.jackson.annotation.JsonIgnore", "boolean value() default true;"),
         annotation("com.fasterxml.jackson.annotation.JsonAlias", "String[] value() default {};", "FIELD"),
         annotation("com.fasterxml.jackson.annotation.JsonValue", "", "METHOD"),
+        annotation("com.fasterxml.jackson.annotation.JsonTypeInfo", 'String property() default "";', "TYPE"),
         annotation("com.fasterxml.jackson.annotation.JsonSetter", 'String value() default "";', "METHOD"),
         annotation(
             "com.fasterxml.jackson.databind.annotation.JsonDeserialize",

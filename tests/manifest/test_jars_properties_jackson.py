@@ -32,6 +32,7 @@ def _type(*entries: dict[str, Any], **flags: Any) -> dict[str, Any]:
 
 
 STRING, INTEGER, ANY = {"kind": "string"}, {"kind": "integer"}, {"kind": "any"}
+AUTH = "com.acme.j.Kinds.Auth"
 
 EXPECTED = {
     # the no-arg constructor calls this("auto"), which assigns mode; target stays required
@@ -43,6 +44,7 @@ EXPECTED = {
     # char[] and byte[] are read from a string (byte[] as base64) or a list; a primitive is never null; a
     # Property item may be an expression; a deserializer of the field's or of its class's own reads anything
     "com.acme.j.Kinds": _type(
+        {"name": "auth", "kind": "object", "ref": AUTH},
         {"name": "count", **INTEGER},
         {"name": "flag", "kind": "boolean"},
         {"name": "hosts", **ANY, "kindUnknown": True},
@@ -88,12 +90,16 @@ EXPECTED = {
 }
 
 
+# @JsonTypeInfo: the type id key and the keys of the subtype it selects are not known
+DEFS = {AUTH: {"since": "1.0.0", "until": "1.0.0", "partial": True, "props": _props({"name": "user", **STRING})}}
+
+
 def test_keys_are_read_as_jackson_reads_them(tmp_path: Path, compiled: dict[str, bytes]) -> None:
     _folder(tmp_path, compiled)
     data, stderr = build(tmp_path, properties=True)
     assert stderr == []
     assert data is not None
-    assert data["plugins"][0]["properties"] == {"types": EXPECTED, "source": "from class files"}
+    assert data["plugins"][0]["properties"] == {"types": EXPECTED, "defs": DEFS, "source": "from class files"}
 
 
 FLOW = """\
@@ -108,6 +114,7 @@ tasks:
     limits: {a: "{{ inputs.n }}"}
     hosts: ["db:5432"]
     spec: {anything: 1}
+    auth: {kind: basic, user: me, password: "{{ secret('PW') }}"}
     tags: one
   - id: named
     type: com.acme.j.Named
@@ -159,12 +166,12 @@ def test_a_flow_kestra_accepts_gets_no_property_finding(tmp_path: Path, compiled
     # no key of Wrapped's; bronze no tier; Chained's target and SubDefault's region are required
     assert done.stdout.splitlines()[:-1] == [
         "flow.yml:5:11: FL502 [error] com.acme.j.Kinds 1.0.0 (plugin-acme) requires 'size'",
-        "flow.yml:12:11: FL503 [error] 'tags' takes a list, not a string ('one')",
-        "flow.yml:23:5: FL501 [error] 'foo' is not a property of com.acme.j.Named 1.0.0 (plugin-acme)",
-        "flow.yml:32:5: FL501 [error] 'hots' is not a property of com.acme.j.Wrapped 1.0.0 (plugin-acme)",
-        "flow.yml:43:11: FL503 [error] 'tier' takes one of GOLD, gold, premium, SILVER; not 'bronze'",
-        "flow.yml:45:11: FL502 [error] com.acme.j.Chained 1.0.0 (plugin-acme) requires 'target'",
-        "flow.yml:47:11: FL502 [error] com.acme.j.SubDefault 1.0.0 (plugin-acme) requires 'region'",
+        "flow.yml:13:11: FL503 [error] 'tags' takes a list, not a string ('one')",
+        "flow.yml:24:5: FL501 [error] 'foo' is not a property of com.acme.j.Named 1.0.0 (plugin-acme)",
+        "flow.yml:33:5: FL501 [error] 'hots' is not a property of com.acme.j.Wrapped 1.0.0 (plugin-acme)",
+        "flow.yml:44:11: FL503 [error] 'tier' takes one of GOLD, gold, premium, SILVER; not 'bronze'",
+        "flow.yml:46:11: FL502 [error] com.acme.j.Chained 1.0.0 (plugin-acme) requires 'target'",
+        "flow.yml:48:11: FL502 [error] com.acme.j.SubDefault 1.0.0 (plugin-acme) requires 'region'",
     ]
 
 

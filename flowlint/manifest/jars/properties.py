@@ -1,17 +1,19 @@
-"""The properties of plugin classes, read from their class files as Jackson and Kestra's schema generator
-see them.
+"""The properties of plugin classes, read from their class files as Jackson and Kestra's schema generator see
+them.
 
-A class's properties are the non-static, non-transient fields of the class and of its superclasses found
-in the folder's JARs, renamed by ``@JsonProperty`` on the field or on its getter or setter (Jackson merges
-their annotations); its setters (any visibility, fluent ones too, as Jackson finds them); the getters of
-the interfaces it implements that carry annotations (``@NotNull``, ``@PluginProperty``, ``@Schema``,
-``@JsonProperty``); the keys of a ``@JsonUnwrapped`` field's class. A key Jackson accepts and ignores
-(``@JsonIgnore``, ``@JsonIgnoreProperties({...})`` on the class, a superclass or an interface) is kept with
-kind any; ``@Schema(hidden = true)`` only hides one from the schema, Jackson still reads it: it is kept,
-marked ``hidden``. Kinds: see :mod:`flowlint.manifest.jars.typekinds`. Required: a runtime-visible
+A class's properties are the non-static, non-transient fields of the class and of its superclasses found in
+the folder's JARs, renamed by ``@JsonProperty`` on the field or on its getter or setter (Jackson merges
+their annotations); its setters (any visibility, fluent ones too, as Jackson finds them; renamed by
+``@JsonSetter`` too); the getters of the interfaces it implements that carry annotations (``@NotNull``,
+``@PluginProperty``, ``@Schema``, ``@JsonProperty``); the keys of a ``@JsonUnwrapped`` field's class. A key
+Jackson accepts and ignores (``@JsonIgnore``, ``@JsonIgnoreProperties({...})`` on the class, a superclass or
+an interface) is kept with kind any; a nested class with ``@JsonTypeInfo`` (on it, a superclass or an
+interface) is ``partial``: its keys depend on the subtype the type id selects. ``@Schema(hidden = true)``
+only hides one from the schema, Jackson still reads it: it is kept, marked ``hidden``. Kinds: see
+:mod:`flowlint.manifest.jars.typekinds`. Required: a runtime-visible
 ``@NotNull``/``@NotBlank``/``@NotEmpty`` (jakarta or javax) on a field that is not primitive, or on an
-interface getter the class does not override with a computing body (``reqOverridden``), unless the field
-has a default: Lombok's builder default (a static ``$default$<field>`` method) or an assignment by the
+interface getter the class does not override with a computing body (``reqOverridden``), unless the field has
+a default: Lombok's builder default (a static ``$default$<field>`` method) or an assignment by the
 no-argument constructor Jackson calls, followed through ``this(...)``/``super(...)`` in the class's
 hierarchy (where that constructor cannot be followed, nothing is required).
 
@@ -45,6 +47,7 @@ from flowlint.manifest.jars.members import (
     GETTER_MARKS,
     JSON_ANY_SETTER,
     JSON_IGNORE_PROPERTIES,
+    JSON_TYPE_INFO,
     JSON_UNWRAPPED,
     PLUGIN_PROPERTY,
     REQUIRING,
@@ -141,6 +144,10 @@ class Reader(KindReader):
         if found.info.access & (ACC_ABSTRACT | ACC_INTERFACE) and described.props.kind is None:
             described.props.flags["abstract"] = True
         interfaces = self._interfaces(chain, described)
+        if described.props.kind is None and any(
+            JSON_TYPE_INFO in info.annotations for info in (*infos, *(link.info for link in interfaces))
+        ):
+            described.props.flags["partial"] = True  # polymorphic: a type id key, and the subtypes' keys
         props: dict[str, _Property] = {}
         taken: set[str] = set()
         marks = accessors(infos)
