@@ -18,6 +18,7 @@ grammar is written out here (tests/rules/test_validation_triggers.py lists those
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 NICKNAMES = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
@@ -58,9 +59,10 @@ FIELDS = (
 )
 
 
+@lru_cache(maxsize=1024)
 def cron_problem(expression: str, with_seconds: bool) -> str | None:
     """Why Kestra's cron parser rejects ``expression`` (cron-utils' message), None when it accepts it
-    or when what it would answer is not known."""
+    or when what it would answer is not known (memoised: a repository repeats a few crons)."""
     try:
         _parse(expression, (_SECOND, *FIELDS) if with_seconds else FIELDS)
     except CronError as error:

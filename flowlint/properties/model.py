@@ -12,7 +12,7 @@ so, and a shape is checked only when every point agrees on it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -64,48 +64,78 @@ SCALAR_JUDGED = frozenset({"integer", "number", "boolean", "duration", "enum", "
 """Kinds a scalar value may not fit (any scalar fits a string, and the kinds not judged)."""
 
 
-@dataclass(frozen=True, slots=True)
 class Prop:
-    """One property as a set describes it."""
+    """One property as a set describes it (a plain slotted class: a dataclass costs a millisecond of every
+    start-up to define). Built once per set; treated as immutable (:meth:`replace` makes a changed copy)."""
 
-    name: str
-    kind: str
-    dyn: bool = False
-    req: bool = False
-    dep: bool = False
-    enum: tuple[str, ...] = ()
-    of: Mapping[str, Any] | None = None
-    """Item kind of a list or map (``{kind, of?, ref?}``); for ``plugin``: the plugin kind."""
-    ref: str | None = None
-    """The nested class of an ``object`` property."""
-    kind_unknown: bool = False
-    """The data does not know the value's real shape: no shape check."""
-    default: Any = None
-    aliases: tuple[str, ...] = ()
-    scope: Scope | None = None
-    """Where ``ref`` (and the ``ref`` of ``of``) is looked up."""
-    iface: bool = False
-    """Only an interface getter declares it (a class's own declaration wins over it)."""
-    valid: bool = False
-    """Kestra validates the constraints of the object it holds (``@Valid``); without it a nested object's
-    required properties are not checked on save."""
-    holds_plugins: bool = field(init=False, compare=False)
-    """Its values are plugins (kind ``plugin``, or a list or map of them): uses of their own."""
-    any_scalar: bool = field(init=False, compare=False)
-    """Any scalar fits (worked out once: most values are checked by this flag alone)."""
-    any_mapping: bool = field(init=False, compare=False)
-    """Any mapping fits (what it holds may not)."""
-    any_sequence: bool = field(init=False, compare=False)
-    """Any list fits (what it holds may not)."""
+    _FIELDS = (
+        "name", "kind", "dyn", "req", "dep", "enum", "of", "ref", "kind_unknown", "default", "aliases", "scope",
+        "iface", "valid",
+    )  # fmt: skip
+    """What a Prop is made of (the rest is worked out from it)."""
+    __slots__ = (*_FIELDS, "any_mapping", "any_scalar", "any_sequence", "holds_plugins")
 
-    def __post_init__(self) -> None:
-        of = self.of if isinstance(self.of, Mapping) else {}
-        plugins = self.kind == "plugin" or (self.kind in ("list", "map") and of.get("kind") == "plugin")
-        object.__setattr__(self, "holds_plugins", plugins)
-        unjudged = plugins or self.kind_unknown or self.kind not in JUDGED_KINDS
-        object.__setattr__(self, "any_scalar", unjudged or self.kind not in SCALAR_JUDGED)
-        object.__setattr__(self, "any_mapping", unjudged or self.kind == "map")
-        object.__setattr__(self, "any_sequence", unjudged or self.kind == "list")
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        dyn: bool = False,
+        req: bool = False,
+        dep: bool = False,
+        enum: tuple[str, ...] = (),
+        of: Mapping[str, Any] | None = None,
+        ref: str | None = None,
+        kind_unknown: bool = False,
+        default: Any = None,
+        aliases: tuple[str, ...] = (),
+        scope: Scope | None = None,
+        iface: bool = False,
+        valid: bool = False,
+    ) -> None:
+        self.name, self.kind, self.dyn, self.req, self.dep = name, kind, dyn, req, dep
+        self.enum = enum
+        self.of = of
+        """Item kind of a list or map (``{kind, of?, ref?}``); for ``plugin``: the plugin kind."""
+        self.ref = ref
+        """The nested class of an ``object`` property."""
+        self.kind_unknown = kind_unknown
+        """The data does not know the value's real shape: no shape check."""
+        self.default, self.aliases = default, aliases
+        self.scope = scope
+        """Where ``ref`` (and the ``ref`` of ``of``) is looked up."""
+        self.iface = iface
+        """Only an interface getter declares it (a class's own declaration wins over it)."""
+        self.valid = valid
+        """Kestra validates the constraints of the object it holds (``@Valid``); without it a nested
+        object's required properties are not checked on save."""
+        items = of if isinstance(of, Mapping) else {}
+        plugins = kind == "plugin" or (kind in ("list", "map") and items.get("kind") == "plugin")
+        self.holds_plugins = plugins
+        """Its values are plugins (kind ``plugin``, or a list or map of them): uses of their own."""
+        unjudged = plugins or kind_unknown or kind not in JUDGED_KINDS
+        self.any_scalar = unjudged or kind not in SCALAR_JUDGED
+        """Any scalar fits (worked out once: most values are checked by this flag alone)."""
+        self.any_mapping = unjudged or kind == "map"
+        """Any mapping fits (what it holds may not)."""
+        self.any_sequence = unjudged or kind == "list"
+        """Any list fits (what it holds may not)."""
+
+    def replace(self, **changes: Any) -> Prop:
+        """A copy with ``changes`` (the flags are worked out again)."""
+        values = {name: getattr(self, name) for name in self._FIELDS}
+        values.update(changes)
+        return Prop(**values)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Prop):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # ``of`` and ``default`` may be mutable
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
+        return f"Prop({shown})"
 
     @property
     def item(self) -> Mapping[str, Any]:
@@ -138,8 +168,7 @@ def prop_of(entry: Mapping[str, Any], scope: Scope | None) -> Prop:
 def merged(first: Prop, other: Prop) -> Prop:
     """One description of a property two data points describe, permissive where they differ."""
     same_shape = (first.kind, first.of, first.ref) == (other.kind, other.of, other.ref)
-    return replace(
-        first,
+    return first.replace(
         dyn=first.dyn or other.dyn,
         req=first.req and other.req,
         dep=first.dep and other.dep,
@@ -170,7 +199,7 @@ def props_at(entries: Iterable[Mapping[str, Any]], points: Sequence[Point], scop
         for other in props[1:]:
             prop = merged(prop, other)
         if len(props) < len(points):
-            prop = replace(prop, req=False, dep=False, valid=False)
+            prop = prop.replace(req=False, dep=False, valid=False)
         result[name] = prop
     return result
 

@@ -18,13 +18,11 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, is_null, tag_of
 from flowlint.properties.model import JUDGED_KINDS, Prop
 
-_DURATION = re.compile(
-    r"[-+]?P(?:[-+]?[0-9]+D)?(?:T(?:[-+]?[0-9]+H)?(?:[-+]?[0-9]+M)?(?:[-+]?[0-9]+(?:[.,][0-9]{0,9})?S)?)?",
-    re.IGNORECASE,
-)
+# patterns compiled when first used (re's cache keeps them): not at every start-up
+_DURATION = r"(?i)[-+]?P(?:[-+]?[0-9]+D)?(?:T(?:[-+]?[0-9]+H)?(?:[-+]?[0-9]+M)?(?:[-+]?[0-9]+(?:[.,][0-9]{0,9})?S)?)?"
 """``java.time.Duration.parse``: days, hours, minutes and seconds, at least one of them."""
-_INTEGER = re.compile(r"\s*[-+]?[0-9]+\s*")
-_NUMBER = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
+_INTEGER = r"\s*[-+]?[0-9]+\s*"
+_NUMBER = r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*"
 _KIND_WORDS = {
     "string": "a string",
     "integer": "an integer",
@@ -77,13 +75,13 @@ def judge(prop: Prop, node: Node, label: str) -> Problem | None:
         return _enum_problem(prop, node, label)
     if tag not in (STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG):
         return None
-    if kind == "integer" and tag in (STR_TAG, BOOL_TAG) and not _INTEGER.fullmatch(text):
+    if kind == "integer" and tag in (STR_TAG, BOOL_TAG) and not re.fullmatch(_INTEGER, text):
         return Problem(f"{label} takes {_expected(prop)}, not {_shown(text)}")
-    if kind == "number" and tag in (STR_TAG, BOOL_TAG) and not _NUMBER.fullmatch(text):
+    if kind == "number" and tag in (STR_TAG, BOOL_TAG) and not re.fullmatch(_NUMBER, text):
         return Problem(f"{label} takes {_expected(prop)}, not {_shown(text)}")
     if kind == "boolean" and tag == STR_TAG and text.strip().lower() not in ("true", "false", ""):
         return Problem(f"{label} takes {_expected(prop)}, not {_shown(text)}")
-    if kind == "duration" and tag in (STR_TAG, BOOL_TAG) and not _DURATION.fullmatch(text.strip()):
+    if kind == "duration" and tag in (STR_TAG, BOOL_TAG) and not re.fullmatch(_DURATION, text.strip()):
         return Problem(f"{label} takes {_expected(prop)}, not {_shown(text)}")
     return None
 

@@ -11,14 +11,12 @@ are uses of their own and checked as such; the keys of a ``map`` are free.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Edit, Fix, Severity
-from flowlint.edits import styled
 from flowlint.flow import PluginUse
 from flowlint.manifest.model import Plugin, PluginVersion
 from flowlint.nodes import get, is_null, is_str, span_of
@@ -172,6 +170,8 @@ class _Walker:
     def _invalid(self, prop: Prop, node: Node, problem: Problem, path: str) -> None:
         fix = None
         if problem.replacement is not None and isinstance(node, ScalarNode):
+            from flowlint.edits import styled  # only for a finding: off the start-up path
+
             fix = Fix(f"replace with {problem.replacement}", (Edit(span_of(node), styled(node, problem.replacement)),))
         self.ctx.report(
             "FL503",
@@ -195,6 +195,8 @@ class _Walker:
         if len(same_case) == 1:
             hints.append(f"did you mean '{same_case[0]}'? (property names are case-sensitive)")
             if same_case[0] not in present:
+                from flowlint.edits import styled  # only for a finding: off the start-up path
+
                 fix = Fix(f"rename to {same_case[0]}", (Edit(span_of(key), styled(key, same_case[0])),))
         subject = self.subject
         history = None
@@ -205,6 +207,8 @@ class _Walker:
         if history and subject.version:
             hints.append(f"'{name}' {history}; this {subject.use.kind} resolves to {subject.version.text}")
         elif not same_case:
+            import difflib  # only for a finding: off the start-up path
+
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
             if close:
                 hints.append(f"did you mean '{close[0]}'?")
