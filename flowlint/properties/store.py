@@ -12,9 +12,12 @@ import json
 from collections.abc import Mapping, Sequence
 from functools import cache, cached_property
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowlint.errors import UsageError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 PROPERTIES_RESOURCE = "properties.json"
 FORMAT = "flowlint-properties"
@@ -58,17 +61,20 @@ class Store:
 class BundledStore(Store):
     """The bundled data: the index is read on first use, a record is decoded when first asked for."""
 
-    def __init__(self, raw: bytes) -> None:
-        self._raw = raw
+    def __init__(self, source: Traversable) -> None:
+        self._source = source
+        """The file: its index line is read on first use, each record when first asked for (a run reads
+        a few of the 2.9 MB)."""
         self._decoded: dict[str, Record | None] = {}
 
     @cached_property
     def _head(self) -> tuple[Mapping[str, Any], int]:
-        end = self._raw.index(b"\n")
-        head = json.loads(self._raw[:end])
+        with self._source.open("rb") as file:
+            line = file.readline()
+        head = json.loads(line)
         if head.get("format") != FORMAT or head.get("formatVersion") != 1:
             raise UsageError("the bundled property data is not in a format this flowlint reads")
-        return head, end + 1
+        return head, len(line)
 
     def _record(self, key: str) -> Record | None:
         if key in self._decoded:
@@ -77,8 +83,9 @@ class BundledStore(Store):
         where = head["records"].get(key)
         record = None
         if where is not None:
-            start = body + where[0]
-            record = json.loads(self._raw[start : start + where[1]])
+            with self._source.open("rb") as file:
+                file.seek(body + where[0])
+                record = json.loads(file.read(where[1]))
         self._decoded[key] = record
         return record
 
@@ -183,4 +190,4 @@ class ManifestStore(Store):
 @cache
 def bundled_store() -> BundledStore:
     """The bundled property data (read once per process, on first use)."""
-    return BundledStore(resources.files("flowlint.data").joinpath(PROPERTIES_RESOURCE).read_bytes())
+    return BundledStore(resources.files("flowlint.data").joinpath(PROPERTIES_RESOURCE))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from flowlint.diagnostics import Edit, Fix, Severity
-from flowlint.edits import styled
 from flowlint.flow import PLUGIN_TYPE, FlowDefault
 from flowlint.nodes import get, is_str, kind_name, value_span
 from flowlint.resolve import Origin, Resolution, Status, VersionValue, as_written, read_version
@@ -127,6 +126,8 @@ def _check_alias(ctx: CheckContext, resolution: Resolution) -> None:
     use = resolution.use
     core = any(e.plugin.core for e in entries)
     removed = core and ctx.settings.kestra2
+    from flowlint.edits import styled  # only for a finding: off the start-up path
+
     type_span = value_span(use.type_node, ctx.source.text)
     ctx.report(
         "FL108",
