@@ -1,15 +1,15 @@
 """Build flowlint's bundled property data (``flowlint/data/properties.json``) from
 ``../shared/data/kestra-plugin-properties.json``.
 
-The output is read lazily: its first line is an index, every later line one record (a type, a nested
-class, a Kestra class or a base set) in the input's own entry format, so a run decodes only the records of
-the types its flows use. The index holds:
-
-- ``base``: the Kestra versions the base sets and Kestra classes are described at (``base.versions``);
-- ``artifacts``: ``group:artifact`` -> the releases the artifact's ranges refer to (its ``versions``);
-- ``records``: a key -> ``[offset, length]`` of its line in the body (the bytes after the index line):
-  ``T group:artifact fqn`` a type, ``D group:artifact fqn`` a nested class of an artifact, ``K fqn`` a
-  Kestra class (``kestraDefs``), ``B root`` a base set, ``BD fqn`` a nested class of the base sets.
+The output is read lazily: its first line is a small head, then come the records (a type, a nested class, a
+Kestra class or a base set, one per line, in the input's own entry format) and, last, one index line per
+group of records, so a run reads the head, the index lines of the artifacts its flows use, and only the
+records of the types they use. The head holds ``base.versions`` (the Kestra versions the base sets and Kestra
+classes are described at) and ``groups``: a group name -> ``[offset, length]`` of its index line in the body
+(the bytes after the head line). The groups are ``kestra`` (records ``B root`` a base set, ``BD fqn`` a
+nested class of the base sets, ``K fqn`` a Kestra class) and each ``group:artifact`` (its ``versions``, the
+releases its ranges refer to; records ``T fqn`` a type, ``D fqn`` a nested class); an index line maps each
+record key to ``[offset, length]`` of its line in the body.
 
 Nothing is changed in the records but for the keys the lookup does not need (none today): the entry
 format stays the one documented in ../shared/data/README.md, which the native manifest's ``properties``
@@ -38,41 +38,38 @@ DEFAULT_SLOTS = ROOT / "flowlint" / "data" / "plugin_slots.json"
 FORMAT = "flowlint-properties"
 
 
-def records(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
-    """The index head (without offsets) and the ``(key, record)`` pairs of ``data``."""
-    head: dict[str, Any] = {
-        "format": FORMAT,
-        "formatVersion": 1,
-        "base": {"versions": data["base"]["versions"]},
-        "artifacts": {},
-    }
-    rows: list[tuple[str, Any]] = []
-    for root, record in sorted(data["base"]["sets"].items()):
-        rows.append((f"B {root}", record))
-    for fqn, record in sorted(data["base"].get("defs", {}).items()):
-        rows.append((f"BD {fqn}", record))
-    for fqn, record in sorted(data.get("kestraDefs", {}).items()):
-        rows.append((f"K {fqn}", record))
+def groups(data: dict[str, Any]) -> list[tuple[str, list[str] | None, list[tuple[str, Any]]]]:
+    """The groups of records: ``kestra`` (base sets ``B root``, their nested classes ``BD fqn``, Kestra classes
+    ``K fqn``), then each artifact (its versions; types ``T fqn``, nested classes ``D fqn``)."""
+    kestra: list[tuple[str, Any]] = [(f"B {root}", r) for root, r in sorted(data["base"]["sets"].items())]
+    kestra += [(f"BD {fqn}", r) for fqn, r in sorted(data["base"].get("defs", {}).items())]
+    kestra += [(f"K {fqn}", r) for fqn, r in sorted(data.get("kestraDefs", {}).items())]
+    found: list[tuple[str, list[str] | None, list[tuple[str, Any]]]] = [("kestra", None, kestra)]
     for artifact in data["artifacts"]:
-        coordinates = f"{artifact['group']}:{artifact['artifact']}"
-        head["artifacts"][coordinates] = artifact["versions"]
-        for fqn, record in sorted(artifact.get("types", {}).items()):
-            rows.append((f"T {coordinates} {fqn}", record))
-        for fqn, record in sorted(artifact.get("defs", {}).items()):
-            rows.append((f"D {coordinates} {fqn}", record))
-    return head, rows
+        rows = [(f"T {fqn}", r) for fqn, r in sorted(artifact.get("types", {}).items())]
+        rows += [(f"D {fqn}", r) for fqn, r in sorted(artifact.get("defs", {}).items())]
+        found.append((f"{artifact['group']}:{artifact['artifact']}", artifact["versions"], rows))
+    return found
 
 
 def encode(data: dict[str, Any]) -> bytes:
-    """The bundled file for ``data``: the index line, then one record per line."""
-    head, rows = records(data)
+    """The bundled file for ``data``: the head line, then one record per line, then one index line per group."""
     body = bytearray()
-    index: dict[str, list[int]] = {}
-    for key, record in rows:
-        line = json.dumps(record, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        index[key] = [len(body), len(line)]
+    index_lines: list[tuple[str, bytes]] = []
+    for name, versions, rows in groups(data):
+        index: dict[str, Any] = {} if versions is None else {"versions": versions}
+        offsets: dict[str, list[int]] = {}
+        for key, record in rows:
+            line = json.dumps(record, separators=(",", ":"), sort_keys=True).encode("utf-8")
+            offsets[key] = [len(body), len(line)]
+            body += line + b"\n"
+        index["records"] = offsets
+        index_lines.append((name, json.dumps(index, separators=(",", ":")).encode("utf-8")))
+    where: dict[str, list[int]] = {}
+    for name, line in index_lines:
+        where[name] = [len(body), len(line)]
         body += line + b"\n"
-    head["records"] = index
+    head = {"format": FORMAT, "formatVersion": 2, "base": {"versions": data["base"]["versions"]}, "groups": where}
     return json.dumps(head, separators=(",", ":")).encode("utf-8") + b"\n" + bytes(body)
 
 

@@ -59,48 +59,59 @@ class Store:
 
 
 class BundledStore(Store):
-    """The bundled data: the index is read on first use, a record is decoded when first asked for."""
+    """The bundled data: its head is read on first use, an index line or a record when first asked for."""
 
     def __init__(self, source: Traversable) -> None:
         self._source = source
-        """The file: its index line is read on first use, each record when first asked for (a run reads
-        a few of the 2.9 MB)."""
+        """The file (scripts/build_properties.py): its head is read on first use, an artifact's index line and
+        each record when first asked for (a run reads a few of the 2.9 MB)."""
         self._decoded: dict[str, Record | None] = {}
+        self._groups: dict[str, Mapping[str, Any] | None] = {}
 
     @cached_property
     def _head(self) -> tuple[Mapping[str, Any], int]:
         with self._source.open("rb") as file:
             line = file.readline()
         head = json.loads(line)
-        if head.get("format") != FORMAT or head.get("formatVersion") != 1:
+        if head.get("format") != FORMAT or head.get("formatVersion") != 2:
             raise UsageError("the bundled property data is not in a format this flowlint reads")
         return head, len(line)
 
-    def _record(self, key: str) -> Record | None:
-        if key in self._decoded:
-            return self._decoded[key]
-        head, body = self._head
-        where = head["records"].get(key)
-        record = None
-        if where is not None:
-            with self._source.open("rb") as file:
-                file.seek(body + where[0])
-                record = json.loads(file.read(where[1]))
-        self._decoded[key] = record
+    def _line(self, where: Sequence[int]) -> Any:
+        """The JSON of the body line at ``where`` (``[offset, length]``)."""
+        with self._source.open("rb") as file:
+            file.seek(self._head[1] + where[0])
+            return json.loads(file.read(where[1]))
+
+    def _group(self, name: str) -> Mapping[str, Any] | None:
+        """The index line of a group (``kestra``, or an artifact's coordinates), read when first asked for."""
+        if name not in self._groups:
+            where = self._head[0]["groups"].get(name)
+            self._groups[name] = self._line(where) if where is not None else None
+        return self._groups[name]
+
+    def _record(self, group: str, key: str) -> Record | None:
+        cache_key = f"{group} {key}"
+        if cache_key in self._decoded:
+            return self._decoded[cache_key]
+        index = self._group(group)
+        where = index["records"].get(key) if index is not None else None
+        record: Record | None = self._line(where) if where is not None else None
+        self._decoded[cache_key] = record
         return record
 
     def artifact_versions(self, artifact: str) -> Sequence[str] | None:
         """The releases the data describes ``artifact`` at."""
-        found: Sequence[str] | None = self._head[0]["artifacts"].get(artifact)
-        return found
+        index = self._group(artifact)
+        return index["versions"] if index is not None else None
 
     def type_record(self, artifact: str, type_name: str) -> Record | None:
         """The bundled record of ``type_name`` in ``artifact``."""
-        return self._record(f"T {artifact} {type_name}")
+        return self._record(artifact, f"T {type_name}")
 
     def def_record(self, artifact: str, class_name: str) -> Record | None:
         """The bundled record of a nested class of ``artifact``."""
-        return self._record(f"D {artifact} {class_name}")
+        return self._record(artifact, f"D {class_name}")
 
     @property
     def kestra_versions(self) -> Sequence[str]:
@@ -110,15 +121,15 @@ class BundledStore(Store):
 
     def kestra_record(self, class_name: str) -> Record | None:
         """The bundled record of a Kestra class."""
-        return self._record(f"K {class_name}")
+        return self._record("kestra", f"K {class_name}")
 
     def base_record(self, root: str) -> Record | None:
         """The bundled base set of ``root``."""
-        return self._record(f"B {root}")
+        return self._record("kestra", f"B {root}")
 
     def base_def_record(self, class_name: str) -> Record | None:
         """The bundled record of a nested class of the base sets."""
-        return self._record(f"BD {class_name}")
+        return self._record("kestra", f"BD {class_name}")
 
 
 class ManifestStore(Store):
