@@ -14,6 +14,7 @@ from flowlint.rules import (
     structure,
     suppressions,
     validation_flowables,
+    validation_preconditions,
     validation_triggers,
     versions,
 )
@@ -27,6 +28,7 @@ FAMILIES = (
     secrets,
     properties,
     validation_flowables,
+    validation_preconditions,
     validation_triggers,
     suppressions,
 )
