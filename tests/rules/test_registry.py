@@ -85,6 +85,7 @@ def _as_flow(example: str) -> str:
 # What each bad example needs besides itself: settings or a manifest (None: the defaults).
 _EXAMPLE_CONTEXT: dict[str, dict[str, Any]] = {
     "FL008": {"config": settings(target="2.0")},
+    "FL609": {"config": settings(target="2.0")},
     "FL103": {"config": settings(default_version="NONE")},
     "FL105": {"manifest_data": MANIFEST_EXAMPLE},
     "FL106": {"manifest_data": MANIFEST_EXAMPLE},
