@@ -31,8 +31,9 @@ from flowlint.properties.store import Record, Store
 from flowlint.properties.values import item_prop
 from flowlint.versions import Version
 
-HISTORY_LIMIT = 4096
-"""Property histories a lookup keeps at most (cleared when full)."""
+MEMO_LIMIT = 4096
+"""Entries a memo of names met in flows keeps at most (cleared when full: a language server meets new names
+as the user types them)."""
 ALWAYS_TAKEN = (Prop("type", "string"), Prop("version", "any"))
 """Keys every plugin takes: its ``type``, and ``version`` (other rules judge a ``version`` Kestra does not read)."""
 
@@ -52,6 +53,7 @@ class PropertyLookup:
         self._history: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
         self._items: dict[int, tuple[Prop, Prop | None]] = {}
         self.selections: dict[tuple[Any, ...], Any] = {}
+        self._named: dict[tuple[str, Scope | None, str], PropertySet | None] = {}
         """A memo for the rules: what a resolution's selection has as its property set (see FL5xx)."""
 
     def plugin_points(self, plugin: Plugin, version: PluginVersion | None) -> tuple[Point, ...]:
@@ -136,8 +138,15 @@ class PropertyLookup:
             if found is not None and subtype is not None:
                 found.props.setdefault("type", ALWAYS_TAKEN[0])
             self._nested[key] = found
-        shared = self._nested[key]  # one set per class and scope; each owner names itself in the subject
-        return None if shared is None else replace(shared, subject=f"{shared.subject} (in {owner.subject})")
+        named_key = (*key, owner.subject)
+        if named_key not in self._named:  # one copy per owner: its memos (quiet keys, ...) are kept with it
+            if len(self._named) >= MEMO_LIMIT:
+                self._named.clear()
+            shared = self._nested[key]  # one set per class and scope; each owner names itself in the subject
+            self._named[named_key] = (
+                None if shared is None else replace(shared, subject=f"{shared.subject} (in {owner.subject})")
+            )
+        return self._named[named_key]
 
     def _build_nested(self, name: str, scope: Scope | None) -> PropertySet | None:
         subject = name.rsplit(".", 1)[-1].replace("$", ".")
@@ -177,8 +186,8 @@ class PropertyLookup:
         key = (plugin.coordinates, type_name, name, tuple(v.text for v in installed))
         found = self._history.get(key)
         if found is None:
-            if len(self._history) >= HISTORY_LIMIT:
-                self._history.clear()  # a language server meets new misspelt keys as the user types them
+            if len(self._history) >= MEMO_LIMIT:
+                self._history.clear()
             found = []
             record = self.store.type_record(plugin.coordinates, type_name)
             entries = [e for e in record.get("props", ()) if _names(e, name)] if record and not plugin.core else []

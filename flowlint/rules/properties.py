@@ -20,7 +20,7 @@ from flowlint.diagnostics import Edit, Fix, Severity
 from flowlint.flow import PluginUse
 from flowlint.manifest.model import Plugin, PluginVersion
 from flowlint.nodes import get, is_null, is_str, span_of
-from flowlint.properties.lookup import PropertyLookup, describe_history, lookup_for
+from flowlint.properties.lookup import MEMO_LIMIT, PropertyLookup, describe_history, lookup_for
 from flowlint.properties.model import Prop, PropertySet
 from flowlint.properties.values import Problem, judge
 from flowlint.resolve import Resolution, Status, namespace_chain
@@ -31,8 +31,6 @@ CODES = ("FL501", "FL502", "FL503", "FL504")
 JUDGED_ELSEWHERE = frozenset({"id", "type", "version"})
 """Keys FL003, FL007 and the FL1xx rules already judge (missing, of the wrong shape, or an invalid version)."""
 DEPRECATED_HELP = "see the plugin's documentation for what replaces it"
-MEMO_LIMIT = 4096
-"""Entries the per-run memo of what a resolution selects keeps at most (it is cleared when full)."""
 
 
 class Subject(NamedTuple):
@@ -72,7 +70,7 @@ def check_properties(ctx: CheckContext) -> None:
         known = memo.get(key)
         if known is None:
             if len(memo) >= MEMO_LIMIT:
-                memo.clear()  # a language server meets new type names as the user types them
+                memo.clear()
             selected = subject_of(resolution)
             found = lookup.of_type(selected.plugin, selected.version, selected.type_name) if selected else None
             # kept with the entry and version, so that their ids are not reused while the memo holds them
