@@ -28,10 +28,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from flowlint.properties.slots import type_slots
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # flowlint from this checkout, installed or not
+from flowlint.properties.slots import type_slots  # noqa: E402 (after the path it is found on)
+
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "kestra-plugin-properties.json"
 DEFAULT_OUTPUT = ROOT / "flowlint" / "data" / "properties.json"
 DEFAULT_SLOTS = ROOT / "flowlint" / "data" / "plugin_slots.json"
