@@ -14,18 +14,21 @@ from tests.conftest import ROOT, SHARED
 
 BUILD = ROOT / "scripts" / "build_properties.py"
 SOURCE = SHARED / "data" / "kestra-plugin-properties.json"
+FLOW_MODEL = SHARED / "data" / "kestra-flow-model.json"
 
 
-def _build(tmp_path: Path, source: Path) -> tuple[bytes, bytes]:
+def _build(tmp_path: Path, source: Path, flow_model: Path = FLOW_MODEL) -> tuple[bytes, bytes]:
     properties, slots = tmp_path / "properties.json", tmp_path / "slots.json"
     done = subprocess.run(
-        [sys.executable, str(BUILD), str(source), str(properties), str(slots)], capture_output=True, text=True
+        [sys.executable, str(BUILD), str(source), str(properties), str(slots), str(flow_model)],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     return properties.read_bytes(), slots.read_bytes()
 
 
-@pytest.mark.skipif(not SOURCE.is_file(), reason="shared data absent")
+@pytest.mark.skipif(not (SOURCE.is_file() and FLOW_MODEL.is_file()), reason="shared data absent")
 def test_the_bundled_property_files_are_the_build_of_the_shared_data(tmp_path: Path) -> None:
     properties, slots = _build(tmp_path, SOURCE)
     assert properties == (ROOT / "flowlint" / "data" / "properties.json").read_bytes()
@@ -67,7 +70,10 @@ def test_the_slot_table_keeps_what_every_version_agrees_on(tmp_path: Path) -> No
     }
     source = tmp_path / "data.json"
     source.write_text(json.dumps(data), "utf-8")
-    _, slots = _build(tmp_path, source)
+    flow_model = tmp_path / "flow-model.json"
+    tables = {"root": [], "topLevelKeys": {}, "inputTypes": {}, "models": {}, "enums": {}}
+    flow_model.write_text(json.dumps({"versions": ["1.0.0"], "defs": {}, **tables}), "utf-8")
+    _, slots = _build(tmp_path, source, flow_model)
     assert json.loads(slots) == {
         "io.x.Checks": {"conditions": "-"},
         "io.x.Flowable": {"tasks": "task-list"},

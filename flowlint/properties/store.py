@@ -3,7 +3,9 @@ and the ``properties`` sections of a native manifest.
 
 Both answer the same questions: the record of a type in an artifact, of a nested class of an artifact,
 of a Kestra class (``kestraDefs``), of a base set (task, trigger, condition, taskRunner) and of a nested
-class of the base sets, and the versions an artifact's ranges and Kestra's data points refer to.
+class of the base sets, and the versions an artifact's ranges and Kestra's data points refer to. The flow
+model (../shared/data/kestra-flow-model.json: the Flow and the objects it nests, at the same Kestra data
+points) is always the bundled one.
 """
 
 from __future__ import annotations
@@ -55,6 +57,14 @@ class Store:
 
     def base_def_record(self, class_name: str) -> Record | None:
         """The record of a nested class of the base sets."""
+        return None
+
+    def flow_record(self, class_name: str) -> Record | None:
+        """The record of a class of the flow model (its ``defs``: Flow, Input and its subtypes, Output, ...)."""
+        return None
+
+    def flow_table(self, name: str) -> Any:
+        """A table of the flow model: ``root``, ``topLevelKeys``, ``inputTypes``, ``models`` or ``enums``."""
         return None
 
 
@@ -131,6 +141,14 @@ class BundledStore(Store):
         """The bundled record of a nested class of the base sets."""
         return self._record("kestra", f"BD {class_name}")
 
+    def flow_record(self, class_name: str) -> Record | None:
+        """The bundled record of a class of the flow model."""
+        return self._record("flow", f"F {class_name}")
+
+    def flow_table(self, name: str) -> Any:
+        """A bundled table of the flow model."""
+        return self._record("flow", f"M {name}")
+
 
 class ManifestStore(Store):
     """The ``properties`` sections of a native manifest (per plugin, and ``kestra`` for Kestra's own
@@ -196,6 +214,14 @@ class ManifestStore(Store):
             record: Record | None = self._kestra.get("defs", {}).get(class_name)
             return record
         return self._fallback.base_def_record(class_name)
+
+    def flow_record(self, class_name: str) -> Record | None:
+        """The bundled record of a class of the flow model (a manifest does not describe it)."""
+        return self._fallback.flow_record(class_name)
+
+    def flow_table(self, name: str) -> Any:
+        """A bundled table of the flow model."""
+        return self._fallback.flow_table(name)
 
 
 @cache
