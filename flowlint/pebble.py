@@ -166,17 +166,23 @@ def _unescape(body: str) -> str:
 
 def output_refs(text: str) -> list[OutputRef]:
     """Every ``outputs…`` reference in the Pebble blocks of ``text``, in order."""
+    return root_refs(text, "outputs")
+
+
+def root_refs(text: str, root: str) -> list[OutputRef]:
+    """Every reference that starts at the bare identifier ``root`` (``outputs``, ``inputs``) in the Pebble
+    blocks of ``text``, in order: ``trigger.inputs`` is a member access, not one."""
     found: list[OutputRef] = []
     for expression in expressions(text):
-        if text.find("outputs", expression.body_start, expression.body_end) >= 0:  # else no token is
-            found.extend(_refs_in(text, tokens(text, expression.body_start, expression.body_end)))
+        if text.find(root, expression.body_start, expression.body_end) >= 0:  # else no token is
+            found.extend(_refs_in(text, tokens(text, expression.body_start, expression.body_end), root))
     return found
 
 
-def _refs_in(text: str, toks: list[Token]) -> list[OutputRef]:
+def _refs_in(text: str, toks: list[Token], root: str) -> list[OutputRef]:
     found: list[OutputRef] = []
     for index, tok in enumerate(toks):
-        if tok.kind != "ident" or tok.value != "outputs":
+        if tok.kind != "ident" or tok.value != root:
             continue
         before = toks[index - 1] if index else None
         if before is not None and before.kind == "op" and before.value == ".":

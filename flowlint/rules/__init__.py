@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flowlint.rules import (
+    input_refs,
     outputs,
     policy,
     properties,
@@ -32,6 +33,7 @@ FAMILIES = (
     validation_io,
     validation_preconditions,
     validation_triggers,
+    input_refs,
     suppressions,
 )
 """The modules of the rule families (FL0xx structure, FL1xx versions, FL2xx policy, FL3xx outputs, FL4xx

@@ -92,8 +92,9 @@ def _inside(path: str, ancestor: str) -> bool:
     return len(path) > len(ancestor) and path.startswith(ancestor) and path[len(ancestor)] in ".["
 
 
-def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode, str]]:
-    """Every string scalar of the flow that may hold an ``outputs`` expression, with its YAML path.
+def strings_with_expressions(flow: Flow, text: str, word: str = "outputs") -> Iterator[tuple[ScalarNode, str]]:
+    """Every string scalar of the flow that may hold an ``outputs`` (or other ``word``) expression, with
+    its YAML path.
 
     Not read: the flow's ``description`` and a blueprint's ``extend`` metadata, the ``description`` of
     its tasks, plugins (but :data:`RENDERED_DESCRIPTIONS`), inputs and outputs (documentation, never
@@ -101,7 +102,7 @@ def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode
     from another flow; other triggers run before any task) and the ``outputs`` of Subflow tasks
     (rendered in the child execution).
     Aliased nodes are read once. Paths are only spelt out for the scalars returned. A mapping or list
-    whose source ``text`` has neither ``outputs`` nor a backslash (the only way a double-quoted scalar
+    whose source ``text`` has neither ``word`` nor a backslash (the only way a double-quoted scalar
     can hold a word its source does not spell) is not walked into.
     """
     child_contexts = {
@@ -120,7 +121,7 @@ def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode
         node, chain = stack.pop()
         if isinstance(node, ScalarNode):
             value = node.value
-            if "outputs" in value and "{" in value and is_str(node) and id(node) not in seen:
+            if word in value and "{" in value and is_str(node) and id(node) not in seen:
                 seen.add(id(node))
                 yield node, chain_path(chain)
             continue
@@ -128,7 +129,7 @@ def strings_with_expressions(flow: Flow, text: str) -> Iterator[tuple[ScalarNode
             continue
         seen.add(id(node))
         start, end = node.start_mark.index, node.end_mark.index
-        if text.find("outputs", start, end) < 0 and text.find("\\", start, end) < 0:
+        if text.find(word, start, end) < 0 and text.find("\\", start, end) < 0:
             continue
         if isinstance(node, SequenceNode):
             stack.extend((item, (chain, index)) for index, item in reversed(list(enumerate(node.value))))
