@@ -42,12 +42,14 @@ _HEX = re.compile(r"[+-]?0[xX][0-9a-fA-F.]*([pP][+-]?\d+)?[fFdD]?")
 _WORDS = frozenset({"nan", "inf", "infinity", "+inf", "-inf", "+infinity", "-infinity", "+nan", "-nan"})
 
 
-def _from(ctx: CheckContext, since: tuple[int, int, int]) -> bool:
+def applies_from(ctx: CheckContext, since: tuple[int, int, int]) -> bool:
+    """Whether the target Kestra version is ``since`` or newer."""
     target = ctx.settings.target
     return (target.major, target.minor, target.patch) >= since
 
 
-def _expression(text: str) -> bool:
+def is_expression(text: str) -> bool:
+    """Whether ``text`` holds Pebble (Kestra renders it: its value is not judged)."""
     return "{{" in text or "{%" in text or "{#" in text
 
 
@@ -57,7 +59,7 @@ def literal_problem(kind: str, node: Node) -> str | None:
     if kind not in NUMERIC_TYPES or not isinstance(node, ScalarNode) or tag_of(node) in _NOT_STRINGS:
         return None
     text = kestra_text(node)
-    if text is None or not text.strip() or _expression(text) or _numeric(text.strip()):
+    if text is None or not text.strip() or is_expression(text) or _numeric(text.strip()):
         return None
     return f"`{text}` is not a valid {kind} value"
 
@@ -78,7 +80,7 @@ def check_outputs(ctx: CheckContext) -> None:
     found = ctx.flow.top("outputs")
     if not ctx.on("FL602") or found is None or not isinstance(found[1], SequenceNode):
         return
-    if not _from(ctx, OUTPUTS_SINCE):
+    if not applies_from(ctx, OUTPUTS_SINCE):
         return
     first: dict[str, Node] = {}
     for index, item in enumerate(found[1].value):
@@ -104,7 +106,7 @@ def _check_output(ctx: CheckContext, item: MappingNode, path: str, first: dict[s
                 help="an output needs a `value` (usually an expression) and a `type` such as STRING",
             )
     value, kind = get(item, "value"), kestra_text(_value(item, "type"))
-    problem = literal_problem(kind, value[1]) if value and kind and _from(ctx, LITERALS_SINCE) else None
+    problem = literal_problem(kind, value[1]) if value and kind and applies_from(ctx, LITERALS_SINCE) else None
     if value is not None and problem is not None:
         ctx.report(
             "FL602",
@@ -164,7 +166,7 @@ class _Input(NamedTuple):
 def check_trigger_inputs(ctx: CheckContext) -> None:
     """Report FL609 for one flow: inputs a Schedule or Webhook cannot supply, and literal values it supplies
     that do not fit the input's type."""
-    if not ctx.on("FL609") or not _from(ctx, TRIGGER_INPUTS_SINCE):
+    if not ctx.on("FL609") or not applies_from(ctx, TRIGGER_INPUTS_SINCE):
         return
     inputs = _inputs(ctx)
     if not inputs:
