@@ -7,6 +7,12 @@ Linter per config. Config and manifest files are checked before every lint and e
 ``reloadIntervalSeconds`` (2 s by default, 0 never) and on ``workspace/didChangeWatchedFiles``: when one
 changed, it is reloaded and every open document linted again.
 
+Go to definition, find references and the completion of flow ids and subflow inputs read the project
+index (:mod:`flowlint.lsp.flows`): flow files reported by ``workspace/didChangeWatchedFiles`` are read
+again (the server asks for ``*.yml``/``*.yaml`` changes when the client lets it register watchers; other
+clients have each file's ``stat`` compared before every such request); open documents count with their
+text in the editor.
+
 Messages are read by :mod:`flowlint.lsp.transport`, which answers what pygls' reader would lose; every
 request is answered, a failure with one line (its traceback goes to the log, stderr), and requests about
 a document the client has not opened are answered with null.
@@ -36,7 +42,10 @@ from flowlint.files import YAML_SUFFIXES
 from flowlint.lsp.actions import FIX_ALL, code_actions
 from flowlint.lsp.completion import completion
 from flowlint.lsp.findings import Snapshot, error_diagnostic, looks_like_flow, lsp_diagnostic, shown
+from flowlint.lsp.flow_completion import flow_completion
+from flowlint.lsp.flows import ProjectFlows
 from flowlint.lsp.hover import hover
+from flowlint.lsp.navigation import definition, references
 from flowlint.lsp.positions import LineIndex
 from flowlint.lsp.projects import Projects
 from flowlint.lsp.transport import serve as serve_messages
@@ -45,6 +54,8 @@ DEFAULT_DEBOUNCE_MS = 150
 DEFAULT_RELOAD_SECONDS = 2.0
 YAML_LANGUAGES = frozenset({"yaml", "yml", "kestra"})
 WATCHED = ("**/.flowlint.yaml", "**/.flowlint.yml", "**/pyproject.toml")
+WATCHED_FLOWS = ("**/*.yml", "**/*.yaml")
+CONFIG_NAMES = frozenset({".flowlint.yaml", ".flowlint.yml", "pyproject.toml"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 logger = logging.getLogger("flowlint.lsp")
@@ -58,6 +69,10 @@ class FlowlintServer(LanguageServer):
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.reload_interval = DEFAULT_RELOAD_SECONDS
         self.projects = Projects()
+        self.flows: dict[tuple[Path | None, Path], ProjectFlows] = {}
+        """The project index of each project a navigation request was made in."""
+        self.watching = False
+        """Whether the client reports flow files changed on disk."""
         self.snapshots: dict[str, Snapshot] = {}
         self.linted: set[str] = set()
         """The open documents the server publishes findings for."""
@@ -116,6 +131,8 @@ class FlowlintServer(LanguageServer):
             types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
         )(self.on_code_action)
         feature(types.TEXT_DOCUMENT_HOVER)(self.on_hover)
+        feature(types.TEXT_DOCUMENT_DEFINITION)(self.on_definition)
+        feature(types.TEXT_DOCUMENT_REFERENCES)(self.on_references)
         feature(
             types.TEXT_DOCUMENT_COMPLETION,
             types.CompletionOptions(trigger_characters=[".", '"', "'", " "]),
@@ -142,8 +159,9 @@ class FlowlintServer(LanguageServer):
         capabilities = self.client_capabilities.workspace
         watched = capabilities.did_change_watched_files if capabilities else None
         if watched is not None and watched.dynamic_registration:
+            self.watching = True
             options = types.DidChangeWatchedFilesRegistrationOptions(
-                watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED]
+                watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in (*WATCHED, *WATCHED_FLOWS)]
             )
             registration = types.Registration("flowlint-config", types.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)
             self.client_register_capability(types.RegistrationParams([registration]))
@@ -185,10 +203,23 @@ class FlowlintServer(LanguageServer):
             self._publish(uri, [], None)
 
     def on_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
-        """A config (or a watched manifest) changed: reload and lint every open document again."""
-        del params
-        self.projects.clear()
-        self.relint_all()
+        """A config (or a watched manifest) changed: reload and lint every open document again. Flow files
+        changed: the project indexes read them again."""
+        paths = [_path(change.uri) for change in params.changes]
+        if any(path is None or self._is_config(path) for path in paths):
+            self.projects.clear()
+            self.flows.clear()
+            self.relint_all()
+            return
+        for flows in self.flows.values():
+            flows.changed(path for path in paths if path is not None)
+
+    def _is_config(self, path: Path) -> bool:
+        """Whether a change to ``path`` reloads the settings: a config, a file a project was read from,
+        anything but a YAML file."""
+        if path.name in CONFIG_NAMES or not path.name.lower().endswith(YAML_SUFFIXES):
+            return True
+        return any(project.owns(path) for project in self.projects.projects)
 
     # --- requests -------------------------------------------------------------------------------
 
@@ -202,12 +233,33 @@ class FlowlintServer(LanguageServer):
         snapshot = self.fresh(params.text_document.uri)
         return hover(snapshot, params.position) if snapshot is not None else None
 
+    def on_definition(self, params: types.DefinitionParams) -> list[types.Location] | None:
+        """From ``outputs.X`` to task X, from ``inputs.x`` to the input, from a ``flowId`` to the flow."""
+        snapshot = self.fresh(params.text_document.uri)
+        if snapshot is None:
+            return None
+        return definition(snapshot, params.position, self.project_flows(params.text_document.uri)) or None
+
+    def on_references(self, params: types.ReferenceParams) -> list[types.Location] | None:
+        """The callers and listeners of the flow whose ``id`` (or a ``flowId`` naming it) is at the position."""
+        snapshot = self.fresh(params.text_document.uri)
+        flows = self.project_flows(params.text_document.uri)
+        if snapshot is None or flows is None:
+            return None
+        declaration = params.context.include_declaration
+        return references(snapshot, params.position, flows, declaration=declaration) or None
+
     def on_completion(self, params: types.CompletionParams) -> types.CompletionList | None:
-        """Versions and keywords on ``version:``, type names on ``type:``, property keys, enum constants."""
+        """Versions and keywords on ``version:``, type names on ``type:``, property keys, enum constants;
+        flow ids on ``flowId:``, the target's inputs under a Subflow's ``inputs:``."""
         snapshot = self.fresh(params.text_document.uri)
         if snapshot is None or not (snapshot.result.flows or looks_like_flow(snapshot.text)):
             return None
         linter = snapshot.linter
+        flows = self.project_flows(params.text_document.uri)
+        found = flow_completion(snapshot.text, snapshot.index, params.position, flows, linter.slots) if flows else None
+        if found is not None:
+            return found
         return completion(
             snapshot.text, snapshot.index, params.position, linter.manifest, linter.settings, snapshot.display
         )
@@ -243,6 +295,27 @@ class FlowlintServer(LanguageServer):
         diagnostics = [lsp_diagnostic(d, index, uri) for d in shown(result, text)]
         self._publish(uri, diagnostics, document.version)
         return snapshot
+
+    def project_flows(self, uri: str) -> ProjectFlows | None:
+        """The project index of the document's project (None: its settings do not load)."""
+        path = _path(uri)
+        project = self.projects.for_folder(path.parent if path else self.root, self._root_for(path))
+        if project.linter is None:
+            return None
+        key = (project.config, project.root)
+        flows = self.flows.get(key)
+        if flows is None or flows.project is not project:
+            flows = self.flows[key] = ProjectFlows(project, self._open_texts, watched=self.watching)
+        return flows
+
+    def _open_texts(self) -> dict[Path, str]:
+        """The text of every open YAML document that is a file."""
+        texts = {}
+        for uri, document in self.workspace.text_documents.items():
+            path = _path(uri)
+            if path is not None and _is_yaml(document):
+                texts[path] = _lintable(document.source)
+        return texts
 
     def fresh(self, uri: str) -> Snapshot | None:
         """The document linted at its current text (linting now when a change is pending); None when it

@@ -1,0 +1,119 @@
+"""Go to definition and find references.
+
+In one file: from ``outputs.X`` (in an expression) to task X's ``id``, from ``inputs.x`` to the input's
+``id`` (``inputs.request`` to the first input ``request.…`` when the ids are dotted). Across the project
+(:class:`~flowlint.lsp.flows.ProjectFlows`): from a ``flowId`` (a Subflow or ForEachItem task, a Flow
+trigger's condition or precondition) to the ``id`` of every flow that defines it; the references of a
+flow, from its ``id`` or from any ``flowId`` naming it, are the ``flowId`` of its callers and listeners.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from ruamel.yaml.nodes import Node
+
+from flowlint.diagnostics import Span
+from flowlint.flow import Flow
+from flowlint.lsp.findings import Snapshot
+from flowlint.lsp.flows import ProjectFlows
+from flowlint.lsp.locate import flows_at, inside
+from flowlint.lsp.positions import LineIndex
+from flowlint.pebble import root_refs
+from flowlint.project.build import flow_entry
+from flowlint.project.index import FlowEntry, FlowKey
+from flowlint.rules.input_refs import readable_inputs
+from flowlint.rules.outputs_walk import strings_with_expressions, task_index
+from flowlint.scalar_text import scalar_text
+from flowlint.source import Source, parse
+
+
+def definition(snapshot: Snapshot, position: types.Position, flows: ProjectFlows | None) -> list[types.Location]:
+    """Where what stands at ``position`` is defined (none: nothing known stands there)."""
+    offset = snapshot.index.offset_at(position)
+    source = parse(snapshot.display, snapshot.text)
+    for flow in flows_at(source, offset, snapshot.linter.slots):
+        node = _expression_target(source, flow, offset)
+        if node is not None:
+            return [types.Location(snapshot.uri, snapshot.index.node_range(node.start_mark.index, node.end_mark.index))]
+        target = _flow_reference(source, flow, offset)
+        if target is not None and flows is not None:
+            index = flows.index()
+            encoding = snapshot.index.encoding
+            found = (_location(flows, e.path, e.id_span, encoding) for e in index.definitions(*target))
+            return [location for location in found if location is not None]
+    return []
+
+
+def references(
+    snapshot: Snapshot, position: types.Position, flows: ProjectFlows, *, declaration: bool
+) -> list[types.Location]:
+    """The ``flowId`` of every task and Flow trigger that names the flow at ``position`` (its ``id``, or a
+    ``flowId`` naming it), and its definitions with ``declaration``."""
+    offset = snapshot.index.offset_at(position)
+    source = parse(snapshot.display, snapshot.text)
+    for flow in flows_at(source, offset, snapshot.linter.slots):
+        entry = flow_entry(source, flow)
+        target = _flow_reference(source, flow, offset)
+        if target is None and entry is not None and _within(entry.id_span, offset):
+            target = entry.key
+        if target is None:
+            continue
+        index = flows.index()
+        places = [(e.path, e.id_span) for e in index.definitions(*target)] if declaration else []
+        places += [(caller.path, call.flow_id_span) for caller, call in index.callers(*target)]
+        places += [(listener.path, listen.flow_id_span) for listener, listen in index.listeners(*target)]
+        found = (_location(flows, path, span, snapshot.index.encoding) for path, span in places)
+        return [location for location in found if location is not None]
+    return []
+
+
+def _expression_target(source: Source, flow: Flow, offset: int) -> Node | None:
+    """The ``id`` node of the task (``outputs.X``) or input (``inputs.x``) whose reference holds ``offset``."""
+    for word in ("outputs", "inputs"):
+        for node, _ in strings_with_expressions(flow, source.text, word):
+            if not inside(node, offset):
+                continue
+            text = scalar_text(source.text, node)
+            for ref in root_refs(text.text, word):
+                name = ref.task_id
+                if name is None:
+                    continue
+                start, end = text.source_range(ref.start, ref.segments[0].end)
+                if start <= offset <= end:
+                    return _declaration(flow, word, name)
+    return None
+
+
+def _declaration(flow: Flow, word: str, name: str) -> Node | None:
+    if word == "inputs":
+        return (readable_inputs(flow) or {}).get(name)
+    task = task_index(flow).get(name)
+    return task.use.id_node if task is not None and task.use is not None else None
+
+
+def _flow_reference(source: Source, flow: Flow, offset: int) -> FlowKey | None:
+    """The flow a literal ``flowId`` at ``offset`` names (a call or a Flow trigger's)."""
+    entry: FlowEntry | None = flow_entry(source, flow)
+    if entry is None:
+        return None
+    for call in entry.calls:
+        if _within(call.flow_id_span, offset):
+            return call.target
+    for listen in entry.listens:
+        if _within(listen.flow_id_span, offset):
+            return listen.target
+    return None
+
+
+def _within(span: Span, offset: int) -> bool:
+    return span.start_offset <= offset <= span.end_offset
+
+
+def _location(flows: ProjectFlows, path: str, span: Span, encoding: str) -> types.Location | None:
+    """The LSP location of ``span`` in the file ``path`` (as the index read it); None when it cannot be read."""
+    text = flows.text(Path(path))
+    if text is None:
+        return None
+    return types.Location(Path(path).as_uri(), LineIndex(text, encoding).node_range(span.start_offset, span.end_offset))
