@@ -38,6 +38,8 @@ def flow_completion(
 ) -> types.CompletionList | None:
     """Flow ids on a ``flowId`` value, the target's inputs on a key under a call's ``inputs``; None
     when the position is neither."""
+    if "flowId" not in text:
+        return None
     line_start, line = index.lsp_line(position.line)
     line_end = line_start + len(line)
     cursor = index.offset_at(position)

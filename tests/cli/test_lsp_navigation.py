@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -227,8 +228,10 @@ def test_a_flow_written_or_removed_on_disk_is_seen_by_a_client_that_reports_no_c
     assert _labels(client.request("textDocument/completion", _at(uri, 6, 14))) == ["child", "parent"]
     fresh = repo / "other" / "fresh.yml"
     fresh.write_text(CHILD.replace("id: child", "id: chores"), "utf-8")
+    time.sleep(0.5)  # the files are looked at again once ten times the last look's duration has passed
     assert _labels(client.request("textDocument/completion", _at(uri, 6, 14))) == ["child", "chores", "parent"]
     fresh.unlink()
+    time.sleep(0.5)
     assert _labels(client.request("textDocument/completion", _at(uri, 6, 14))) == ["child", "parent"]
 
 
