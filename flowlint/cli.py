@@ -104,6 +104,11 @@ CONFIG_OPTION = click.option(
 TARGET_OPTION = click.option(
     "--target-kestra-version", help="Kestra version whose rules apply (default: config, else 1.3)."
 )
+EDITION_OPTION = click.option(
+    "--edition",
+    type=click.Choice(["oss", "ee"]),
+    help="Kestra edition the flows go to; oss: FL608 reports Enterprise-only features (default: config, else unknown).",
+)
 EXCLUDE_OPTION = click.option(
     "--force-exclude", is_flag=True, help="Apply `exclude` to files named on the command line too."
 )
@@ -145,6 +150,7 @@ COLOR_OPTION = click.option(
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--stdin-filename", help="With '-': the file name to report and to find the config from.")
 @TARGET_OPTION
+@EDITION_OPTION
 @EXCLUDE_OPTION
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option(
@@ -181,6 +187,7 @@ def _check_options(options: dict[str, Any]) -> CheckOptions:
         fail_on=Severity(fail_on) if fail_on else None,
         stdin_filename=options["stdin_filename"],
         target=options["target_kestra_version"],
+        edition=options["edition"],
         force_exclude=bool(options["force_exclude"]),
         cwd=Path.cwd(),
         cache=not options["no_cache"],

@@ -63,6 +63,8 @@ class Settings:
     target: Version = field(default_factory=lambda: _parse_target(DEFAULT_TARGET, "default"))
     target_origin: str = "flowlint's default"
     """Where ``target`` was set: the config file, ``--target-kestra-version``, or flowlint's default."""
+    edition: str | None = None
+    """``oss`` or ``ee`` (None: unknown, FL608 reports nothing)."""
     default_version: str = "LATEST"
     default_version_origin: str = "Kestra's default"
     global_defaults: tuple[ConfiguredDefault, ...] = ()
@@ -150,6 +152,7 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
     settings = Settings(
         target=_parse_target(data.get("targetKestraVersion", DEFAULT_TARGET), what),
         target_origin=str(config) if "targetKestraVersion" in data else "flowlint's default",
+        edition=data.get("edition"),
         default_version=_check_instance_default(default_version or "LATEST", origin),
         default_version_origin=origin if default_version else "Kestra's default",
         global_defaults=global_defaults,

@@ -192,9 +192,24 @@ def validate(data: Any, name: str, what: str, stamps: Stamps | None = None, cont
         error = errors[0]
         location = json_path(error.absolute_path)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise UsageError(f"{what}: {location}: {error.message}{more}")
+        raise UsageError(f"{what}: {location}: {error.message}{_did_you_mean(error)}{more}")
     if stamp is not None and stamps is not None:
         stamps.add(stamp)
+
+
+def _did_you_mean(error: Any) -> str:
+    """`` (did you mean 'edition'?)`` when an unknown key of ``error`` is close to a key the schema has."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return ""
+    import difflib
+
+    known = list(error.schema.get("properties", {}))
+    for key in error.instance:
+        if key not in known and isinstance(key, str):
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            if close:
+                return f" (did you mean {close[0]!r}?)"
+    return ""
 
 
 def json_path(parts: Any) -> str:

@@ -35,6 +35,7 @@ class CheckOptions(NamedTuple):
     fail_on: Severity | None = None
     stdin_filename: str | None = None
     target: str | None = None
+    edition: str | None = None
     force_exclude: bool = False
     cwd: Path = Path()
     cache: bool = True
@@ -91,6 +92,8 @@ def prepare(options: CheckOptions, manifest: Manifest | None = None) -> RunSetup
         if target is None:
             raise UsageError(f"--target-kestra-version: {options.target!r} is not a Kestra version")
         settings = settings.with_overrides(target=target, target_origin="--target-kestra-version")
+    if options.edition is not None:
+        settings = settings.with_overrides(edition=options.edition)
     manifest_paths = tuple(cwd / m for m in options.manifests) or settings.manifests
     if manifest is None:
         manifest = load_manifest(manifest_paths, settings, stamps)
@@ -214,6 +217,7 @@ def describe(setup: RunSetup) -> list[str]:
         f"manifest files: {files}",
         f"manifest: {manifest.source} ({manifest.summary()})",
         f"target Kestra version: {settings.target.text} (from {settings.target_origin})",
+        f"edition: {settings.edition or 'unknown (FL608 reports nothing)'}",
         f"default version: {settings.default_version} (from {settings.default_version_origin})",
         f"include: {', '.join(settings.include) or '(paths given, else the working folder)'}",
         f"exclude: {', '.join(settings.exclude) or '(none)'}",

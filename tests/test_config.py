@@ -39,7 +39,11 @@ def project(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("name", "text", "reason"),
     [
-        (".flowlint.yaml", "selectt: [FL1]\n", "$: Additional properties are not allowed ('selectt' was unexpected)"),
+        (
+            ".flowlint.yaml",
+            "selectt: [FL1]\n",
+            "$: Additional properties are not allowed ('selectt' was unexpected) (did you mean 'select'?)",
+        ),
         (".flowlint.yaml", "failOn: bogus\n", "$.failOn: 'bogus' is not one of ['error', 'warning', 'info']"),
         (
             ".flowlint.yml",

@@ -14,6 +14,7 @@ from flowlint.rules import (
     secrets,
     structure,
     suppressions,
+    validation_edition,
     validation_flowables,
     validation_inputs,
     validation_io,
@@ -35,12 +36,13 @@ FAMILIES = (
     validation_io,
     validation_preconditions,
     validation_triggers,
+    validation_edition,
     input_refs,
     suppressions,
 )
 """The modules of the rule families (FL0xx structure, FL1xx versions, FL2xx policy, FL3xx outputs, FL4xx
 secrets, FL5xx plugin properties, FL6xx Kestra's save-time validation of flowables, of outputs and trigger inputs,
-of triggers, labels and references, FL9xx suppressions)."""
+of triggers, labels and references, of Enterprise-only features, FL9xx suppressions)."""
 RULES: list[Rule] = sorted((rule for family in FAMILIES for rule in family.RULES), key=lambda rule: rule.code)
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 CHECKS: list[Check] = list(dict.fromkeys(rule.check for rule in RULES if rule.check is not None))

@@ -55,7 +55,7 @@ def check_values(ctx: CheckContext, item: MappingNode, path: str, input_id: str,
     defaults = get(item, "defaults")
     if defaults is None or is_null(defaults[1]):
         return
-    _check_default_company(ctx, item, path, input_id, defaults[0])
+    _check_default_with(ctx, item, path, input_id, defaults[0])
     if kind == "FILE":
         _check_file_default(ctx, path, input_id, defaults[1])
     elif kind is not None and applies_from(ctx, KESTRA_2):
@@ -126,7 +126,7 @@ def _check_item_type(ctx: CheckContext, item: MappingNode, path: str, input_id: 
 # Defaults ------------------------------------------------------------------------------------------------
 
 
-def _check_default_company(ctx: CheckContext, item: MappingNode, path: str, input_id: str, key: Node) -> None:
+def _check_default_with(ctx: CheckContext, item: MappingNode, path: str, input_id: str, key: Node) -> None:
     """``defaults`` with ``required: false`` or with ``prefill`` (InputValidator, where the data has it)."""
     if not _has_input_validator(ctx):
         return

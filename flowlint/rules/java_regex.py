@@ -19,7 +19,17 @@ _PROPERTY = re.compile(r"\{\^?[A-Za-z_][A-Za-z0-9_ =-]*\}|[A-Za-z]")
 _JAVA_FLAGS = frozenset("idmsuxUc")
 _SIMPLE_ESCAPES = frozenset("tnrfadDsSwWbBAZ")
 """Escapes both engines read alike (outside and, but for the anchors, inside a class)."""
-_PLACEHOLDERS = {"h": r"\s", "H": r"\S", "v": r"\s", "V": r"\S", "R": r"\s", "X": ".", "e": r"\x1b", "z": r"\Z"}
+_PLACEHOLDERS = {
+    "h": r"\s",
+    "H": r"\S",
+    "v": r"\s",
+    "V": r"\S",
+    "R": r"\s",
+    "X": ".",
+    "e": r"\x1b",
+    "z": r"\Z",
+    "G": "(?:)",
+}
 """Java escapes ``re`` lacks, as an ``re`` atom accepted where they are."""
 
 

@@ -4,9 +4,9 @@ the other flowable tasks, and a subflow that calls its own flow (KESTRA-VALIDATI
 The core task types are known by name (their current and old names). A check applies from the Kestra
 version that introduced it (``ctx.settings.target``), read from Kestra's source at its release tags:
 Dag, Switch and the runnable children of a WorkingDirectory are checked in every version; a WorkingDirectory
-without tasks from 0.11; a child's ``workerGroup`` from 0.13; an empty Switch case or ``defaults: []`` from
-2.0. A task list that is missing or null is FL502's (a required property); FL604 reports one written empty.
-The Dag checks (FL603) are in :mod:`flowlint.rules.validation_dag`.
+without tasks from 0.11; a child's ``workerGroup`` from 0.13; an empty Switch case or ``defaults: []``, and
+an If without ``condition``, from 2.0. A task list that is missing or null is FL502's (a required property);
+FL604 reports one written empty. The Dag checks (FL603) are in :mod:`flowlint.rules.validation_dag`.
 """
 
 from __future__ import annotations
@@ -65,11 +65,15 @@ NON_EMPTY_LISTS: dict[str, tuple[str, tuple[int, int] | None]] = {
 WORKING_DIRECTORY_TASKS_SINCE = (0, 11)
 WORKER_GROUP_CHILD_SINCE = (0, 13)
 SWITCH_EMPTY_BRANCH_SINCE = (2, 0)
+IF_CONDITION_SINCE = (2, 0)
+"""If's ``condition`` is ``@NotNull`` from 2.0 (PR #15150, 2026-03, develop at 1.4.0-SNAPSHOT, renamed 2.0.0;
+the 1.3.25 sources do not have it)."""
 FOR_EACH_SINCE = (0, 18)
 RECURSION_MESSAGE_NAMESPACE_SINCE = (0, 13)
 """Kestra's recursion message names the flow as ``namespace.id`` from 0.13 (its id alone before)."""
 
 NOT_EMPTY = "must not be empty"
+MUST_NOT_BE_NULL = "must not be null"
 
 
 def check(ctx: CheckContext) -> None:
@@ -85,6 +89,8 @@ def check(ctx: CheckContext) -> None:
             check_dag(ctx, use)
         if core in ("Subflow", "ForEachItem"):
             _check_recursion(ctx, use, own)
+        if core == "If":
+            _check_if_condition(ctx, use)
         if core == "Switch":
             _check_switch(ctx, use)
         elif core == "WorkingDirectory":
@@ -179,6 +185,22 @@ def _check_switch(ctx: CheckContext, use: PluginUse) -> None:
             yaml_path=f"{use.yaml_path}.defaults",
             help="give `defaults` a task, or remove it",
         )
+
+
+def _check_if_condition(ctx: CheckContext, use: PluginUse) -> None:
+    if not ctx.on("FL604") or not _at_least(ctx, IF_CONDITION_SINCE):
+        return
+    entry = get(use.node, "condition")
+    if entry is not None and not is_null(entry[1]):
+        return
+    ctx.report(
+        "FL604",
+        entry[0] if entry else use.type_node,
+        f"If {task_name(use)} has no `condition` (Kestra {ctx.settings.target_text}: `{use.id or 'If'}.condition:"
+        f" {MUST_NOT_BE_NULL}`)",
+        yaml_path=f"{use.yaml_path}.{'condition' if entry else 'type'}",
+        help='give it the expression that chooses the branch, e.g. `condition: "{{ inputs.ready }}"`',
+    )
 
 
 def _check_working_directory(ctx: CheckContext, use: PluginUse) -> None:
@@ -302,7 +324,8 @@ RULES = [
         "and its children cannot set `workerGroup` (from 0.13). A Parallel's or Dag's `tasks` and an If's "
         "`then` written as an empty list are refused (`must not be empty`; a Sequential's `tasks` too, up to "
         "0.16); a missing one is FL502. A ForEach `concurrencyLimit` below 0 is refused (`must be greater "
-        "than or equal to 0`). Each check applies from the Kestra version that introduced it "
+        "than or equal to 0`). From 2.0 an If needs a `condition` (`if.condition: must not be null`). "
+        "Each check applies from the Kestra version that introduced it "
         "(`targetKestraVersion`).",
         "tasks:\n  - id: workdir\n    type: io.kestra.plugin.core.flow.WorkingDirectory\n    tasks:\n"
         "      - id: approve\n        type: io.kestra.plugin.core.flow.Pause\n",

@@ -370,7 +370,8 @@ def test_a_manifest_file_that_does_not_exist_is_exit_2(tmp_path: Path) -> None:
         pytest.param(
             ".flowlint.yaml",
             "manifest: manifest.json\nfailOnn: error\n",
-            r"config \S*/\.flowlint\.yaml: \$: Additional properties are not allowed \('failOnn' was unexpected\)",
+            r"config \S*/\.flowlint\.yaml: \$: Additional properties are not allowed \('failOnn' was unexpected\) "
+            r"\(did you mean 'failOn'\?\)",
             id="unknown-key",
         ),
         pytest.param(

@@ -42,7 +42,7 @@ def _config(folder: Path, text: str) -> Path:
         ("--select", "FL1,FL9O", "--select: unknown rule code or name 'FL9O' (did you mean FL90?)"),
         ("--select", "unquoted-versoin", "--select: unknown rule code or name 'unquoted-versoin' "
          "(did you mean unquoted-version?)"),
-        ("--select", "FL8", "--select: unknown rule code or name 'FL8' (did you mean FL108?)"),
+        ("--select", "FL8", "--select: unknown rule code or name 'FL8' (did you mean FL608?)"),
     ],
 )  # fmt: skip
 def test_a_typo_in_a_selector_flag_is_exit_2_with_a_did_you_mean(

@@ -86,6 +86,7 @@ def _as_flow(example: str) -> str:
 _EXAMPLE_CONTEXT: dict[str, dict[str, Any]] = {
     "FL008": {"config": settings(target="2.0")},
     "FL609": {"config": settings(target="2.0")},
+    "FL608": {"config": settings(target="0.21").with_overrides(edition="oss")},
     "FL103": {"config": settings(default_version="NONE")},
     "FL105": {"manifest_data": MANIFEST_EXAMPLE},
     "FL106": {"manifest_data": MANIFEST_EXAMPLE},

@@ -250,6 +250,36 @@ def test_fl604_an_empty_sequential_is_refused_up_to_kestra_0_16() -> None:
     assert check(body, target="0.17") == []
 
 
+IF_TASK = """\
+    tasks:
+      - id: check
+        type: {type}
+    {condition}    then:
+          - id: hello
+            type: io.kestra.plugin.core.log.Log
+            message: hi
+    """
+
+
+def test_fl604_an_if_without_condition_is_refused_from_kestra_2_at_its_type() -> None:
+    body = IF_TASK.format(type="io.kestra.plugin.core.flow.If", condition="")
+    assert check(body, target="1.3") == []
+    d = only(check(body, target="2.0"), "FL604")
+    assert where(d) == (5, 11, 5, 40)
+    assert d.message == "If 'check' has no `condition` (Kestra 2.0: `check.condition: must not be null`)"
+    assert d.yaml_path == "tasks[0].type"
+    assert d.severity is Severity.ERROR
+
+
+def test_fl604_an_if_with_a_null_condition_at_the_key_and_an_old_name_too() -> None:
+    body = IF_TASK.format(type="io.kestra.core.tasks.flows.If", condition="    condition:\n")
+    d = only(check(body, target="2.0"), "FL604")
+    assert (where(d), d.yaml_path) == ((6, 5, 6, 14), "tasks[0].condition")
+    for condition in ('    condition: "{{ inputs.ready }}"\n', '    condition: ""\n', "    condition: false\n"):
+        body = IF_TASK.format(type="io.kestra.plugin.core.flow.If", condition=condition)
+        assert check(body, target="2.0") == [], condition
+
+
 def test_fl604_for_each_concurrency_limit_below_zero() -> None:
     body = "tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: [a]\n"
     body += "    concurrencyLimit: {}\n    tasks:\n" + LOG_CASE
@@ -321,7 +351,11 @@ REJECTED = {
     "workingdirectory-no-tasks": ("FL604", 6, 11),
 }
 """KESTRA-VALIDATION §4: the files one of these rules rejects in every version, and where."""
-FROM_2_0 = {"switch-empty-case-invalid": ("FL604", 9, 7), "switch-empty-defaults-invalid": ("FL604", 13, 15)}
+FROM_2_0 = {
+    "if-without-condition": ("FL604", 6, 11),
+    "switch-empty-case-invalid": ("FL604", 9, 7),
+    "switch-empty-defaults-invalid": ("FL604", 13, 15),
+}
 """The ones Kestra rejects from 2.0 (accepted by 0.21 and 1.x)."""
 RUNTIME_ONLY = ("foreach-switch-failed", "loop-switch-failed", "worker-trigger-failure")
 """Valid flows that fail when they run: no error at save time."""

@@ -327,7 +327,7 @@ def test_kestras_invalid_input_flows_get_fl601_at_the_line(tmp_path: Path, name:
         ("abc\\z", False),  # \\z (Python 3.11 has only \\Z)
         ("ab(?i)c", False),  # flags in mid-pattern
         ("\\Qa.b(\\E", False),  # quoting
-        ("\\h+\\R\\x{1F600}", False),
+        ("\\G\\h+\\R\\x{1F600}", False),
         ("C++", False),  # possessive
         ("(?>a+)b", False),  # atomic group
         ("[a-z&&[^aeiou]]", None),  # intersection: not modelled, silent
