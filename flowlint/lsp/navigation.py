@@ -3,7 +3,8 @@
 In one file: from ``outputs.X`` (in an expression) to task X's ``id``, from ``inputs.x`` to the input's
 ``id`` (``inputs.request`` to the first input ``request.…`` when the ids are dotted). Across the project
 (:class:`~flowlint.lsp.flows.ProjectFlows`): from a ``flowId`` (a Subflow or ForEachItem task, a Flow
-trigger's condition or precondition) to the ``id`` of every flow that defines it; the references of a
+trigger's condition or precondition) to the ``id`` of every flow that defines it, from ``x`` in
+``outputs.<call>.outputs.x`` to the output the called flow declares; the references of a
 flow, from its ``id`` or from any ``flowId`` naming it, are the ``flowId`` of its callers and listeners.
 """
 
@@ -37,13 +38,26 @@ def definition(snapshot: Snapshot, position: types.Position, flows: ProjectFlows
         node = _expression_target(source, flow, offset)
         if node is not None:
             return [types.Location(snapshot.uri, snapshot.index.node_range(node.start_mark.index, node.end_mark.index))]
-        target = _flow_reference(source, flow, offset)
-        if target is not None and flows is not None:
-            index = flows.index()
-            encoding = snapshot.index.encoding
-            found = (_location(flows, e.path, e.id_span, encoding) for e in index.definitions(*target))
+        if flows is not None:
+            places = _flow_places(source, flow, offset, flows)
+            found = (_location(flows, path, span, snapshot.index.encoding) for path, span in places)
             return [location for location in found if location is not None]
     return []
+
+
+def _flow_places(source: Source, flow: Flow, offset: int, flows: ProjectFlows) -> list[tuple[str, Span]]:
+    """The flows a ``flowId`` at ``offset`` names (their ``id``), or the output of the called flow that
+    ``outputs.<call>.outputs.x`` reads there."""
+    entry = flow_entry(source, flow)
+    target = _flow_reference(source, flow, offset)
+    if target is not None:
+        return [(e.path, e.id_span) for e in flows.index().definitions(*target)]
+    read = next((r for r in entry.output_reads if _within(r.span, offset)), None) if entry is not None else None
+    call = next((c for c in entry.calls if c.task_id == read.task_id), None) if entry and read else None
+    called = flows.index().flow(*call.target) if call is not None else None
+    if read is None or called is None:
+        return []
+    return [(called.path, o.span) for o in called.outputs or () if o.id == read.output]
 
 
 def references(

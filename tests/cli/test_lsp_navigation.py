@@ -34,6 +34,9 @@ tasks:
     flowId: child
     inputs:
       day: "{{ outputs.extract.value }}"
+  - id: report
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.call.outputs.total }}"
 """
 CHILD = """\
 id: child
@@ -48,6 +51,10 @@ tasks:
   - id: log
     type: io.kestra.plugin.core.log.Log
     message: "{{ inputs.region }}"
+outputs:
+  - id: total
+    type: INT
+    value: 3
 """
 LISTENER = """\
 id: listener
@@ -167,6 +174,8 @@ def test_definition_of_a_flow_id_is_the_flow_in_another_file(client: Client, rep
     uri, _ = open_document(client, repo, "flows/parent.yml", PARENT)
     found = client.request("textDocument/definition", _at(uri, 12, 14))  # on `child`
     assert _locations(found) == [((repo / "flows/sub/child.yml").as_uri(), span(0, 4, 9))]
+    output = client.request("textDocument/definition", _at(uri, 17, 40))  # on `total` of outputs.call.outputs
+    assert _locations(output) == [((repo / "flows/sub/child.yml").as_uri(), span(13, 8, 13))]
 
 
 def test_references_of_a_flow_are_its_callers_and_listeners_in_other_files(client: Client, repo: Path) -> None:
