@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from flowlint.cache import ResultCache, result_from_data, result_to_data
 from flowlint.diagnostics import FileResult
 from flowlint.files import Candidate
 from flowlint.lint import Linter
+from flowlint.project.index import FlowEntry
 from flowlint.stamps import file_key
 
 PARALLEL_THRESHOLD = 100
@@ -31,10 +33,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+Indexed = dict[str, tuple[str | None, tuple[FlowEntry, ...] | None]]
+"""Display name -> (the key of the file's content, the project index entries of its flows), for each file
+a run checked; no entries when its result came from the cache (the index store has them under the key)."""
+
+
 def lint_files(
-    linter: Linter, candidates: Sequence[Candidate], cache: ResultCache | None, jobs: int
+    linter: Linter,
+    candidates: Sequence[Candidate],
+    cache: ResultCache | None,
+    jobs: int,
+    indexed: Indexed | None = None,
 ) -> list[FileResult]:
-    """The result of every candidate, in order; fills ``cache`` with what it had to compute."""
+    """The result of every candidate, in order; fills ``cache`` with what it had to compute, and ``indexed``
+    (when given) with the content key and index entries of each file."""
     results: list[FileResult | None] = [None] * len(candidates)
     todo: list[tuple[int, Candidate, str | None]] = []
     for index, candidate in enumerate(candidates):
@@ -49,26 +61,38 @@ def lint_files(
             hit = cache.get(key)
             if hit is not None:
                 results[index] = hit
+                if indexed is not None:
+                    indexed[candidate.display] = (key, None)
                 continue
         todo.append((index, candidate, key))
+    index_too = indexed is not None
     if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        computed = _in_workers(linter, [(str(c.path), c.display) for _, c, _ in todo], jobs)
+        computed = _in_workers(linter, [(str(c.path), c.display) for _, c, _ in todo], jobs, index_too)
     else:
-        computed = [result_to_data(linter.lint_path(c.path, c.display)) for _, c, _ in todo]
-    for (index, _, key), data in zip(todo, computed, strict=True):
+        computed = [_lint_one(linter, c.path, c.display, index_too) for _, c, _ in todo]
+    for (index, candidate, key), (data, entries) in zip(todo, computed, strict=True):
         results[index] = result_from_data(data)
         if cache is not None and key is not None:
             cache.put_data(key, data)
+        if indexed is not None:
+            indexed[candidate.display] = (key, entries)
     return [r for r in results if r is not None]
 
 
-def _in_workers(linter: Linter, items: list[tuple[str, str]], jobs: int) -> list[Any]:
+def _lint_one(linter: Linter, path: Path, display: str, index: bool) -> tuple[Any, tuple[FlowEntry, ...] | None]:
+    """The result of one file as plain tuples, and (``index``) the index entries of its flows."""
+    entries: list[FlowEntry] | None = [] if index else None
+    data = result_to_data(linter.lint_path(path, display, entries=entries))
+    return data, None if entries is None else tuple(entries)
+
+
+def _in_workers(linter: Linter, items: list[tuple[str, str]], jobs: int, index: bool) -> list[Any]:
     import multiprocessing  # only large runs pay for these imports
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(jobs, max(1, len(items) // 20))
     size = max(8, min(64, len(items) // (workers * 4) or 1))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    chunks = [(items[i : i + size], index) for i in range(0, len(items), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(linter,)) as pool:
@@ -80,9 +104,8 @@ def _init_worker(linter: Linter) -> None:
     _worker_linter = linter
 
 
-def _lint_chunk(items: list[tuple[str, str]]) -> list[Any]:
-    from pathlib import Path
-
+def _lint_chunk(chunk: tuple[list[tuple[str, str]], bool]) -> list[Any]:
+    items, index = chunk
     linter = _worker_linter
     assert linter is not None
-    return [result_to_data(linter.lint_path(Path(path), display)) for path, display in items]
+    return [_lint_one(linter, Path(path), display, index) for path, display in items]

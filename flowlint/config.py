@@ -83,6 +83,8 @@ class Settings:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
+    project_namespaces: tuple[str, ...] = ()
+    """``project: {namespaces: [...]}``: the namespace globs the project owns (none: those of its flows)."""
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced (command-line options over config)."""
@@ -170,6 +172,7 @@ def load_settings(config: Path | None, cwd: Path, stamps: Stamps | None = None) 
         rule_options=data.get("rules", {}),
         config_path=config,
         root=root,
+        project_namespaces=tuple(data.get("project", {}).get("namespaces", ())),
     )
     return settings
 

@@ -67,10 +67,10 @@ def collect(
             continue
         if absolute.is_dir():
             prefix = str(cwd.resolve()) + os.sep
-            for found in _walk(absolute, resolved_root, excluded):
+            for text in _walk(absolute, resolved_root, excluded):
+                found = Path(text)  # walked paths are canonical: no resolve() per file
                 if found not in seen:
                     seen.add(found)
-                    text = str(found)  # walked paths are canonical: no resolve() per file
                     display = text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else found.as_posix()
                     yield Candidate(found, display)
         else:
@@ -145,7 +145,22 @@ def _outer_ignores(top: Path, root: Path) -> list[tuple[Path, GitIgnoreSpec]]:
     return [(folder, spec) for folder, spec in found if spec is not None]
 
 
-def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Iterator[Path]:
+def walk_names(folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """(path, display name) of every YAML file under ``folders``, each once, as :func:`collect` finds them
+    (``exclude`` and ``.gitignore`` files applied), as strings: no Path object per file (the project index
+    walks every file of a repository on each run, even a pre-commit run on one file)."""
+    excluded = compile_patterns(exclude)
+    resolved_root = root.resolve()
+    prefix = str(cwd.resolve()) + os.sep
+    seen: set[str] = set()
+    for folder in folders:
+        for text in _walk(folder if folder.is_absolute() else cwd / folder, resolved_root, excluded):
+            if text not in seen:
+                seen.add(text)
+                yield text, text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else text
+
+
+def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Iterator[str]:
     start = top.resolve()
     if excluded is not None:
         excluded = _unblocked(excluded, resolved_root, start)
@@ -174,7 +189,7 @@ def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Ite
             if is_dir:
                 subfolders.append((Path(entry.path), ignores))
             elif entry.is_symlink() or entry.is_file():
-                yield Path(entry.path)
+                yield entry.path
         stack.extend(reversed(subfolders))
 
 

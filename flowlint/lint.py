@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,8 @@ from flowlint.diagnostics import NO_EXCERPTS, Diagnostic, FileResult, Span
 from flowlint.files import root_relative
 from flowlint.flow import flows_of
 from flowlint.manifest.model import Manifest
+from flowlint.project.build import flow_entry
+from flowlint.project.index import FlowEntry
 from flowlint.properties.slots import manifest_slots
 from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext, selected
 from flowlint.source import Source, SourceError, decode, parse, split_lines
@@ -30,14 +33,20 @@ class Linter:
         self.slots = manifest_slots(manifest)
         """Which keys hold plugins, for the flow walk (None: the bundled data's table)."""
 
-    def lint_path(self, path: Path, display: str) -> FileResult:
-        """Read and check the file at ``path``, reporting under ``display``."""
+    def lint_path(
+        self, path: Path, display: str, extra: Sequence[Diagnostic] = (), entries: list[FlowEntry] | None = None
+    ) -> FileResult:
+        """Read and check the file at ``path``, reporting under ``display`` (``extra``, ``entries``: as
+        :meth:`lint_source` takes them)."""
         try:
             data = path.read_bytes()
         except OSError as error:
             reason = error.strerror or str(error)
             return self._source_error(display, SourceError(f"cannot read the file: {reason}", Span(1, 1, 1, 1)))
-        return self.lint_bytes(data, display)
+        text = decode(data)
+        if isinstance(text, SourceError):
+            return self._source_error(display, text)
+        return self.lint_source(parse(display, text), extra, entries)
 
     def lint_bytes(self, data: bytes, display: str) -> FileResult:
         """Decode and check file content."""
@@ -50,17 +59,24 @@ class Linter:
         """Check the YAML ``text`` of a file named ``display``."""
         return self.lint_source(parse(display, text))
 
-    def lint_source(self, source: Source) -> FileResult:
-        """Check a file already composed (``source.path``: the name findings use)."""
+    def lint_source(
+        self, source: Source, extra: Sequence[Diagnostic] = (), entries: list[FlowEntry] | None = None
+    ) -> FileResult:
+        """Check a file already composed (``source.path``: the name findings use). ``extra``: findings made
+        outside the checks (the project rules, FL7xx), suppressed and excerpted like the others;
+        ``entries``: a list that receives the project index entries of the file's flows."""
         display = source.path
         enabled = self._enabled_for(display)  # once per file: perFileIgnores match its name
         diagnostics: list[Diagnostic] = []
         contexts: list[CheckContext] = []
         if source.error is not None:
             diagnostics.extend(self._source_error(display, source.error, enabled).diagnostics)
+        diagnostics.extend(d for d in extra if d.code in enabled)
         flows = 0
         for flow in flows_of(source.documents, slots=self.slots):
             flows += 1
+            if entries is not None and (entry := flow_entry(source, flow)) is not None:
+                entries.append(entry)
             context = CheckContext(
                 source=source,
                 flow=flow,
@@ -95,6 +111,10 @@ class Linter:
             RULES_BY_CODE,
             dict(self.settings.severity),
         )
+
+    def enabled_for(self, display: str) -> frozenset[str]:
+        """The codes on for the file named ``display`` (the run's, minus its ``perFileIgnores``)."""
+        return self._enabled_for(display)
 
     def _enabled_for(self, display: str) -> frozenset[str]:
         """The enabled codes minus those ``perFileIgnores`` switches off for this file.

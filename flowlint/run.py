@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from flowlint.batch import default_jobs, lint_files
+from flowlint.batch import Indexed, default_jobs, lint_files
 from flowlint.cache import ResultCache, run_key
 from flowlint.config import Settings, find_config, load_settings
 from flowlint.diagnostics import FileResult, Severity
@@ -19,6 +19,7 @@ from flowlint.manifest.catalog import load_catalog
 from flowlint.manifest.model import Manifest
 from flowlint.report import Report
 from flowlint.rules import enabled_codes
+from flowlint.rules.repository import project_rules_on
 from flowlint.selection import checked_settings
 from flowlint.stamps import CACHE_DIR_NAME, Stamps
 from flowlint.versions import parse_version
@@ -184,7 +185,11 @@ def run_check(options: CheckOptions, setup: RunSetup | None = None) -> CheckResu
         if setup.use_cache:
             key = run_key([repr(settings).encode(), " ".join(sorted(enabled)).encode(), manifest.fingerprint.encode()])
             cache = ResultCache(setup.cache_dir, key)
-        results = lint_files(linter, found, cache, options.jobs or default_jobs())
+        jobs = options.jobs or default_jobs()
+        if project_rules_on(enabled):
+            results = _check_project(linter, found, cache, jobs, setup)
+        else:
+            results = lint_files(linter, found, cache, jobs)
         if cache is not None:
             cache.save()
             cached = cache.hits
@@ -203,6 +208,21 @@ def run_check(options: CheckOptions, setup: RunSetup | None = None) -> CheckResu
         notes=notes,
     )
     return CheckResult(report, options.fail_on or settings.fail_on, tuple(warnings), setup, cached)
+
+
+def _check_project(
+    linter: Linter, found: list[Candidate], cache: ResultCache | None, jobs: int, setup: RunSetup
+) -> list[FileResult]:
+    """The results of ``found`` with the project rules' findings (FL7xx), judged on the project index."""
+    from flowlint.project import findings
+
+    store = findings.index_store(setup.cache_dir if setup.use_cache else None, linter)
+    started = findings.now_ns()
+    indexed: Indexed = {}
+    results = lint_files(linter, found, cache, jobs, indexed)
+    index = findings.project_index(linter, setup.cwd, found, indexed, store, started, jobs)
+    store.save()
+    return findings.with_project_findings(linter, found, results, index, indexed, cache)
 
 
 def describe(setup: RunSetup) -> list[str]:

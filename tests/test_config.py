@@ -243,12 +243,19 @@ def test_config_exclude_and_include(project: Path) -> None:
         project,
         {"flows/a.yml": NOT_INSTALLED, "flows/archive/old.yml": NOT_INSTALLED, "elsewhere/b.yml": NOT_INSTALLED},
     )
-    write(project, {".flowlint.yaml": "manifest: manifest.json\ninclude: [flows]\nexclude: ['flows/archive/**']\n"})
+    # The files are copies of one flow: FL703 (duplicate-flow) is not what this test is about.
+    write(
+        project,
+        {
+            ".flowlint.yaml": "manifest: manifest.json\ninclude: [flows]\nexclude: ['flows/archive/**']\n"
+            "ignore: [FL703]\n"
+        },
+    )
     done = concise([], project)  # no paths: the configured include
     assert findings(done.stdout) == [f"flows/a.yml:6:14: {FL102_MESSAGE}"]
     assert done.stdout.splitlines()[-1] == summary(1, 1, 0, 1, 0)
     # Without the include, `.`: the excluded folder still is.
-    write(project, {".flowlint.yaml": "manifest: manifest.json\nexclude: ['flows/archive/**']\n"})
+    write(project, {".flowlint.yaml": "manifest: manifest.json\nexclude: ['flows/archive/**']\nignore: [FL703]\n"})
     assert [line.split(":")[0] for line in findings(concise([], project).stdout)] == ["elsewhere/b.yml", "flows/a.yml"]
     # A file named explicitly is checked, unless --force-exclude.
     assert len(findings(concise(["flows/archive/old.yml"], project).stdout)) == 1
@@ -257,7 +264,8 @@ def test_config_exclude_and_include(project: Path) -> None:
 
 def test_config_per_file_ignores_relative_to_the_config(project: Path) -> None:
     write(project, {"flows/legacy/old.yml": NOT_INSTALLED, "flows/new.yml": NOT_INSTALLED})
-    write(project, {".flowlint.yaml": "manifest: manifest.json\nperFileIgnores: {'flows/legacy/*.yml': [FL102]}\n"})
+    config = "manifest: manifest.json\nperFileIgnores: {'flows/legacy/*.yml': [FL102]}\nignore: [FL703]\n"
+    write(project, {".flowlint.yaml": config})  # (the files are copies of one flow: no FL703 here)
     assert findings(concise(["."], project).stdout) == [f"flows/new.yml:6:14: {FL102_MESSAGE}"]
     # From a subfolder, names are relative to it, but the patterns stay relative to the config.
     assert findings(concise(["."], project / "flows").stdout) == [f"new.yml:6:14: {FL102_MESSAGE}"]

@@ -11,17 +11,19 @@ not have them (absent, damaged, the file changed), by reading the files again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.config import Settings
-from flowlint.files import Candidate, collect
+from flowlint.files import walk_names
 from flowlint.flow import Flow, PluginUse, Slots
 from flowlint.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, get, is_null, is_str, kestra_text, span_of, tag_of
 from flowlint.pebble import output_refs
 from flowlint.project.index import (
     Call,
+    FileFlows,
     FlowEntry,
     InputDecl,
     Listen,
@@ -33,6 +35,7 @@ from flowlint.project.index import (
 from flowlint.project.store import IndexStore, Stat, now_ns, stat_of
 from flowlint.rules.outputs_walk import strings_with_expressions, task_index
 from flowlint.rules.validation_flowables import CORE_TYPES
+from flowlint.rules.validation_io import NUMERIC_TYPES, literal_problem
 from flowlint.rules.validation_preconditions import FLOW_TRIGGERS
 from flowlint.scalar_text import Locator, scalar_text
 from flowlint.source import Source
@@ -86,11 +89,6 @@ def source_entries(source: Source, slots: Slots | None = None) -> tuple[FlowEntr
     from flowlint.flow import flows_of
 
     return file_entries(source, flows_of(source.documents, slots=slots))
-
-
-def build_index(entries: Iterable[FlowEntry], owned: Sequence[str] = ()) -> ProjectIndex:
-    """The index of ``entries`` (``owned``: the configured namespace globs, none: the project's own)."""
-    return ProjectIndex(entries, owned)
 
 
 # reading a flow ------------------------------------------------------------------------------------------
@@ -197,7 +195,8 @@ def _passed(node: Node | None) -> tuple[PassedInput, ...] | None:
         if isinstance(value, ScalarNode) and tag_of(value) not in _NOT_STRINGS:
             text = kestra_text(value)
             literal = None if text is None or _expression(text) else text
-        passed.append(PassedInput(key.value, span_of(key), literal, span_of(value)))
+        misfits = tuple((kind, reason) for kind in NUMERIC_TYPES if (reason := literal_problem(kind, value)))
+        passed.append(PassedInput(key.value, span_of(key), literal, span_of(value), tuple(sorted(misfits))))
     return tuple(passed)
 
 
@@ -277,52 +276,56 @@ PARALLEL_THRESHOLD = 100
 """Fewer files than this to read for the index are read in this process."""
 
 
-def project_files(settings: Settings, cwd: Path) -> list[Candidate]:
-    """The files of the project: under the folders ``include`` names (those that exist), else under the
-    config's folder (the working folder without a config), ``exclude`` and ``.gitignore`` files applied."""
+def project_folders(settings: Settings) -> list[Path]:
+    """The folders of the project: those ``include`` names (that exist), else the config's folder (the
+    working folder without a config)."""
     roots = [settings.root / p for p in settings.include] or [settings.root]
-    existing = [root for root in roots if root.exists()]
-    return list(collect(existing, cwd, settings.root, settings.exclude))
+    return [root for root in roots if root.is_dir()]
 
 
 def gather(
-    files: Sequence[Candidate],
+    settings: Settings,
+    cwd: Path,
     store: IndexStore,
-    fresh: Mapping[str, tuple[FlowEntry, ...]],
+    fresh: Mapping[str, FileFlows],
     slots: Slots | None = None,
     jobs: int = 1,
-) -> list[FlowEntry]:
-    """The entries of ``files``: from ``fresh`` (the files the run just read, by display name), else from
-    ``store`` (unchanged ``stat``, else unchanged content), else read and parsed (in ``jobs`` worker
-    processes when there are many); ``store`` learns what had to be read."""
-    entries: list[FlowEntry] = [entry for found in fresh.values() for entry in found]
-    misses: list[tuple[Candidate, str, Stat | None, int, str]] = []
-    for candidate in files:
-        if candidate.display in fresh:
+) -> ProjectIndex:
+    """The index of the project of ``settings`` (its files named relative to ``cwd``) and of the files in
+    ``fresh`` (the flows of the files the run just checked, by display name; a file of both is taken from
+    ``fresh``). The other files come from ``store`` (unchanged ``stat``, else unchanged content), else are
+    read and parsed (in ``jobs`` worker processes when there are many); ``store`` learns what was read."""
+    files = list(fresh.values())
+    misses: list[tuple[str, str, str, Stat | None, int]] = []
+    walked = set()
+    for path, display in walk_names(project_folders(settings), cwd, settings.root, settings.exclude):
+        walked.add(display)
+        if display in fresh:
             continue
-        stat = stat_of(candidate.path)
-        known = store.by_stat(candidate.display, stat)
-        if known is not None:
-            entries.extend(known)
-            continue
-        read_ns = now_ns()
-        try:
-            content = candidate.path.read_bytes()
-        except OSError:
-            continue  # gone or unreadable: it defines no flow
-        key = file_key(candidate.display, content)
-        known = store.get(key, candidate.display)
+        stat = stat_of(path)
+        reread = partial(read_entries, Path(path), display, slots)
+        known = store.by_stat(display, stat, reread)
         if known is None:
-            misses.append((candidate, key, stat, read_ns, ""))
-            continue
-        entries.extend(known)
-        store.put(candidate.display, key, known, stat, read_ns)
-    items = [(str(c.path), c.display) for c, *_ in misses]
-    read = _in_workers(items, slots, jobs) if jobs > 1 and len(items) >= PARALLEL_THRESHOLD else _read_all(items, slots)
-    for (candidate, key, stat, read_ns, _), found in zip(misses, read, strict=True):
-        entries.extend(found)
-        store.put(candidate.display, key, found, stat, read_ns)
-    return entries
+            read_ns = now_ns()
+            try:
+                content = Path(path).read_bytes()
+            except OSError:
+                continue  # gone, or unreadable: it defines no flow
+            key = file_key(display, content)
+            known = store.get(key, display, reread)
+            if known is None:
+                misses.append((path, display, key, stat, read_ns))
+                continue
+            store.note(display, key, stat, read_ns)
+        files.append(known)
+    items = [(path, display) for path, display, *_ in misses]
+    many = jobs > 1 and len(items) >= PARALLEL_THRESHOLD
+    read = _in_workers(items, slots, jobs) if many else _read_all(items, slots)
+    for (_, display, key, stat, read_ns), entries in zip(misses, read, strict=True):
+        files.append(FileFlows.of(display, entries))
+        store.put(display, key, entries, stat, read_ns)
+    store.forget_others(walked)
+    return ProjectIndex.of_files(files, settings.project_namespaces)
 
 
 def _read_all(items: Sequence[tuple[str, str]], slots: Slots | None) -> list[tuple[FlowEntry, ...]]:

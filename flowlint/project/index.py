@@ -9,17 +9,17 @@ A :class:`ProjectIndex` holds the entries of every flow of the project and answe
 FL7xx rules, ``flowlint graph``, ``impact`` and the language server: which flows define a namespace and
 id, who calls or listens to a flow, which namespaces the project owns.
 
-Entries travel as plain tuples (:func:`entry_to_data`, :func:`entry_from_data`): what the persistent cache
-stores and worker processes send back. The API of this module is stable; :mod:`flowlint.project.build`
-makes entries from parsed flows and builds the index of a run.
+The API of this module is stable: :mod:`flowlint.project.build` makes entries from parsed flows and builds
+the index of a run; :mod:`flowlint.project.codec` turns entries into the plain tuples the persistent cache
+stores.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from flowlint.diagnostics import Span
 
@@ -61,9 +61,15 @@ class PassedInput(NamedTuple):
     key: str
     key_span: Span
     value: str | None
-    """The value when it is a literal string scalar without an expression (what FL702 judges against the
-    target input's type), else None (numbers, booleans, collections and expressions are not judged)."""
+    """The value when it is a literal string scalar without an expression, else None."""
     value_span: Span
+    misfits: tuple[tuple[str, str], ...]
+    """The input types the literal value cannot be (``(type, reason)``, as FL609 judges a trigger's values:
+    :func:`flowlint.rules.validation_io.literal_problem`): what FL702 reports against the target's input."""
+
+    def misfit(self, kind: str | None) -> str | None:
+        """Why the value cannot be of input type ``kind``, None when it can (or is not judged)."""
+        return next((reason for misfit_kind, reason in self.misfits if misfit_kind == kind), None)
 
 
 class Call(NamedTuple):
@@ -180,6 +186,36 @@ def matches_namespace(glob: str, namespace: str) -> bool:
 # the index -----------------------------------------------------------------------------------------------
 
 
+class FileFlows:
+    """The flows of one file: their (namespace, id) at once, their entries when first asked (a run on one
+    file decodes the stored entries of the few files it needs, not of the whole project)."""
+
+    def __init__(
+        self,
+        path: str,
+        keys: Sequence[FlowKey],
+        entries: Sequence[FlowEntry] | None = None,
+        load: Callable[[], Sequence[FlowEntry]] | None = None,
+    ) -> None:
+        self.path = path
+        self.keys = tuple(keys)
+        self._entries = None if entries is None else tuple(entries)
+        self._load = load
+
+    @classmethod
+    def of(cls, path: str, entries: Sequence[FlowEntry]) -> FileFlows:
+        """The flows of a file whose entries are at hand."""
+        return cls(path, [entry.key for entry in entries], entries)
+
+    @property
+    def entries(self) -> tuple[FlowEntry, ...]:
+        """The entries, in document order (decoded, or the file read again, on first use)."""
+        if self._entries is None:
+            self._entries = tuple(self._load()) if self._load is not None else ()
+            self._load = None
+        return self._entries
+
+
 class ProjectIndex:
     """The flows of a project, looked up by (namespace, id), by file, by who calls or listens to them.
 
@@ -187,41 +223,67 @@ class ProjectIndex:
     owns exactly the namespaces that have at least one of its flows.
     """
 
-    def __init__(self, entries: Iterable[FlowEntry], owned: Sequence[str] = ()) -> None:
-        self.flows: tuple[FlowEntry, ...] = tuple(sorted(entries, key=lambda e: (e.path, e.document)))
-        """Every flow, by file then document."""
+    def __init__(self, entries: Iterable[FlowEntry] = (), owned: Sequence[str] = ()) -> None:
+        by_path: dict[str, list[FlowEntry]] = {}
+        for entry in entries:
+            by_path.setdefault(entry.path, []).append(entry)
+        self._files: dict[str, FileFlows] = {
+            path: FileFlows.of(path, sorted(found, key=lambda e: e.document)) for path, found in by_path.items()
+        }
         self.owned_globs = tuple(owned)
-        self._by_key: dict[FlowKey, list[FlowEntry]] = {}
-        for entry in self.flows:
-            self._by_key.setdefault(entry.key, []).append(entry)
         self._owned_memo: dict[str, bool] = {}
+        self._by_key: dict[FlowKey, list[tuple[str, int]]] = {}
+        self._index_keys()
+
+    @classmethod
+    def of_files(cls, files: Iterable[FileFlows], owned: Sequence[str] = ()) -> ProjectIndex:
+        """The index of ``files`` (each file once)."""
+        index = cls((), owned)
+        index._files = {f.path: f for f in files}
+        index._index_keys()
+        return index
+
+    def _index_keys(self) -> None:
+        self._by_key = {}
+        for path in sorted(self._files):
+            for position, key in enumerate(self._files[path].keys):
+                self._by_key.setdefault(key, []).append((path, position))
 
     def __len__(self) -> int:
-        return len(self.flows)
+        return sum(len(f.keys) for f in self._files.values())
 
-    def keys(self) -> Iterator[FlowKey]:
+    @property
+    def paths(self) -> list[str]:
+        """The files with at least one flow, sorted."""
+        return sorted(path for path, found in self._files.items() if found.keys)
+
+    @cached_property
+    def flows(self) -> tuple[FlowEntry, ...]:
+        """Every flow, by file then document (every stored entry decoded)."""
+        return tuple(entry for path in sorted(self._files) for entry in self._files[path].entries)
+
+    def flow_keys(self) -> Iterator[FlowKey]:
         """Every (namespace, id) defined, each once."""
         return iter(self._by_key)
 
     def flow(self, namespace: str, flow_id: str) -> FlowEntry | None:
         """The flow that defines (namespace, id): the first in file order when several do."""
-        found = self._by_key.get((namespace, flow_id))
+        found = self.definitions(namespace, flow_id)
         return found[0] if found else None
 
-    def definitions(self, namespace: str, flow_id: str) -> Sequence[FlowEntry]:
+    def definitions(self, namespace: str, flow_id: str) -> list[FlowEntry]:
         """Every flow that defines (namespace, id), in file order (more than one: FL703)."""
-        return self._by_key.get((namespace, flow_id), ())
-
-    def in_file(self, path: str) -> list[FlowEntry]:
-        """The flows of the file ``path`` (as findings name it), in document order."""
-        return self._by_path.get(path, [])
-
-    @cached_property
-    def _by_path(self) -> dict[str, list[FlowEntry]]:
-        found: dict[str, list[FlowEntry]] = {}
-        for entry in self.flows:
-            found.setdefault(entry.path, []).append(entry)
+        found = []
+        for path, position in self._by_key.get((namespace, flow_id), ()):
+            entries = self._files[path].entries
+            if position < len(entries) and entries[position].key == (namespace, flow_id):
+                found.append(entries[position])
         return found
+
+    def in_file(self, path: str) -> tuple[FlowEntry, ...]:
+        """The flows of the file ``path`` (as findings name it), in document order."""
+        found = self._files.get(path)
+        return found.entries if found is not None else ()
 
     def callers(self, namespace: str, flow_id: str) -> list[tuple[FlowEntry, Call]]:
         """Every (flow, Subflow/ForEachItem task) that calls (namespace, id), in file order."""
@@ -267,138 +329,3 @@ class ProjectIndex:
     def flow_ids(self, namespace: str) -> list[str]:
         """The ids of the flows of ``namespace``, sorted (for did-you-mean and completion)."""
         return sorted(flow_id for ns, flow_id in self._by_key if ns == namespace)
-
-
-# plain data ----------------------------------------------------------------------------------------------
-
-
-def entry_to_data(entry: FlowEntry) -> tuple[Any, ...]:
-    """``entry`` as nested plain tuples (what marshal stores), without its path (the cache keys by content)."""
-    return (
-        entry.document,
-        entry.namespace,
-        entry.id,
-        tuple(entry.namespace_span),
-        tuple(entry.id_span),
-        None if entry.inputs is None else tuple(_plain(i) for i in entry.inputs),
-        None if entry.outputs is None else tuple(_plain(o) for o in entry.outputs),
-        tuple(_call_data(c) for c in entry.calls),
-        tuple(_plain(listen) for listen in entry.listens),
-        tuple(_plain(read) for read in entry.output_reads),
-    )
-
-
-def _plain(value: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(tuple(v) if isinstance(v, Span) else v for v in value)
-
-
-def _call_data(call: Call) -> tuple[Any, ...]:
-    inputs = None if call.inputs is None else tuple(_plain(p) for p in call.inputs)
-    return (
-        call.task_id,
-        call.kind,
-        call.namespace,
-        call.flow_id,
-        tuple(call.namespace_span),
-        tuple(call.flow_id_span),
-        call.yaml_path,
-        inputs,
-        None if call.inputs_span is None else tuple(call.inputs_span),
-        call.own_outputs,
-    )
-
-
-def entry_from_data(path: str, data: Any) -> FlowEntry | None:
-    """The FlowEntry of file ``path`` that :func:`entry_to_data` made; None when ``data`` does not have its
-    shape and types (a damaged cache entry: the file is read again)."""
-    try:
-        document, namespace, flow_id, ns_span, id_span, inputs, outputs, calls, listens, reads = data
-        entry = FlowEntry(
-            path,
-            document,
-            namespace,
-            flow_id,
-            _span(ns_span),
-            _span(id_span),
-            None if inputs is None else tuple(_input(i) for i in inputs),
-            None if outputs is None else tuple(OutputDecl(_text(o[0]), _span(o[1])) for o in outputs),
-            tuple(_call(c) for c in calls),
-            tuple(_listen(listen) for listen in listens),
-            tuple(_read(r) for r in reads),
-        )
-    except (TypeError, ValueError, LookupError):
-        return None
-    return entry if type(document) is int and _texts(namespace, flow_id) else None
-
-
-class _Bad(ValueError):
-    """A value of the wrong type in cached data."""
-
-
-def _span(data: Any) -> Span:
-    if type(data) is not tuple or len(data) != 6 or not all(type(n) is int for n in data):
-        raise _Bad
-    return Span(*data)
-
-
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise _Bad
-    return value
-
-
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else _text(value)
-
-
-def _flag(value: Any) -> bool:
-    if type(value) is not bool:
-        raise _Bad
-    return value
-
-
-def _texts(*values: Any) -> bool:
-    return all(type(v) is str for v in values)
-
-
-def _input(data: Any) -> InputDecl:
-    input_id, kind, required, has_defaults, defaults, span = data
-    return InputDecl(
-        _text(input_id),
-        _optional_text(kind),
-        _flag(required),
-        _flag(has_defaults),
-        _optional_text(defaults),
-        _span(span),
-    )
-
-
-def _passed(data: Any) -> PassedInput:
-    key, key_span, value, value_span = data
-    return PassedInput(_text(key), _span(key_span), _optional_text(value), _span(value_span))
-
-
-def _call(data: Any) -> Call:
-    task_id, kind, namespace, flow_id, ns_span, id_span, yaml_path, inputs, inputs_span, own_outputs = data
-    return Call(
-        _optional_text(task_id),
-        _text(kind),
-        _text(namespace),
-        _text(flow_id),
-        _span(ns_span),
-        _span(id_span),
-        _text(yaml_path),
-        None if inputs is None else tuple(_passed(p) for p in inputs),
-        None if inputs_span is None else _span(inputs_span),
-        _flag(own_outputs),
-    )
-
-
-def _listen(data: Any) -> Listen:
-    trigger_id, namespace, flow_id, span, yaml_path = data
-    return Listen(_optional_text(trigger_id), _text(namespace), _text(flow_id), _span(span), _text(yaml_path))
-
-
-def _read(data: Any) -> OutputRead:
-    task_id, output, span, yaml_path = data
-    return OutputRead(_text(task_id), _text(output), _span(span), _text(yaml_path))

@@ -18,14 +18,16 @@ import contextlib
 import marshal
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flowlint import __version__
 from flowlint.atomic import write_atomically
 from flowlint.errors import UsageError
-from flowlint.project.index import FlowEntry, entry_from_data, entry_to_data
+from flowlint.project.codec import entry_from_data, entry_to_data
+from flowlint.project.index import FileFlows, FlowEntry, FlowKey
 from flowlint.stamps import checksum, digest, ensure_dir
 
 INDEX_FORMAT = b"1"
@@ -37,9 +39,11 @@ _MAX_FILES = 200_000
 
 Stat = tuple[int, int, int, int]
 """(size, mtime_ns, ctime_ns, inode) of a file."""
+Reread = Callable[[], Sequence[FlowEntry]]
+"""Reads a file's entries again (when the stored ones turn out damaged)."""
 
 
-def stat_of(path: Path) -> Stat | None:
+def stat_of(path: str | Path) -> Stat | None:
     """The ``stat`` the store compares, None when the file cannot be read."""
     try:
         found = os.stat(path)
@@ -60,56 +64,76 @@ class IndexStore:
     def __init__(self, directory: Path | None, key: str) -> None:
         self.directory = directory
         self._pack = None if directory is None else directory / f"index-{key}.pack"
-        stats, entries, damaged = _read(self._pack)
-        self._stats: dict[str, tuple[Stat, int, str]] = stats
-        """display -> (stat, when it was read (ns), content key)."""
-        self._entries: dict[str, Any] = entries
+        records, files, damaged = _read(self._pack)
+        self._records: dict[str, Any] = records
+        """display -> (size, mtime_ns, ctime_ns, inode, when it was read (ns), content key)."""
+        self._files: dict[str, Any] = files
+        """content key -> (the (namespace, id) of each flow, the marshalled entries)."""
         self._damaged = damaged
         self._changed = False
         self.hits = 0
         """How many files came from the store without being read (for ``--verbose`` and the bench)."""
 
-    def by_stat(self, display: str, stat: Stat | None) -> tuple[FlowEntry, ...] | None:
-        """The entries of ``display`` when its ``stat`` is the one stored (and not racy), else None."""
-        known = self._stats.get(display)
-        if known is None or stat is None or known[0] != stat or stat[1] > known[1] - RACY_NS:
+    def by_stat(self, display: str, stat: Stat | None, reread: Reread) -> FileFlows | None:
+        """The flows of ``display`` when its ``stat`` is the one stored (and was not racy), else None;
+        ``reread`` gives them should the stored entries turn out damaged."""
+        record = self._records.get(display)
+        if stat is None or type(record) is not tuple or len(record) != 6 or record[:4] != stat:
             return None
-        found = self.get(known[2], display)
+        read_ns, key = record[4], record[5]
+        if type(read_ns) is not int or stat[1] > read_ns - RACY_NS or type(key) is not str:
+            return None
+        found = self.get(key, display, reread)
         if found is not None:
             self.hits += 1
         return found
 
-    def get(self, key: str, display: str) -> tuple[FlowEntry, ...] | None:
-        """The entries stored for content ``key`` (named ``display``); an entry that does not decode is
-        dropped."""
-        data = self._entries.get(key)
-        if data is None:
+    def get(self, key: str, display: str, reread: Reread) -> FileFlows | None:
+        """The flows stored for content ``key`` (of the file named ``display``), None when there are none or
+        they do not have the stored shape (dropped)."""
+        stored = self._files.get(key)
+        keys = _keys(stored)
+        if keys is None:
+            if stored is not None:
+                del self._files[key]
+                self._changed = True
             return None
-        entries = _decoded(display, data)
-        if entries is None:
-            del self._entries[key]
-            self._changed = True
-        return entries
+        return FileFlows(display, keys, load=partial(_decoded, display, self._files[key][1], reread))
 
     def put(self, display: str, key: str, entries: Sequence[FlowEntry], stat: Stat | None, read_ns: int) -> None:
-        """Remember the entries of content ``key``, and that ``display`` had that content when its ``stat``
-        was ``stat`` (taken before it was read, at ``read_ns``)."""
-        data = tuple(entry_to_data(e) for e in entries)
-        if self._entries.get(key) != data:
-            self._entries[key] = data
+        """Remember the entries of content ``key``, and that ``display`` had that content (see :meth:`note`)."""
+        if key not in self._files:
+            data = tuple(entry_to_data(e) for e in entries)
+            self._files[key] = (tuple(e.key for e in entries), marshal.dumps(data))
             self._changed = True
-        if stat is not None and self._stats.get(display) != (stat, read_ns, key):
-            self._stats[display] = (stat, read_ns, key)
+        self.note(display, key, stat, read_ns)
+
+    def note(self, display: str, key: str, stat: Stat | None, read_ns: int) -> None:
+        """Remember that ``display`` had content ``key`` when its ``stat`` was ``stat`` (taken before it was
+        read, at ``read_ns``); no ``stat``: forget it."""
+        record = None if stat is None else (*stat, read_ns, key)
+        if self._records.get(display) != record:
+            if record is None:
+                self._records.pop(display, None)
+            else:
+                self._records[display] = record
             self._changed = True
 
+    def forget_others(self, displays: set[str]) -> None:
+        """Drop the records of files that are not in ``displays`` (gone from the project)."""
+        gone = [display for display in self._records if display not in displays]
+        for display in gone:
+            del self._records[display]
+        self._changed = self._changed or bool(gone)
+
     def save(self) -> None:
-        """Write the pack atomically when something changed; entries no file names any more are dropped."""
+        """Write the pack atomically when something changed; content no file has any more is dropped."""
         if self._pack is None or self.directory is None or not (self._changed or self._damaged):
             return
-        stats = dict(list(self._stats.items())[-_MAX_FILES:])
-        named = {key for _, _, key in stats.values()}
-        entries = {key: data for key, data in self._entries.items() if key in named}
-        body = marshal.dumps((stats, entries))
+        records = dict(list(self._records.items())[-_MAX_FILES:])
+        named = {record[5] for record in records.values() if type(record) is tuple and len(record) == 6}
+        files = {key: stored for key, stored in self._files.items() if key in named}
+        body = marshal.dumps((records, files))
         with contextlib.suppress(OSError, UsageError):  # a cache that cannot be written only costs speed
             ensure_dir(self.directory)
             write_atomically(self._pack, _MAGIC + checksum(body) + body)
@@ -120,9 +144,9 @@ def now_ns() -> int:
     return time.time_ns()
 
 
-def _read(pack: Path | None) -> tuple[dict[str, tuple[Stat, int, str]], dict[str, Any], bool]:
-    """The stats and entries of the pack; empty when there is none; empty and damaged when it fails its
-    checksum or its shape."""
+def _read(pack: Path | None) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """The records and files of the pack: empty when there is none; empty and damaged when it fails its
+    checksum or its shape (records and entries are checked one by one when used)."""
     if pack is None:
         return {}, {}, False
     try:
@@ -134,35 +158,35 @@ def _read(pack: Path | None) -> tuple[dict[str, tuple[Stat, int, str]], dict[str
     if not data.startswith(_MAGIC) or data[len(_MAGIC) : start] != checksum(body):
         return {}, {}, True
     try:
-        stats, entries = marshal.loads(body)
+        records, files = marshal.loads(body)
     except (EOFError, ValueError, TypeError):
         return {}, {}, True
-    if not isinstance(stats, dict) or not isinstance(entries, dict):
+    if type(records) is not dict or type(files) is not dict:
         return {}, {}, True
-    good = {display: known for display, known in stats.items() if _stat_entry(display, known)}
-    return good, entries, len(good) != len(stats)
+    return records, files, False
 
 
-def _stat_entry(display: Any, known: Any) -> bool:
-    if type(display) is not str or type(known) is not tuple or len(known) != 3:
-        return False
-    stat, read_ns, key = known
-    return (
-        type(stat) is tuple
-        and len(stat) == 4
-        and all(type(n) is int for n in stat)
-        and type(read_ns) is int
-        and type(key) is str
-    )
-
-
-def _decoded(display: str, data: Any) -> tuple[FlowEntry, ...] | None:
-    if type(data) is not tuple:
+def _keys(stored: Any) -> tuple[FlowKey, ...] | None:
+    """The (namespace, id) of each flow of a stored file, None when it is not of the stored shape."""
+    if type(stored) is not tuple or len(stored) != 2 or type(stored[0]) is not tuple or type(stored[1]) is not bytes:
         return None
+    keys = stored[0]
+    good = all(type(k) is tuple and len(k) == 2 and type(k[0]) is str and type(k[1]) is str for k in keys)
+    return keys if good else None
+
+
+def _decoded(display: str, blob: bytes, reread: Reread) -> Sequence[FlowEntry]:
+    """The entries marshalled in ``blob``; when they do not have the stored shape, ``reread()``."""
+    try:
+        data = marshal.loads(blob)
+    except (EOFError, ValueError, TypeError):
+        return reread()
+    if type(data) is not tuple:
+        return reread()
     entries = []
     for item in data:
         entry = entry_from_data(display, item)
         if entry is None:
-            return None
+            return reread()
         entries.append(entry)
-    return tuple(entries)
+    return entries

@@ -11,6 +11,7 @@ from flowlint.rules import (
     outputs,
     policy,
     properties,
+    repository,
     secrets,
     structure,
     suppressions,
@@ -38,6 +39,7 @@ FAMILIES = (
     validation_triggers,
     validation_edition,
     input_refs,
+    repository,
     suppressions,
 )
 """The modules of the rule families (FL0xx structure, FL1xx versions, FL2xx policy, FL3xx outputs, FL4xx

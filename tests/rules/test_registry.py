@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from flowlint.rules import RULES, RULES_BY_CODE, Rule
+from flowlint.rules.repository import PROJECT_CODES
 from tests.conftest import ROOT, STANDARD_MANIFEST, codes, lint, run_cli, settings
 
 HEAD = "id: hello\nnamespace: company.team\n"
@@ -119,6 +121,10 @@ def test_flowlint_rule_prints_the_documentation_whose_bad_example_is_reported_an
     assert f"Good:\n{_indented(rule.good)}\n" in out
     assert out.endswith(f"More: https://flowlint.dev/rules/{rule.code}\n")
 
+    if rule.code in PROJECT_CODES:  # judged on the project index: the example is a project of one file
+        assert rule.code in _project_codes(rule.bad, rule.code, tmp_path / "bad")
+        assert rule.code not in _project_codes(rule.good, rule.code, tmp_path / "good")
+        return
     context = _EXAMPLE_CONTEXT.get(rule.code, {})
     bad = lint(_as_flow(rule.bad), dedent=False, **context)
     assert rule.code in codes(bad), [(d.code, d.message) for d in bad]
@@ -128,6 +134,16 @@ def test_flowlint_rule_prints_the_documentation_whose_bad_example_is_reported_an
     assert rule.code not in codes(good), [(d.code, d.message) for d in good]
     if rule.code in ("FL101", "FL105", "FL106", "FL108", "FL109", "FL501", "FL502", "FL503", "FL504", "FL901"):
         assert good == [], [(d.code, d.message) for d in good]
+
+
+def _project_codes(example: str, code: str, folder: Path) -> list[str]:
+    """The codes ``flowlint check`` reports (with ``code`` and FL5xx-free defaults) on a project whose one
+    file is ``example``."""
+    folder.mkdir()
+    (folder / "flows.yml").write_text(example, "utf-8")
+    done = run_cli(["check", "--no-cache", "--format", "json", "--select", code, "flows.yml"], cwd=folder)
+    assert done.stderr == ""
+    return [d["code"] for d in json.loads(done.stdout)["diagnostics"]]
 
 
 def test_readme_rule_table_is_what_flowlint_rules_prints(tmp_path: Path) -> None:

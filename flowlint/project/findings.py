@@ -1,0 +1,94 @@
+"""The project pass of a ``check`` run: the index built once, the FL7xx findings of the checked files.
+
+After every file is linted, the run builds the project index (the checked files' entries came from the
+same parse, or from the index store when their result came from the result cache; the other files of the
+project from the store, else read) and judges the checked files on it
+(:func:`flowlint.rules.repository.project_findings`). A file with such findings is linted again with them
+(suppression comments, ``perFileIgnores``, FL900 and excerpts then treat them as any finding); that result
+is cached under the file's key and the findings it was given, so it never goes stale when another file
+changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from flowlint.batch import Indexed
+from flowlint.cache import ResultCache
+from flowlint.diagnostics import FileResult
+from flowlint.files import Candidate
+from flowlint.lint import Linter
+from flowlint.project.build import gather, read_entries
+from flowlint.project.index import FileFlows, ProjectIndex
+from flowlint.project.store import IndexStore, Reread, now_ns, stat_of, store_key
+from flowlint.rules.repository import project_findings
+from flowlint.stamps import digest
+
+__all__ = ["index_store", "now_ns", "project_index", "with_project_findings"]
+
+
+def index_store(cache_dir: Path | None, linter: Linter) -> IndexStore:
+    """The index store of a run (``cache_dir`` None: a store that keeps nothing)."""
+    return IndexStore(cache_dir, store_key(repr(sorted(linter.slots.items()) if linter.slots else None).encode()))
+
+
+def project_index(
+    linter: Linter,
+    cwd: Path,
+    checked: Sequence[Candidate],
+    indexed: Indexed,
+    store: IndexStore,
+    started_ns: int,
+    jobs: int,
+) -> ProjectIndex:
+    """The index of the project and of the ``checked`` files (``indexed``: what linting them gave;
+    ``started_ns``: when the run began reading them); the store learns the checked files."""
+    fresh: dict[str, FileFlows] = {}
+    for candidate in checked:
+        key, entries = indexed.get(candidate.display, (None, None))
+        if entries is None and key is not None:
+            reread = _rereader(candidate, linter)
+            stored = store.get(key, candidate.display, reread)
+            if stored is not None:
+                fresh[candidate.display] = stored
+                store.note(candidate.display, key, stat_of(candidate.path), started_ns)
+                continue
+        if entries is None:
+            entries = read_entries(candidate.path, candidate.display, linter.slots)
+        fresh[candidate.display] = FileFlows.of(candidate.display, entries)
+        if key is not None:
+            store.put(candidate.display, key, entries, stat_of(candidate.path), started_ns)
+    return gather(linter.settings, cwd, store, fresh, linter.slots, jobs)
+
+
+def _rereader(candidate: Candidate, linter: Linter) -> Reread:
+    return lambda: read_entries(candidate.path, candidate.display, linter.slots)
+
+
+def with_project_findings(
+    linter: Linter,
+    checked: Sequence[Candidate],
+    results: list[FileResult],
+    index: ProjectIndex,
+    indexed: Indexed,
+    cache: ResultCache | None,
+) -> list[FileResult]:
+    """``results`` (in the order of ``checked``) with the FL7xx findings of each file: a file that has some
+    is linted again with them, or taken from the cache under its key and those findings."""
+    merged = []
+    for candidate, result in zip(checked, results, strict=True):
+        display = candidate.display
+        found = project_findings(index, display, linter.settings, linter.enabled_for(display))
+        if not found:
+            merged.append(result)
+            continue
+        content_key = indexed.get(display, (None, None))[0]
+        key = digest(content_key.encode(), repr(found).encode()) if content_key is not None else None
+        hit = cache.get(key) if cache is not None and key is not None else None
+        if hit is None:
+            hit = linter.lint_path(candidate.path, display, extra=found)
+            if cache is not None and key is not None:
+                cache.put(key, hit)
+        merged.append(hit)
+    return merged
