@@ -4,7 +4,8 @@ Kestra gives an execution the inputs its flow declares, and only those (a value 
 is dropped); Pebble's strict variables then fail the execution that reads any other. The strings read
 are those the output rules read (:func:`~flowlint.rules.outputs_walk.strings_with_expressions`): not the
 flow's ``triggers`` (a Flow trigger's ``inputs`` are rendered against the execution that triggers it),
-nor documentation, nor the ``outputs`` of a Subflow (rendered in the child execution). Not judged: a
+nor documentation, nor the ``outputs`` of a Subflow (rendered in the child execution), nor a plugin
+default that applies to none of the flow's tasks (never rendered). Not judged: a
 computed name (``inputs[name]``), the whole object (``{{ inputs }}``), a read that tolerates absence
 (``?? fallback``, ``is defined``, ``| default``), a flow whose ``inputs`` are not a list of literal ids,
 and ``inputs.a-b`` where Kestra's own dashed-id check refuses the flow (FL610 says so).
@@ -61,7 +62,10 @@ def check(ctx: CheckContext) -> None:
         return
     declared: dict[str, Node] | None = None
     refs: list[tuple[ScalarText, str, OutputRef]] = []
+    unapplied = _unapplied_defaults(ctx.flow)
     for node, yaml_path in strings_with_expressions(ctx.flow, ctx.source.text, "inputs"):
+        if unapplied and any(_under(yaml_path, path) for path in unapplied):
+            continue
         text = scalar_text(ctx.source.text, node)
         found = [ref for ref in root_refs(text.text, "inputs") if ref.task_id is not None]
         if not found:
@@ -79,6 +83,21 @@ def check(ctx: CheckContext) -> None:
     for text, yaml_path, ref in refs:
         if ref.task_id not in guarded:
             _report(ctx, text, yaml_path, ref, hints, locator)
+
+
+def _unapplied_defaults(flow: Flow) -> list[str]:
+    """The YAML paths of the flow's plugin defaults that apply to none of its tasks (never rendered), or
+    whose type is not literal (cannot be known)."""
+    tasks = [use.type_name for use in flow.uses if use.kind == "task"]
+    return [
+        default.yaml_path
+        for default in flow.defaults
+        if default.type_name is None or not any(task.startswith(default.type_name) for task in tasks)
+    ]
+
+
+def _under(path: str, ancestor: str) -> bool:
+    return path.startswith(ancestor) and (len(path) == len(ancestor) or path[len(ancestor)] in ".[")
 
 
 def _report(
@@ -158,7 +177,8 @@ RULES = [
         "input `x` — a typo, a renamed input, a flow without `inputs` — fails the execution when the "
         "expression is rendered. An input id with dots (`request.name`) is read as a nested object "
         "(`inputs.request.name`). Not checked: a computed name (`inputs[name]`), the whole `inputs` object, "
-        "reads that tolerate absence (`?? fallback`, `is defined`, `| default`), the flow's `triggers` (a "
+        "reads that tolerate absence (`?? fallback`, `is defined`, `| default`), a plugin default that applies "
+        "to none of the flow's tasks, the flow's `triggers` (a "
         "Flow trigger renders its `inputs` against the execution that triggers it), the `outputs` of a "
         "Subflow task (rendered in the child execution), documentation (`description`), and a flow whose "
         "`inputs` are not a list of literal ids. Note that `inputs.my-input` is `inputs.my` minus `input` "

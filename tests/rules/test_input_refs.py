@@ -70,3 +70,20 @@ def test_a_flow_with_no_inputs_or_null_inputs_declares_none() -> None:
             "the flow declares no inputs (read as `inputs.db`)",
             "the flow declares no inputs (read as `inputs.day`)",
         ]
+
+
+def test_a_plugin_default_is_judged_only_where_it_applies_to_a_task_of_the_flow() -> None:
+    text = FLOW.format(inputs="[]").replace("{{ inputs.db-host }} ", "") + (
+        "pluginDefaults:\n"
+        "  - type: io.kestra.plugin.core.log\n"
+        "    values:\n"
+        '      level: "{{ inputs.level }}"\n'
+        "  - type: io.kestra.plugin.jdbc\n"
+        "    values:\n"
+        '      url: "{{ inputs.db_url }}"\n'
+    )
+    found = lint(text, select=["FL704"])
+    assert [(d.message, d.yaml_path) for d in found] == [
+        ("the flow declares no inputs (read as `inputs.day`)", "tasks[0].message"),
+        ("the flow declares no inputs (read as `inputs.level`)", "pluginDefaults[0].values.level"),
+    ]
