@@ -27,7 +27,8 @@ from flowlint.properties.lookup import lookup_for
 from flowlint.resolve import Resolution, Status
 from flowlint.rules import RULES_BY_CODE
 from flowlint.rules.base import CheckContext
-from flowlint.rules.properties import Subject, check_properties, subject_of
+from flowlint.rules.properties import check_properties, subject_of
+from flowlint.rules.property_walk import Subject
 from flowlint.rules.version_status import STATUS_CODES, invalid_value, report_status
 from flowlint.run import CheckOptions, load_manifest, prepare_files
 from flowlint.source import Source, parse

@@ -23,7 +23,8 @@ from flowlint.properties.model import Prop, PropertySet
 from flowlint.properties.slots import manifest_slots
 from flowlint.properties.values import item_prop
 from flowlint.resolve import Resolver
-from flowlint.rules.properties import Subject, object_set, subject_of
+from flowlint.rules.properties import subject_of
+from flowlint.rules.property_walk import Subject, object_set
 from flowlint.source import Source
 
 

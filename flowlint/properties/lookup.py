@@ -36,6 +36,8 @@ MEMO_LIMIT = 4096
 as the user types them)."""
 ALWAYS_TAKEN = (Prop("type", "string"), Prop("version", "any"))
 """Keys every plugin takes: its ``type``, and ``version`` (other rules judge a ``version`` Kestra does not read)."""
+FLOW_MODEL = "kestra flow model"
+"""The ``artifact`` of a Scope whose classes are the flow model's (Store.flow_record), taken at the target."""
 
 
 class PropertyLookup:
@@ -55,6 +57,9 @@ class PropertyLookup:
         self.selections: dict[tuple[Any, ...], Any] = {}
         self._named: dict[tuple[str, Scope | None, str], PropertySet | None] = {}
         """A memo for the rules: what a resolution's selection has as its property set (see FL5xx)."""
+        self._flow: dict[str, PropertySet | None] = {}
+        self._flow_keys: dict[str, tuple[bool, list[str]] | None] = {}
+        self._input_classes: dict[str, str | None] = {}
 
     def plugin_points(self, plugin: Plugin, version: PluginVersion | None) -> tuple[Point, ...]:
         """The points ``plugin``'s own records are taken at: ``version`` when the data describes it, the
@@ -132,6 +137,8 @@ class PropertyLookup:
         name = subtype or prop.ref
         if name is None:
             return None
+        if prop.scope is not None and prop.scope.artifact == FLOW_MODEL:
+            return self.flow_class(name)  # named where it is used (FL5xx's flow walk)
         key = (name, prop.scope)
         if key not in self._nested:
             found = self._build_nested(name, prop.scope)
@@ -180,6 +187,115 @@ class PropertyLookup:
             subtypes=subtypes,
             newest_kestra=self.newest_kestra,
         )
+
+    def flow_class(self, fqn: str) -> PropertySet | None:
+        """The set of the flow model's class ``fqn`` at the target: the properties of the classes it extends,
+        then its own (None: the data does not have the class at the target)."""
+        if fqn not in self._flow:
+            self._flow[fqn] = self._build_flow(fqn)
+        return self._flow[fqn]
+
+    def _flow_chain(self, fqn: str) -> list[Record]:
+        """The records of ``fqn`` and of the classes it extends, ``fqn``'s first."""
+        chain: list[Record] = []
+        name: Any = fqn
+        while isinstance(name, str) and len(chain) < 8:
+            record = self.store.flow_record(name)
+            if record is None:
+                break
+            chain.append(record)
+            name = record.get("extends")
+        return chain
+
+    def _build_flow(self, fqn: str) -> PropertySet | None:
+        chain = self._flow_chain(fqn)
+        points = tuple(p for p in self.kestra_points if chain and holds(chain[0], p))
+        if not points:
+            return None
+        record = chain[0]
+        # a custom deserializer (labels: a list or a map, other keys of an entry ignored) decides the shape
+        entries = [
+            {**e, "kindUnknown": True} if isinstance(e, Mapping) and e.get("deserializer") else e
+            for r in reversed(chain)
+            for e in r.get("props", ())
+        ]
+        props = props_at(entries, points, Scope(FLOW_MODEL, points, points))
+        for at in points:  # getters Jackson skips (@JsonIgnore) are taken silently
+            for name in field_at(record, "ignoredNames", at) or ():
+                props.setdefault(name, Prop(name, "any", kind_unknown=True))
+        loose = {e.get("name") for e in entries if isinstance(e, Mapping) and not e.get("notEmpty")}
+        subtypes = {
+            item["name"]: item["ref"]
+            for item in record.get("subtypes", ())
+            if isinstance(item, Mapping)
+            and isinstance(item.get("name"), str)
+            and isinstance(item.get("ref"), str)
+            and any(holds(item, p) for p in points)
+        }
+        return PropertySet(
+            subject=f"{fqn.rsplit('.', 1)[-1]}, Kestra {self.target.text}",
+            props=props,
+            open=_at_any(record, "additionalProperties", points),
+            abstract=_at_any(record, "abstract", points),
+            subtypes=subtypes,
+            newest_kestra=self.newest_kestra,
+            not_empty=frozenset(name for name, prop in props.items() if prop.req and name not in loose),
+        )
+
+    def flow_class_name(self, found: PropertySet) -> str | None:
+        """The flow model's class whose set ``found`` is (None: not one of the flow model's)."""
+        return next((fqn for fqn, known in self._flow.items() if known is found), None)
+
+    def flow_validators(self, fqn: str | None) -> frozenset[str]:
+        """The class-level validators the flow model's class ``fqn`` has at every point of the target."""
+        record = self.store.flow_record(fqn) if fqn else None
+        found: set[str] | None = None
+        for at in self.kestra_points if record is not None else ():
+            listed = field_at(record, "validators", at) if record is not None else None
+            names = {str(v) for v in listed} if isinstance(listed, list) else set()
+            found = names if found is None else found & names
+        return frozenset(found or ())
+
+    def flow_history(self, fqn: str, name: str) -> list[str]:
+        """The Kestra data points at which the flow model's class ``fqn`` has the property ``name``."""
+        chain = self._flow_chain(fqn)
+        entries = [e for r in chain for e in r.get("props", ()) if isinstance(e, Mapping) and _names(e, name)]
+        return [
+            text
+            for text in self.store.kestra_versions
+            if (at := point(text)) is not None and holds(chain[0], at) and any(holds(e, at) for e in entries)
+        ]
+
+    def flow_key(self, name: str) -> tuple[bool, list[str]] | None:
+        """Whether the Flow has the top-level key ``name`` at the target, and the Kestra data points at which
+        it has it (None: the flow model does not know the key)."""
+        if name not in self._flow_keys:
+            table = self.store.flow_table("topLevelKeys")
+            ranges = table.get(name) if isinstance(table, Mapping) else None
+            found = None
+            if isinstance(ranges, list):
+                held = [r for r in ranges if isinstance(r, Mapping)]
+                versions = [
+                    t for t in self.store.kestra_versions if (at := point(t)) and any(holds(r, at) for r in held)
+                ]
+                found = (any(holds(r, at) for r in held for at in self.kestra_points), versions)
+            self._flow_keys[name] = found
+        return self._flow_keys[name]
+
+    def input_class(self, type_name: str) -> str | None:
+        """The flow model's class an input of ``type_name`` is read into at the target (None: no type of that
+        name at the target, or the target's points disagree)."""
+        if type_name not in self._input_classes:
+            table = self.store.flow_table("inputTypes")
+            ranges = table.get(type_name) if isinstance(table, Mapping) else None
+            classes = {
+                r.get("class")
+                for r in (ranges if isinstance(ranges, list) else ())
+                if isinstance(r, Mapping) and any(holds(r, at) for at in self.kestra_points)
+            }
+            chosen = classes.pop() if len(classes) == 1 else None
+            self._input_classes[type_name] = chosen if isinstance(chosen, str) else None
+        return self._input_classes[type_name]
 
     def history(self, plugin: Plugin, installed: Sequence[PluginVersion], type_name: str, name: str) -> list[str]:
         """The installed versions (of ``installed``, oldest first) whose own data has property ``name``."""
@@ -256,9 +372,13 @@ def _names(entry: Mapping[str, Any], name: str) -> bool:
 def describe_history(found: list[str], installed: Sequence[PluginVersion]) -> str | None:
     """``exists from 0.19.0`` / ``exists up to 0.18.2`` / ``exists in 0.19.0, 1.2.0``: which installed
     versions have a property (None when none does)."""
+    return describe_versions(found, [v.text for v in installed])
+
+
+def describe_versions(found: list[str], texts: Sequence[str]) -> str | None:
+    """How :func:`describe_history` words the versions ``found`` among the versions ``texts`` (oldest first)."""
     if not found:
         return None
-    texts = [v.text for v in installed]
     positions = [texts.index(v) for v in found if v in texts]
     contiguous = positions == list(range(positions[0], positions[0] + len(positions)))
     if contiguous and positions[-1] == len(texts) - 1:

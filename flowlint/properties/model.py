@@ -226,6 +226,9 @@ class PropertySet:
     """Every property the type declares itself (two or more) is deprecated: the type is on its way out (the
     data has no flag for a deprecated class; plugin-singer 0.24.1 marks each property of its classes)."""
 
+    not_empty: frozenset[str] = frozenset()
+    """Required properties a value must not leave empty either (``@NotEmpty``: the flow model says it)."""
+
     _aliases: dict[str, Prop] | None = field(default=None, init=False, repr=False, compare=False)
     _required: tuple[Prop, ...] | None = field(default=None, init=False, repr=False, compare=False)
     _quiet: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)

@@ -9,6 +9,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Severity, Span
 from flowlint.flow import SlotItem
 from flowlint.nodes import get, is_null, is_str, kestra_text, kind_name, span_of
+from flowlint.properties.lookup import describe_versions, lookup_for
 from flowlint.rules.base import CheckContext, Rule
 
 FLOW_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]*")
@@ -103,12 +104,23 @@ def _check_flow_keys(ctx: CheckContext) -> None:
             yaml_path="tasks",
         )
     _check_flow_id(ctx)
+    lookup = lookup_for(ctx.manifest, ctx.settings.target) if ctx.on("FL006") else None
     for key, _ in flow.root.value:
         if not isinstance(key, ScalarNode):
             ctx.report("FL006", key, "a top-level key must be a string")
             continue
-        if key.value in FLOW_KEYS:
-            continue
+        known = lookup.flow_key(key.value) if lookup is not None and is_str(key) else None
+        if known is not None and lookup is not None and not known[0]:
+            ctx.report(
+                "FL006",
+                key,
+                f"'{key.value}' is not a top-level key of Kestra {ctx.settings.target_text}'s Flow (of the "
+                f"versions flowlint's data describes, it {describe_versions(known[1], lookup.store.kestra_versions)})",
+                yaml_path=key.value,
+                help="set `targetKestraVersion` to the Kestra version the flow runs on",
+            )
+        if known is not None or key.value in FLOW_KEYS:
+            continue  # the flow model's data decides for the keys it knows, flowlint's list for the others
         import difflib
 
         close = difflib.get_close_matches(key.value, sorted(FLOW_KEYS), n=1, cutoff=0.6)
