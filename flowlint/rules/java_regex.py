@@ -33,6 +33,16 @@ _PLACEHOLDERS = {
 """Java escapes ``re`` lacks, as an ``re`` atom accepted where they are."""
 
 
+def _unicode_name(name: str) -> bool:
+    import unicodedata  # only for a ``\\N{…}`` escape
+
+    try:
+        unicodedata.lookup(name)
+    except KeyError:
+        return False
+    return True
+
+
 class _Rejected(Exception):
     """Java refuses the pattern."""
 
@@ -53,7 +63,7 @@ def java_rejects(pattern: str) -> bool | None:
         warnings.simplefilter("error", FutureWarning)
         try:
             re.compile(rewritten)
-        except FutureWarning:
+        except (FutureWarning, OverflowError, RecursionError):
             return None
         except re.error as error:
             return None if _differs(error, rewritten) else True
@@ -124,6 +134,12 @@ class _Rewriter:
     def _escape_rest(self, char: str, in_class: bool) -> str:
         if char in _PLACEHOLDERS:
             return _PLACEHOLDERS[char]
+        if char == "N" and self.text.startswith("{", self.at):
+            end = self.text.find("}", self.at)
+            if end < 0 or not _unicode_name(self.text[self.at + 1 : end]):
+                raise _Unsure
+            self.at = end + 1
+            return "a"
         if char == "c":
             if self.at >= len(self.text):
                 raise _Rejected

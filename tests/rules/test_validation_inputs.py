@@ -328,6 +328,8 @@ def test_kestras_invalid_input_flows_get_fl601_at_the_line(tmp_path: Path, name:
         ("ab(?i)c", False),  # flags in mid-pattern
         ("\\Qa.b(\\E", False),  # quoting
         ("\\G\\h+\\R\\x{1F600}", False),
+        ("\\N{LATIN SMALL LETTER A}", False),  # a Unicode name (not a quantifier)
+        ("a{99999999999}", None),  # Python cannot compile the count: silent, never a crash
         ("C++", False),  # possessive
         ("(?>a+)b", False),  # atomic group
         ("[a-z&&[^aeiou]]", None),  # intersection: not modelled, silent
