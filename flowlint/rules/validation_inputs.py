@@ -5,7 +5,9 @@ Each check applies from the Kestra version that introduced it (``ctx.settings.ta
 tags: an input `type` must be one the target knows (``inputTypes`` of the bundled flow model, known at any
 data point that could describe the target; past the newest data point an unknown name is only a warning);
 the id pattern from 0.13, unique ids from 0.14, ``dependsOn.inputs`` naming declared inputs without a cycle
-from 0.19. What an input's values must be (defaults, item types, regexes) is in ``input_values``.
+from 0.19. A FORM's own inputs (1.3.25) get the checks of one input (type, id pattern, values); their ids,
+which Kestra expands to dotted paths, are not compared. What an input's values must be (defaults, item types,
+regexes) is in ``input_values``.
 """
 
 from __future__ import annotations
@@ -47,10 +49,13 @@ def check_inputs(ctx: CheckContext) -> None:
     first: dict[str, _Input] = {}
     for read in inputs:
         path = f"inputs[{read.position}]"
-        kind = _check_type(ctx, read, path, types)
+        kind = _check_input(ctx, read, path, types)
         if read.id is not None and read.id_node is not None:
-            _check_id(ctx, read, path, first)
-        check_values(ctx, read.node, path, read.id or "?", kind)
+            _check_duplicate(ctx, read, path, first)
+        children = get(read.node, "inputs") if kind == "FORM" else None
+        if children is not None and isinstance(children[1], SequenceNode):  # a FORM's own inputs
+            for child in _read_inputs(children[1]):
+                _check_input(ctx, child, f"{path}.inputs[{child.position}]", types)
     if applies_from(ctx, DEPENDS_SINCE):
         _check_dependencies(ctx, inputs, first)
 
@@ -147,20 +152,32 @@ def _type_hint(name: str, names: frozenset[str]) -> str:
 # Ids -----------------------------------------------------------------------------------------------------
 
 
-def _check_id(ctx: CheckContext, read: _Input, path: str, first: dict[str, _Input]) -> None:
-    assert read.id is not None and read.id_node is not None
-    node = read.id_node
-    if applies_from(ctx, ID_SINCE) and not INPUT_ID.fullmatch(read.id):
-        blank = not read.id.strip()
+def _check_input(ctx: CheckContext, read: _Input, path: str, types: _InputTypes) -> str | None:
+    """Report one input's type, id pattern and values; its type name when the target knows it."""
+    kind = _check_type(ctx, read, path, types)
+    if read.id is not None and read.id_node is not None and applies_from(ctx, ID_SINCE):
+        _check_id_pattern(ctx, read.id, read.id_node, path)
+    check_values(ctx, read.node, path, read.id or "?", kind)
+    return kind
+
+
+def _check_id_pattern(ctx: CheckContext, input_id: str, node: Node, path: str) -> None:
+    if not INPUT_ID.fullmatch(input_id):
+        blank = not input_id.strip()
         ctx.report(
             "FL601",
             node,
             "input id is blank (Kestra: `must not be blank`)"
             if blank
-            else f"input id '{read.id}' does not match {INPUT_ID_TEXT} (Kestra: `must match \"{INPUT_ID_TEXT}\"`)",
+            else f"input id '{input_id}' does not match {INPUT_ID_TEXT} (Kestra: `must match \"{INPUT_ID_TEXT}\"`)",
             yaml_path=f"{path}.id",
             help="an input id starts with a letter or digit, followed by letters, digits, `.`, `_` or `-`",
         )
+
+
+def _check_duplicate(ctx: CheckContext, read: _Input, path: str, first: dict[str, _Input]) -> None:
+    assert read.id is not None and read.id_node is not None
+    node = read.id_node
     earlier = first.setdefault(read.id, read)
     if earlier is not read and applies_from(ctx, DUPLICATES_SINCE):
         assert earlier.id_node is not None

@@ -339,3 +339,27 @@ def test_kestras_invalid_input_flows_get_fl601_at_the_line(tmp_path: Path, name:
 )
 def test_the_java_regex_reading_differs_from_python_where_it_matters(pattern: str, rejected: bool | None) -> None:
     assert java_rejects(pattern) is rejected
+
+
+def test_the_inputs_of_a_form_are_checked_as_inputs(tmp_path: Path) -> None:
+    inputs = (
+        "  - id: address\n    type: FORM\n    inputs:\n"
+        "      - id: street\n        type: STRNG\n"
+        "      - id: _zip\n        type: STRING\n        validator: '('\n"
+    )
+    assert fl601(tmp_path, inputs, target="1.3.25") == [
+        (
+            8, 15, "error",
+            "'STRNG' is not an input type of Kestra 1.3.25: Kestra refuses the flow (Kestra: `Invalid type: STRNG`)",
+        ),
+        (
+            9, 13, "error",
+            "input id '_zip' does not match ^[a-zA-Z0-9][.a-zA-Z0-9_-]* (Kestra: `must match "
+            '"^[a-zA-Z0-9][.a-zA-Z0-9_-]*"`)',
+        ),
+        (
+            11, 20, "error",
+            "`validator` of STRING input '_zip' is not a valid Java regular expression: Kestra refuses the flow "
+            "(Kestra: `_zip.validator: invalid pattern [(]`)",
+        ),
+    ]  # fmt: skip
