@@ -232,12 +232,15 @@ def _text_problem(kind: str, text: str) -> str | None:
 
 
 def _choice_problem(item: MappingNode, kind: str, text: str) -> str | None:
-    """A SELECT/ENUM default outside its literal ``values`` (custom values allowed or values unknown: None)."""
+    """A SELECT/ENUM default outside its literal ``values`` (custom values allowed, or values from an expression
+    or unknown: None)."""
     if kind not in ("SELECT", "ENUM"):
         return None
     entry = get(item, "values")
     custom = get(item, "allowCustomValue")
-    if entry is None or not isinstance(entry[1], SequenceNode) or (custom and kestra_text(custom[1]) != "false"):
+    if entry is None or not isinstance(entry[1], SequenceNode) or get(item, "expression") is not None:
+        return None  # the allowed values come from an expression, or are not known
+    if custom is not None and kestra_text(custom[1]) != "false":
         return None
     values = [kestra_text(node) for node in entry[1].value]
     if not values or any(value is None or is_expression(value) for value in values) or text in values:

@@ -280,6 +280,10 @@ def test_a_valid_input_list_has_no_finding(tmp_path: Path) -> None:
         "  - id: n\n    type: INT\n    defaults: 3\n"
         "  - id: at\n    type: DATETIME\n    defaults: '2024-01-01T00:00:00Z'\n"
     )
+    inputs += "  - id: free\n    type: SELECT\n    values: [a, b]\n    allowCustomValue: true\n    defaults: c\n"
+    inputs += (
+        "  - id: live\n    type: SELECT\n    values: [a]\n    expression: '{{ kv(\"choices\") }}'\n    defaults: c\n"
+    )
     for target in ("0.21", "1.3", "2.0"):
         assert fl601(tmp_path, inputs, target=target) == []
 
