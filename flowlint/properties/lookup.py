@@ -58,7 +58,7 @@ class PropertyLookup:
         self._named: dict[tuple[str, Scope | None, str], PropertySet | None] = {}
         """A memo for the rules: what a resolution's selection has as its property set (see FL5xx)."""
         self._flow: dict[str, PropertySet | None] = {}
-        self._flow_keys: dict[str, tuple[bool, list[str]] | None] = {}
+        self._flow_keys: dict[str, bool | None] = {}
         self._input_classes: dict[str, str | None] = {}
 
     def plugin_points(self, plugin: Plugin, version: PluginVersion | None) -> tuple[Point, ...]:
@@ -266,21 +266,24 @@ class PropertyLookup:
             if (at := point(text)) is not None and holds(chain[0], at) and any(holds(e, at) for e in entries)
         ]
 
-    def flow_key(self, name: str) -> tuple[bool, list[str]] | None:
-        """Whether the Flow has the top-level key ``name`` at the target, and the Kestra data points at which
-        it has it (None: the flow model does not know the key)."""
+    def flow_key(self, name: str) -> bool | None:
+        """Whether the Flow has the top-level key ``name`` at the target (None: the flow model does not know
+        the key)."""
         if name not in self._flow_keys:
             table = self.store.flow_table("topLevelKeys")
             ranges = table.get(name) if isinstance(table, Mapping) else None
-            found = None
-            if isinstance(ranges, list):
-                held = [r for r in ranges if isinstance(r, Mapping)]
-                versions = [
-                    t for t in self.store.kestra_versions if (at := point(t)) and any(holds(r, at) for r in held)
-                ]
-                found = (any(holds(r, at) for r in held for at in self.kestra_points), versions)
-            self._flow_keys[name] = found
+            held = [r for r in ranges if isinstance(r, Mapping)] if isinstance(ranges, list) else None
+            self._flow_keys[name] = (
+                None if held is None else any(holds(r, at) for r in held for at in self.kestra_points)
+            )
         return self._flow_keys[name]
+
+    def flow_key_history(self, name: str) -> list[str]:
+        """The Kestra data points at which the Flow has the top-level key ``name``."""
+        table = self.store.flow_table("topLevelKeys")
+        ranges = table.get(name) if isinstance(table, Mapping) else None
+        held = [r for r in ranges if isinstance(r, Mapping)] if isinstance(ranges, list) else []
+        return [t for t in self.store.kestra_versions if (at := point(t)) and any(holds(r, at) for r in held)]
 
     def input_class(self, type_name: str) -> str | None:
         """The flow model's class an input of ``type_name`` is read into at the target (None: no type of that

@@ -183,11 +183,13 @@ def props_at(entries: Iterable[Mapping[str, Any]], points: Sequence[Point], scop
     """The properties ``entries`` describe over ``points`` (merged permissively); a property absent at
     one of the points is neither required, deprecated nor validated."""
     found: dict[str, list[Prop]] = {}
+    built: dict[int, Prop] = {}  # an entry that holds at several points is one Prop: nothing to merge
+    entries = list(entries)
     for at in points:
         seen: dict[str, Prop] = {}
         for entry in entries:
             if isinstance(entry, Mapping) and "name" in entry and holds(entry, at):
-                prop = prop_of(entry, scope)
+                prop = built.get(id(entry)) or built.setdefault(id(entry), prop_of(entry, scope))
                 # within one point an own declaration wins over one only an interface getter makes
                 if prop.name not in seen or not prop.iface:
                     seen[prop.name] = prop
@@ -197,7 +199,8 @@ def props_at(entries: Iterable[Mapping[str, Any]], points: Sequence[Point], scop
     for name, props in found.items():
         prop = props[0]
         for other in props[1:]:
-            prop = merged(prop, other)
+            if other is not prop:
+                prop = merged(prop, other)
         if len(props) < len(points):
             prop = prop.replace(req=False, dep=False, valid=False)
         result[name] = prop

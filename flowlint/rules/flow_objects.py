@@ -189,18 +189,20 @@ class FlowWalker(PropertyWalker):
 
     def _sets_of(self, type_name: str) -> list[PropertySet]:
         """The sets of ``type_name`` in every installed version the data describes ([] when one of them takes
-        any key, or when none is described)."""
-        sets: list[PropertySet] = []
-        for entry in self.ctx.manifest.lookup(type_name):
-            for version in entry.versions:
-                found = self.lookup.of_type(
-                    entry.plugin, None if entry.plugin.core else version, entry.canonical_in(version) or entry.name
-                )
-                if found is not None:
-                    if not found.checks_keys:
-                        return []
-                    sets.append(found)
-        return sets
+        any key, or when none is described); worked out once per type."""
+        key = ("plugin default sets", type_name)
+        found: list[PropertySet] | None = self.lookup.selections.get(key)
+        if found is None:
+            sets: dict[int, PropertySet] = {}  # a core plugin's versions share one set
+            for entry in self.ctx.manifest.lookup(type_name):
+                for version in entry.versions[-1:] if entry.plugin.core else entry.versions:
+                    name = entry.canonical_in(version) or entry.name
+                    chosen = self.lookup.of_type(entry.plugin, None if entry.plugin.core else version, name)
+                    if chosen is not None:
+                        sets[id(chosen)] = chosen
+            found = list(sets.values())
+            found = self.lookup.selections[key] = [] if any(not s.checks_keys for s in found) else found
+        return found
 
     def _unknown_default(
         self, key: ScalarNode, type_name: str, same: str | None, validated: bool, path: str, names: Iterable[str]

@@ -110,12 +110,13 @@ def _check_flow_keys(ctx: CheckContext) -> None:
             ctx.report("FL006", key, "a top-level key must be a string")
             continue
         known = lookup.flow_key(key.value) if lookup is not None and is_str(key) else None
-        if known is not None and lookup is not None and not known[0]:
+        if known is False and lookup is not None:
+            history = describe_versions(lookup.flow_key_history(key.value), lookup.store.kestra_versions)
             ctx.report(
                 "FL006",
                 key,
                 f"'{key.value}' is not a top-level key of Kestra {ctx.settings.target_text}'s Flow (of the "
-                f"versions flowlint's data describes, it {describe_versions(known[1], lookup.store.kestra_versions)})",
+                f"versions flowlint's data describes, it {history})",
                 yaml_path=key.value,
                 help="set `targetKestraVersion` to the Kestra version the flow runs on",
             )
