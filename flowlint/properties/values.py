@@ -102,6 +102,12 @@ def _enum_problem(prop: Prop, node: ScalarNode, label: str) -> Problem | None:
 
 
 def _expected(prop: Prop) -> str:
+    if prop.kind == "enum":
+        return (
+            "one of " + ", ".join(prop.enum[:12]) + (", ..." if len(prop.enum) > 12 else "")
+            if prop.enum
+            else "a constant"
+        )
     return _KIND_WORDS.get(prop.kind, f"a {prop.kind}")
 
 

@@ -192,7 +192,7 @@ class PropertyWalker:
                 given = {k.value: v for k, v in node.value if is_str(k) and not is_null(v)}
             value = given.get(prop.name)
             if value is not None:
-                if prop.name in found.not_empty and _empty(value):
+                if prop.name in found.not_empty and _empty(prop, value):
                     self._empty(found, prop, value, path)
                 continue
             if prop.aliases and any(alias in given for alias in prop.aliases):
@@ -243,11 +243,14 @@ def object_set(lookup: PropertyLookup, owner: PropertySet, prop: Prop, node: Map
     return nested
 
 
-def _empty(node: Node) -> bool:
-    """Whether ``node`` is an empty list, mapping or string."""
-    if isinstance(node, SequenceNode | MappingNode):
-        return not node.value
-    return is_str(node) and not node.value
+def _empty(prop: Prop, node: Node) -> bool:
+    """Whether ``node`` is an empty list, mapping or string given to a property of that shape (another shape
+    is FL503's)."""
+    if isinstance(node, SequenceNode):
+        return prop.kind == "list" and not node.value
+    if isinstance(node, MappingNode):
+        return prop.kind == "map" and not node.value
+    return prop.kind == "string" and is_str(node) and not node.value
 
 
 def _default_keys(ctx: CheckContext, subject: Subject) -> frozenset[str]:

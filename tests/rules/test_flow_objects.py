@@ -20,11 +20,8 @@ LISTENER = CORPUS / "flows-invalid" / "kestra-io+kestra" / "core__src__test__res
 def findings(folder: Path, text: str, target: str = "1.3", select: str = "FL5,FL006") -> list[dict[str, Any]]:
     """The JSON findings of ``flowlint check`` on ``text`` (written to flow.yml in ``folder``)."""
     (folder / "flow.yml").write_text(text, "utf-8")
-    done = run_cli(
-        ["check", "--no-cache", "--format", "json", "-q", "--select", select, "--target-kestra-version", target]
-        + ["flow.yml"],
-        cwd=folder,
-    )
+    options = ["--select", select, "--target-kestra-version", target]
+    done = run_cli(["check", "--no-cache", "--format", "json", "-q", *options, "flow.yml"], cwd=folder)
     assert done.returncode in (0, 1), done.stderr
     found: list[dict[str, Any]] = json.loads(done.stdout)["diagnostics"]
     return found
@@ -78,7 +75,9 @@ def test_an_input_whose_type_the_target_does_not_know_is_left_to_fl601(tmp_path:
 def test_the_deprecated_input_name_is_fl504_and_id_type_are_not_required_here(tmp_path: Path) -> None:
     text = HEAD + "inputs:\n  - name: region\n    type: STRING\n  - type: INT\n" + LOG
     found = findings(tmp_path, text)
-    assert shown(found) == [("FL504", 4, 5, "warning", "'name' is deprecated in input 'region' (StringInput, Kestra 1.3)")]
+    assert shown(found) == [
+        ("FL504", 4, 5, "warning", "'name' is deprecated in input 'region' (StringInput, Kestra 1.3)")
+    ]
     assert found[0]["help"] == "use `id`: `name` is its deprecated alias"
 
 
@@ -123,6 +122,14 @@ def test_shapes_and_enum_constants_of_flow_objects(tmp_path: Path) -> None:
             "error",
             "'duration' takes an ISO-8601 duration such as PT5M (or a number of seconds), not 'soon'",
         ),
+    ]
+
+
+def test_a_value_of_the_wrong_shape_is_fl503_and_not_also_an_empty_value(tmp_path: Path) -> None:
+    text = HEAD + "checks:\n  - condition: []\n    message: hi\nconcurrency:\n  limit: 1\n  behavior: {a: 1}\n" + LOG
+    assert shown(findings(tmp_path, text, target="1.3.25")) == [
+        ("FL503", 4, 16, "error", "'condition' takes a string, not a list"),
+        ("FL503", 8, 13, "error", "'behavior' takes one of QUEUE, CANCEL, FAIL, not a mapping"),
     ]
 
 

@@ -447,7 +447,8 @@ def test_hand_written_manifest_shapes_and_nested_definitions() -> None:
 def test_expressions_are_fine_in_dynamic_properties_and_wrong_in_plain_ones() -> None:
     assert acme('endpoint: "{{ vars.url }}"\n', "2.0.0") == []
     found = acme('endpoint: e\nmode: "{{ inputs.mode }}"\n', "2.0.0")
-    assert shown(found) == [("FL503", 8, 11, "'mode' is not dynamic: Kestra cannot read an expression as a enum", None)]
+    message = "'mode' is not dynamic: Kestra cannot read an expression as one of FAST, SLOW"
+    assert shown(found) == [("FL503", 8, 11, message, None)]
 
 
 def test_a_type_without_property_data_gets_no_finding() -> None:
