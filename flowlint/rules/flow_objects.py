@@ -219,7 +219,8 @@ class FlowWalker(PropertyWalker):
                 yaml_path=path,
                 severity=Severity.WARNING,
                 help=f"did you mean '{same}'? (property names are case-sensitive)",
-                fix=Fix(f"rename to {same}", (Edit(span_of(key), styled(key, same)),)),
+                # unsafe: the renamed default then sets the property, which changes what runs
+                fix=Fix(f"rename to {same}", (Edit(span_of(key), styled(key, same)),), safe=False),
             )
             return
         import difflib  # only for a finding: off the start-up path

@@ -230,6 +230,11 @@ def test_plugin_default_entries_and_their_values(tmp_path: Path) -> None:
     ]
     assert [d["help"] for d in found[1:]] == ["did you mean 'values'?", "did you mean 'message'?", found[3]["help"]]
     assert found[3]["help"] == "did you mean 'level'? (property names are case-sensitive)"
+    assert found[3]["fix"] == {
+        "description": "rename to level",
+        "safe": False,
+        "edits": [{"line": 14, "column": 7, "endLine": 14, "endColumn": 12, "replacement": "level"}],
+    }
 
 
 def test_a_listener_with_an_unknown_key_or_without_tasks(tmp_path: Path) -> None:
