@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flowlint.cache import ResultCache, result_from_data, result_to_data
-from flowlint.diagnostics import FileResult
+from flowlint.diagnostics import Diagnostic, FileResult
 from flowlint.files import Candidate
 from flowlint.lint import Linter
 from flowlint.project.index import FlowEntry
@@ -66,10 +66,7 @@ def lint_files(
                 continue
         todo.append((index, candidate, key))
     index_too = indexed is not None
-    if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        computed = _in_workers(linter, [(str(c.path), c.display) for _, c, _ in todo], jobs, index_too)
-    else:
-        computed = [_lint_one(linter, c.path, c.display, index_too) for _, c, _ in todo]
+    computed = _lint_all(linter, [(str(c.path), c.display, ()) for _, c, _ in todo], jobs, index_too)
     for (index, candidate, key), (data, entries) in zip(todo, computed, strict=True):
         results[index] = result_from_data(data)
         if cache is not None and key is not None:
@@ -79,14 +76,32 @@ def lint_files(
     return [r for r in results if r is not None]
 
 
-def _lint_one(linter: Linter, path: Path, display: str, index: bool) -> tuple[Any, tuple[FlowEntry, ...] | None]:
+def lint_again(linter: Linter, items: Sequence[tuple[Candidate, Sequence[Diagnostic]]], jobs: int) -> list[FileResult]:
+    """Each file linted again with the findings given for it (what the project rules found), in order."""
+    computed = _lint_all(linter, [(str(c.path), c.display, tuple(extra)) for c, extra in items], jobs, False)
+    return [result_from_data(data) for data, _ in computed]
+
+
+_Item = tuple[str, str, tuple[Diagnostic, ...]]
+"""(path, display name, findings made outside the checks) of a file to lint."""
+
+
+def _lint_all(linter: Linter, items: list[_Item], jobs: int, index: bool) -> list[Any]:
+    """Each item linted, serially or (many, several jobs) in worker processes."""
+    if jobs > 1 and len(items) >= PARALLEL_THRESHOLD:
+        return _in_workers(linter, items, jobs, index)
+    return [_lint_one(linter, item, index) for item in items]
+
+
+def _lint_one(linter: Linter, item: _Item, index: bool) -> tuple[Any, tuple[FlowEntry, ...] | None]:
     """The result of one file as plain tuples, and (``index``) the index entries of its flows."""
+    path, display, extra = item
     entries: list[FlowEntry] | None = [] if index else None
-    data = result_to_data(linter.lint_path(path, display, entries=entries))
+    data = result_to_data(linter.lint_path(Path(path), display, extra, entries))
     return data, None if entries is None else tuple(entries)
 
 
-def _in_workers(linter: Linter, items: list[tuple[str, str]], jobs: int, index: bool) -> list[Any]:
+def _in_workers(linter: Linter, items: list[_Item], jobs: int, index: bool) -> list[Any]:
     import multiprocessing  # only large runs pay for these imports
     from concurrent.futures import ProcessPoolExecutor
 
@@ -104,8 +119,8 @@ def _init_worker(linter: Linter) -> None:
     _worker_linter = linter
 
 
-def _lint_chunk(chunk: tuple[list[tuple[str, str]], bool]) -> list[Any]:
+def _lint_chunk(chunk: tuple[list[_Item], bool]) -> list[Any]:
     items, index = chunk
     linter = _worker_linter
     assert linter is not None
-    return [_lint_one(linter, Path(path), display, index) for path, display in items]
+    return [_lint_one(linter, item, index) for item in items]

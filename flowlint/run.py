@@ -222,7 +222,7 @@ def _check_project(
     results = lint_files(linter, found, cache, jobs, indexed)
     index = findings.project_index(linter, setup.cwd, found, indexed, store, started, jobs)
     store.save()
-    return findings.with_project_findings(linter, found, results, index, indexed, cache)
+    return findings.with_project_findings(linter, found, results, index, indexed, cache, jobs)
 
 
 def describe(setup: RunSetup) -> list[str]:

@@ -256,12 +256,13 @@ def _output_reads(source: Source, flow: Flow, calls: Sequence[Call]) -> Iterator
 # reading files the run did not check ---------------------------------------------------------------------
 
 
-def read_entries(path: Path, display: str, slots: Slots | None) -> tuple[FlowEntry, ...]:
+def read_entries(path: str | Path, display: str, slots: Slots | None) -> tuple[FlowEntry, ...]:
     """The entries of the file at ``path`` (none when it cannot be read, decoded or parsed)."""
     from flowlint.source import decode, parse
 
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return ()
     text = decode(data)
@@ -303,12 +304,13 @@ def gather(
         if display in fresh:
             continue
         stat = stat_of(path)
-        reread = partial(read_entries, Path(path), display, slots)
+        reread = partial(read_entries, path, display, slots)
         known = store.by_stat(display, stat, reread)
         if known is None:
             read_ns = now_ns()
             try:
-                content = Path(path).read_bytes()
+                with open(path, "rb") as handle:
+                    content = handle.read()
             except OSError:
                 continue  # gone, or unreadable: it defines no flow
             key = file_key(display, content)
@@ -329,7 +331,7 @@ def gather(
 
 
 def _read_all(items: Sequence[tuple[str, str]], slots: Slots | None) -> list[tuple[FlowEntry, ...]]:
-    return [read_entries(Path(path), display, slots) for path, display in items]
+    return [read_entries(path, display, slots) for path, display in items]
 
 
 def _in_workers(items: list[tuple[str, str]], slots: Slots | None, jobs: int) -> list[tuple[FlowEntry, ...]]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from flowlint.batch import Indexed
+from flowlint.batch import Indexed, lint_again
 from flowlint.cache import ResultCache
-from flowlint.diagnostics import FileResult
+from flowlint.diagnostics import Diagnostic, FileResult
 from flowlint.files import Candidate
 from flowlint.lint import Linter
 from flowlint.project.build import gather, read_entries
@@ -73,22 +73,28 @@ def with_project_findings(
     index: ProjectIndex,
     indexed: Indexed,
     cache: ResultCache | None,
+    jobs: int,
 ) -> list[FileResult]:
     """``results`` (in the order of ``checked``) with the FL7xx findings of each file: a file that has some
-    is linted again with them, or taken from the cache under its key and those findings."""
-    merged = []
-    for candidate, result in zip(checked, results, strict=True):
+    is taken from the cache under its key and those findings, else linted again with them (in ``jobs``
+    worker processes when there are many)."""
+    merged = list(results)
+    todo: list[tuple[int, Candidate, list[Diagnostic], str | None]] = []
+    for position, candidate in enumerate(checked):
         display = candidate.display
         found = project_findings(index, display, linter.settings, linter.enabled_for(display))
         if not found:
-            merged.append(result)
             continue
         content_key = indexed.get(display, (None, None))[0]
         key = digest(content_key.encode(), repr(found).encode()) if content_key is not None else None
         hit = cache.get(key) if cache is not None and key is not None else None
-        if hit is None:
-            hit = linter.lint_path(candidate.path, display, extra=found)
-            if cache is not None and key is not None:
-                cache.put(key, hit)
-        merged.append(hit)
+        if hit is not None:
+            merged[position] = hit
+        else:
+            todo.append((position, candidate, found, key))
+    again = lint_again(linter, [(candidate, found) for _, candidate, found, _ in todo], jobs)
+    for (position, _, _, key), result in zip(todo, again, strict=True):
+        merged[position] = result
+        if cache is not None and key is not None:
+            cache.put(key, result)
     return merged

@@ -19,9 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from flowlint.diagnostics import Span
+
+if TYPE_CHECKING:
+    from flowlint.rules.closest import Closest
 
 FlowKey = tuple[str, str]
 """(namespace, id): what names a flow on a Kestra instance."""
@@ -190,22 +193,24 @@ class FileFlows:
     """The flows of one file: their (namespace, id) at once, their entries when first asked (a run on one
     file decodes the stored entries of the few files it needs, not of the whole project)."""
 
+    __slots__ = ("_entries", "_load", "keys", "path")
+
     def __init__(
         self,
         path: str,
-        keys: Sequence[FlowKey],
-        entries: Sequence[FlowEntry] | None = None,
+        keys: tuple[FlowKey, ...],
+        entries: tuple[FlowEntry, ...] | None = None,
         load: Callable[[], Sequence[FlowEntry]] | None = None,
     ) -> None:
         self.path = path
-        self.keys = tuple(keys)
-        self._entries = None if entries is None else tuple(entries)
+        self.keys = keys
+        self._entries = entries
         self._load = load
 
     @classmethod
     def of(cls, path: str, entries: Sequence[FlowEntry]) -> FileFlows:
         """The flows of a file whose entries are at hand."""
-        return cls(path, [entry.key for entry in entries], entries)
+        return cls(path, tuple(entry.key for entry in entries), tuple(entries))
 
     @property
     def entries(self) -> tuple[FlowEntry, ...]:
@@ -232,6 +237,8 @@ class ProjectIndex:
         }
         self.owned_globs = tuple(owned)
         self._owned_memo: dict[str, bool] = {}
+        self._closest_ids: dict[str, Closest] = {}
+        self._closest_names: Closest | None = None
         self._by_key: dict[FlowKey, list[tuple[str, int]]] = {}
         self._index_keys()
 
@@ -244,10 +251,16 @@ class ProjectIndex:
         return index
 
     def _index_keys(self) -> None:
+        """(namespace, id) -> where it is defined: (file, position in the file), in file order."""
         self._by_key = {}
-        for path in sorted(self._files):
-            for position, key in enumerate(self._files[path].keys):
-                self._by_key.setdefault(key, []).append((path, position))
+        for path, found in self._files.items():
+            for position, key in enumerate(found.keys):
+                places = self._by_key.get(key)
+                if places is None:
+                    self._by_key[key] = [(path, position)]
+                else:
+                    places.append((path, position))
+                    places.sort()
 
     def __len__(self) -> int:
         return sum(len(f.keys) for f in self._files.values())
@@ -328,4 +341,42 @@ class ProjectIndex:
 
     def flow_ids(self, namespace: str) -> list[str]:
         """The ids of the flows of ``namespace``, sorted (for did-you-mean and completion)."""
-        return sorted(flow_id for ns, flow_id in self._by_key if ns == namespace)
+        return self._ids_by_namespace.get(namespace, [])
+
+    @cached_property
+    def _ids_by_namespace(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for namespace, flow_id in sorted(self._by_key):
+            found.setdefault(namespace, []).append(flow_id)
+        return found
+
+    def closest(self, namespace: str, flow_id: str) -> FlowKey | None:
+        """The defined flow whose name is closest to ``namespace.flow_id`` (did-you-mean): an id of the same
+        namespace first, else the same id in the owned namespace closest to ``namespace``, else the closest
+        whole name; None when none is close."""
+        from flowlint.rules.closest import Closest  # only for a reference to an unknown flow
+
+        ids = self._closest_ids.get(namespace)
+        if ids is None:
+            ids = self._closest_ids[namespace] = Closest(self.flow_ids(namespace))
+        same = ids.closest(flow_id)
+        if same is not None:
+            return (namespace, same)
+        elsewhere = [ns for ns in self._namespaces_by_id.get(flow_id, ()) if self.owns(ns)]
+        if elsewhere:
+            return (Closest(elsewhere).closest(namespace) or elsewhere[0], flow_id)
+        if self._closest_names is None:
+            self._closest_names = Closest(f"{ns}.{fid}" for ns, fid in self._by_key)
+        found = self._closest_names.closest(f"{namespace}.{flow_id}")
+        return self._name_keys[found] if found is not None else None
+
+    @cached_property
+    def _namespaces_by_id(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for namespace, flow_id in sorted(self._by_key):
+            found.setdefault(flow_id, []).append(namespace)
+        return found
+
+    @cached_property
+    def _name_keys(self) -> dict[str, FlowKey]:
+        return {f"{ns}.{fid}": (ns, fid) for ns, fid in self._by_key}

@@ -30,7 +30,7 @@ from flowlint.project.codec import entry_from_data, entry_to_data
 from flowlint.project.index import FileFlows, FlowEntry, FlowKey
 from flowlint.stamps import checksum, digest, ensure_dir
 
-INDEX_FORMAT = b"1"
+INDEX_FORMAT = b"3"
 """The shape of a stored entry: changed whenever :func:`entry_to_data` changes."""
 RACY_NS = 2_000_000_000
 """A file modified less than this before it was read may change again without its times showing it."""
@@ -39,6 +39,8 @@ _MAX_FILES = 200_000
 
 Stat = tuple[int, int, int, int]
 """(size, mtime_ns, ctime_ns, inode) of a file."""
+Blob = tuple[memoryview, bytes]
+"""A file's marshalled entries and the checksum they must have."""
 Reread = Callable[[], Sequence[FlowEntry]]
 """Reads a file's entries again (when the stored ones turn out damaged)."""
 
@@ -64,11 +66,13 @@ class IndexStore:
     def __init__(self, directory: Path | None, key: str) -> None:
         self.directory = directory
         self._pack = None if directory is None else directory / f"index-{key}.pack"
-        records, files, damaged = _read(self._pack)
+        records, files, area, damaged = _read(self._pack)
         self._records: dict[str, Any] = records
-        """display -> (size, mtime_ns, ctime_ns, inode, when it was read (ns), content key)."""
+        """display -> ((size, mtime_ns, ctime_ns, inode), when it was read (ns), content key)."""
         self._files: dict[str, Any] = files
-        """content key -> (the (namespace, id) of each flow, the marshalled entries)."""
+        """content key -> (the (namespace, id) of each flow, where its marshalled entries are in the pack's
+        area: offset, length, checksum); or, learnt by this run, (those keys, the marshalled entries)."""
+        self._area = area
         self._damaged = damaged
         self._changed = False
         self.hits = 0
@@ -78,27 +82,45 @@ class IndexStore:
         """The flows of ``display`` when its ``stat`` is the one stored (and was not racy), else None;
         ``reread`` gives them should the stored entries turn out damaged."""
         record = self._records.get(display)
-        if stat is None or type(record) is not tuple or len(record) != 6 or record[:4] != stat:
+        if record is None or stat is None:
             return None
-        read_ns, key = record[4], record[5]
-        if type(read_ns) is not int or stat[1] > read_ns - RACY_NS or type(key) is not str:
+        try:
+            known, read_ns, key = record
+            if known != stat or stat[1] > read_ns - RACY_NS:
+                return None
+        except (TypeError, ValueError):  # not a record of the stored shape
             return None
-        found = self.get(key, display, reread)
+        found = self.get(key, display, reread) if type(key) is str else None
         if found is not None:
             self.hits += 1
         return found
 
     def get(self, key: str, display: str, reread: Reread) -> FileFlows | None:
         """The flows stored for content ``key`` (of the file named ``display``), None when there are none or
-        they do not have the stored shape (dropped)."""
-        stored = self._files.get(key)
+        they do not have the stored shape (dropped); their entries are decoded when first asked."""
+        stored: Any = self._files.get(key)
         keys = _keys(stored)
         if keys is None:
             if stored is not None:
                 del self._files[key]
                 self._changed = True
             return None
-        return FileFlows(display, keys, load=partial(_decoded, display, self._files[key][1], reread))
+        return FileFlows(display, keys, load=partial(self._entries_of, stored, display, reread))
+
+    def _entries_of(self, stored: tuple[Any, ...], display: str, reread: Reread) -> Sequence[FlowEntry]:
+        blob = self._blob(stored)
+        return reread() if blob is None else _decoded(display, blob, reread)
+
+    def _blob(self, stored: tuple[Any, ...]) -> Blob | None:
+        """The marshalled entries of a stored file with the checksum they must have (None: not readable)."""
+        if len(stored) == 2 and type(stored[1]) is bytes:
+            return (memoryview(stored[1]), checksum(stored[1]))
+        if len(stored) != 4 or type(stored[1]) is not int or type(stored[2]) is not int or type(stored[3]) is not bytes:
+            return None
+        _, offset, length, expected = stored
+        if offset < 0 or length < 0 or offset + length > len(self._area):
+            return None
+        return (self._area[offset : offset + length], expected)
 
     def put(self, display: str, key: str, entries: Sequence[FlowEntry], stat: Stat | None, read_ns: int) -> None:
         """Remember the entries of content ``key``, and that ``display`` had that content (see :meth:`note`)."""
@@ -111,12 +133,16 @@ class IndexStore:
     def note(self, display: str, key: str, stat: Stat | None, read_ns: int) -> None:
         """Remember that ``display`` had content ``key`` when its ``stat`` was ``stat`` (taken before it was
         read, at ``read_ns``); no ``stat``: forget it."""
-        record = None if stat is None else (*stat, read_ns, key)
-        if self._records.get(display) != record:
-            if record is None:
-                self._records.pop(display, None)
-            else:
-                self._records[display] = record
+        if stat is None:
+            self._changed = self._changed or self._records.pop(display, None) is not None
+            return
+        record = (stat, read_ns, key)
+        known: Any = self._records.get(display)
+        same = type(known) is tuple and len(known) == 3 and known[0] == stat and known[2] == key
+        if same and type(known[1]) is int and stat[1] <= known[1] - RACY_NS:
+            return  # seen again unchanged: the record of when it was first read stands
+        if known != record:
+            self._records[display] = record
             self._changed = True
 
     def forget_others(self, displays: set[str]) -> None:
@@ -131,12 +157,21 @@ class IndexStore:
         if self._pack is None or self.directory is None or not (self._changed or self._damaged):
             return
         records = dict(list(self._records.items())[-_MAX_FILES:])
-        named = {record[5] for record in records.values() if type(record) is tuple and len(record) == 6}
-        files = {key: stored for key, stored in self._files.items() if key in named}
-        body = marshal.dumps((records, files))
+        named = {record[2] for record in records.values() if type(record) is tuple and len(record) == 3}
+        files: dict[str, tuple[Any, ...]] = {}
+        blobs: list[bytes | memoryview] = []
+        offset = 0
+        for key, stored in self._files.items():
+            keys, blob = (_keys(stored), self._blob(stored)) if key in named else (None, None)
+            if keys is not None and blob is not None and checksum(blob[0]) == blob[1]:
+                files[key] = (keys, offset, len(blob[0]), blob[1])
+                blobs.append(blob[0])
+                offset += len(blob[0])
+        header = marshal.dumps((records, files))
         with contextlib.suppress(OSError, UsageError):  # a cache that cannot be written only costs speed
             ensure_dir(self.directory)
-            write_atomically(self._pack, _MAGIC + checksum(body) + body)
+            head = _MAGIC + checksum(header) + len(header).to_bytes(8, "little") + header
+            write_atomically(self._pack, b"".join([head, *blobs]))
 
 
 def now_ns() -> int:
@@ -144,41 +179,47 @@ def now_ns() -> int:
     return time.time_ns()
 
 
-def _read(pack: Path | None) -> tuple[dict[str, Any], dict[str, Any], bool]:
-    """The records and files of the pack: empty when there is none; empty and damaged when it fails its
-    checksum or its shape (records and entries are checked one by one when used)."""
+def _read(pack: Path | None) -> tuple[dict[str, Any], dict[str, Any], memoryview, bool]:
+    """The records, files and entries area of the pack: empty when there is none; empty and damaged when its
+    header fails its checksum or its shape (records and entries are checked one by one when used, each
+    file's entries against their own checksum)."""
+    empty = memoryview(b"")
     if pack is None:
-        return {}, {}, False
+        return {}, {}, empty, False
     try:
         data = pack.read_bytes()
     except OSError:
-        return {}, {}, False
-    start = len(_MAGIC) + 16
-    body = memoryview(data)[start:]
-    if not data.startswith(_MAGIC) or data[len(_MAGIC) : start] != checksum(body):
-        return {}, {}, True
+        return {}, {}, empty, False
+    start = len(_MAGIC) + 16 + 8
+    size = int.from_bytes(data[start - 8 : start], "little")
+    header = memoryview(data)[start : start + size]
+    if not data.startswith(_MAGIC) or len(header) != size or data[len(_MAGIC) : start - 8] != checksum(header):
+        return {}, {}, empty, True
     try:
-        records, files = marshal.loads(body)
+        records, files = marshal.loads(header)
     except (EOFError, ValueError, TypeError):
-        return {}, {}, True
+        return {}, {}, empty, True
     if type(records) is not dict or type(files) is not dict:
-        return {}, {}, True
-    return records, files, False
+        return {}, {}, empty, True
+    return records, files, memoryview(data)[start + size :], False
 
 
 def _keys(stored: Any) -> tuple[FlowKey, ...] | None:
-    """The (namespace, id) of each flow of a stored file, None when it is not of the stored shape."""
-    if type(stored) is not tuple or len(stored) != 2 or type(stored[0]) is not tuple or type(stored[1]) is not bytes:
+    """The (namespace, id) of each flow of a stored file, None when it is not of the stored shape (the
+    header's checksum vouches for the rest: no damage, only a foreign writer, could change it)."""
+    if type(stored) is not tuple or len(stored) not in (2, 4) or type(stored[0]) is not tuple:
         return None
-    keys = stored[0]
-    good = all(type(k) is tuple and len(k) == 2 and type(k[0]) is str and type(k[1]) is str for k in keys)
-    return keys if good else None
+    keys: tuple[FlowKey, ...] = stored[0]
+    return keys
 
 
-def _decoded(display: str, blob: bytes, reread: Reread) -> Sequence[FlowEntry]:
-    """The entries marshalled in ``blob``; when they do not have the stored shape, ``reread()``."""
+def _decoded(display: str, blob: Blob, reread: Reread) -> Sequence[FlowEntry]:
+    """The entries marshalled in ``blob``; when they fail its checksum or do not have the stored shape,
+    ``reread()``."""
+    if checksum(blob[0]) != blob[1]:
+        return reread()
     try:
-        data = marshal.loads(blob)
+        data = marshal.loads(blob[0])
     except (EOFError, ValueError, TypeError):
         return reread()
     if type(data) is not tuple:

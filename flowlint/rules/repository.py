@@ -48,9 +48,7 @@ class _Report:
             return
         rule = RULES_BY_CODE[code]
         level = self.settings.severity.get(code) or severity or rule.severity
-        self.found.append(
-            Diagnostic(code, rule.name, level, message, self.path, at, yaml_path, help, tuple(related))
-        )
+        self.found.append(Diagnostic(code, rule.name, level, message, self.path, at, yaml_path, help, tuple(related)))
 
 
 def project_rules_on(enabled: frozenset[str]) -> bool:
@@ -114,7 +112,7 @@ def _target(
         return definitions[0]
     if definitions or not index.owns(namespace):
         return None
-    close = _closest(index, namespace, flow_id)
+    close = index.closest(namespace, flow_id)
     known = index.flow(*close) if close is not None else None
     help_text = f"did you mean {close[0]}.{close[1]}?" if close is not None else None
     related = [Related(known.path, known.id_span, f"flow {known.name}")] if known is not None else []
@@ -141,28 +139,6 @@ def _target(
             severity=Severity.WARNING,
         )
     return None
-
-
-def _closest(index: ProjectIndex, namespace: str, flow_id: str) -> tuple[str, str] | None:
-    """The flow whose name is closest to ``namespace.flow_id``: an id of the same namespace first, else the
-    same id in another namespace, else the closest full name (None: none is close)."""
-    from flowlint.rules.closest import Closest  # only for a reference to an unknown flow
-
-    same = Closest(index.flow_ids(namespace)).closest(flow_id)
-    if same is not None:
-        return (namespace, same)
-    elsewhere = sorted(ns for ns, fid in index.flow_keys() if fid == flow_id and index.owns(ns))
-    if elsewhere:
-        return (_nearest(elsewhere, namespace), flow_id)
-    names = {f"{ns}.{fid}": (ns, fid) for ns, fid in index.flow_keys()}
-    found = Closest(names).closest(f"{namespace}.{flow_id}")
-    return names[found] if found is not None else None
-
-
-def _nearest(namespaces: list[str], namespace: str) -> str:
-    from flowlint.rules.closest import Closest
-
-    return Closest(namespaces).closest(namespace) or namespaces[0]
 
 
 def _inputs(report: _Report, call: Call, target: FlowEntry) -> None:
@@ -245,7 +221,7 @@ def _outputs(report: _Report, index: ProjectIndex, entry: FlowEntry) -> None:
 
 _CHILD = (
     "id: child\nnamespace: company.team\ninputs:\n  - id: day\n    type: STRING\noutputs:\n  - id: total\n"
-    "    type: INT\n    value: \"{{ outputs.count.value }}\"\ntasks:\n  - id: count\n"
+    '    type: INT\n    value: "{{ outputs.count.value }}"\ntasks:\n  - id: count\n'
     "    type: io.kestra.plugin.core.output.OutputValues\n    values:\n      value: 3\n"
 )
 
