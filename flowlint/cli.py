@@ -55,6 +55,7 @@ _LAZY_COMMANDS = {
     "fix": "flowlint.commands.fix:fix_command",
     "inventory": "flowlint.commands.inventory:inventory_command",
     "impact": "flowlint.commands.inventory:impact_command",
+    "graph": "flowlint.commands.graph:graph_command",
     "manifest": "flowlint.commands.manifest:manifest_group",
     "lsp": "flowlint.commands.lsp:lsp",
 }

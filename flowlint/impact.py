@@ -13,16 +13,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from flowlint.batch import default_jobs
 from flowlint.config import Settings
 from flowlint.diagnostics import Diagnostic
 from flowlint.files import Candidate
 from flowlint.flow import Flow
 from flowlint.inventory import Use, read_text, resolutions_of, use_of
 from flowlint.manifest.model import Manifest
+from flowlint.project.graph import Reached, command_index, reached_rows, reached_text, through_calls
 from flowlint.properties.lookup import lookup_for
 from flowlint.resolve import Resolution, Status
 from flowlint.rules import RULES_BY_CODE
@@ -72,6 +74,8 @@ class Impact:
     fixes: tuple[Change, ...]
     uses: int
     flows: int
+    through_calls: tuple[Reached, ...] = ()
+    """The flows the changes reach through calls (callers and Flow-trigger listeners, transitively)."""
 
     @property
     def unchanged(self) -> int:
@@ -97,7 +101,14 @@ def run_impact(run: ImpactRun) -> Impact:
     """The impact on the run's files of moving from the current manifest to the new one."""
     setup, found = prepare_files(run.files)
     new = load_manifest([run.files.cwd / p for p in run.new_manifests], setup.settings)
-    return compute(found, setup.settings, setup.manifest, new, setup.enabled)
+    impact = compute(found, setup.settings, setup.manifest, new, setup.enabled)
+    changes = (*impact.breaks, *impact.property_breaks, *impact.moves, *impact.fixes)
+    changed = {(c.before.namespace, c.before.flow_id) for c in changes}
+    keys = {(ns, fid) for ns, fid in changed if ns is not None and fid is not None}
+    if not keys:
+        return impact
+    index = command_index(setup, found, default_jobs())
+    return replace(impact, through_calls=tuple(through_calls(index, keys)))
 
 
 def compute(
@@ -297,6 +308,7 @@ def render_text(impact: Impact) -> str:
                 lines.extend(
                     f"      {before.file}:{f.span.line}:{f.span.column}  {f.code} {f.message}" for f in change.findings
                 )
+    lines.extend(reached_text(impact.through_calls))
     lines.append("")
     lines.append(
         f"{impact.uses} plugin {plural('use', impact.uses)} in {impact.flows} {plural('flow', impact.flows)}: "
@@ -351,6 +363,7 @@ def render_json(impact: Impact) -> str:
         "propertyBreaks": groups(impact.property_breaks),
         "moves": groups(impact.moves),
         "fixes": groups(impact.fixes),
+        "throughCalls": reached_rows(impact.through_calls),
         "summary": {
             "uses": impact.uses,
             "flows": impact.flows,
@@ -359,6 +372,7 @@ def render_json(impact: Impact) -> str:
             "moves": len(impact.moves),
             "fixes": len(impact.fixes),
             "unchanged": impact.unchanged,
+            "throughCalls": len(impact.through_calls),
         },
     }
     return json.dumps(data, indent=2) + "\n"

@@ -216,7 +216,7 @@ def _check_project(
     """The results of ``found`` with the project rules' findings (FL7xx), judged on the project index."""
     from flowlint.project import findings
 
-    store = findings.index_store(setup.cache_dir if setup.use_cache else None, linter)
+    store = findings.index_store(setup.cache_dir if setup.use_cache else None, linter.slots)
     started = findings.now_ns()
     indexed: Indexed = {}
     results = lint_files(linter, found, cache, jobs, indexed)

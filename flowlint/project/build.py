@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -291,15 +292,20 @@ def gather(
     fresh: Mapping[str, FileFlows],
     slots: Slots | None = None,
     jobs: int = 1,
+    also: Iterable[tuple[str, str]] = (),
 ) -> ProjectIndex:
-    """The index of the project of ``settings`` (its files named relative to ``cwd``) and of the files in
+    """The index of the project of ``settings`` (its files named relative to ``cwd``), of the files in
     ``fresh`` (the flows of the files the run just checked, by display name; a file of both is taken from
-    ``fresh``). The other files come from ``store`` (unchanged ``stat``, else unchanged content), else are
-    read and parsed (in ``jobs`` worker processes when there are many); ``store`` learns what was read."""
+    ``fresh``) and of the files ``also`` names ((path, display name): files a command was given outside the
+    project). The files not in ``fresh`` come from ``store`` (unchanged ``stat``, else unchanged content),
+    else are read and parsed (in ``jobs`` worker processes when there are many); ``store`` learns what was
+    read."""
     files = list(fresh.values())
     misses: list[tuple[str, str, str, Stat | None, int]] = []
     walked = set()
-    for path, display in walk_names(project_folders(settings), cwd, settings.root, settings.exclude):
+    for path, display in chain(walk_names(project_folders(settings), cwd, settings.root, settings.exclude), also):
+        if display in walked:
+            continue
         walked.add(display)
         if display in fresh:
             continue

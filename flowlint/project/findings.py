@@ -18,6 +18,7 @@ from flowlint.batch import Indexed, lint_again
 from flowlint.cache import ResultCache
 from flowlint.diagnostics import Diagnostic, FileResult
 from flowlint.files import Candidate
+from flowlint.flow import Slots
 from flowlint.lint import Linter
 from flowlint.project.build import gather, read_entries
 from flowlint.project.index import FileFlows, ProjectIndex
@@ -28,9 +29,10 @@ from flowlint.stamps import digest
 __all__ = ["index_store", "now_ns", "project_index", "with_project_findings"]
 
 
-def index_store(cache_dir: Path | None, linter: Linter) -> IndexStore:
-    """The index store of a run (``cache_dir`` None: a store that keeps nothing)."""
-    return IndexStore(cache_dir, store_key(repr(sorted(linter.slots.items()) if linter.slots else None).encode()))
+def index_store(cache_dir: Path | None, slots: Slots | None) -> IndexStore:
+    """The index store of a run whose flows are walked with ``slots`` (``cache_dir`` None: a store that
+    keeps nothing)."""
+    return IndexStore(cache_dir, store_key(repr(sorted(slots.items()) if slots else None).encode()))
 
 
 def project_index(

@@ -1,0 +1,289 @@
+"""The repository as a whole (issue 17), end to end: FL701, FL702, FL703, FL705 judged across files in
+several folders, with the index kept in the cache (and without it), suppressions, owned namespaces,
+`flowlint graph`, and `flowlint impact` through calls."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.concise_run import concise, findings, manifest_text, write
+from tests.conftest import run_cli
+
+CONFIG = "manifest: manifest.json\nselect: [FL701, FL702, FL703, FL705]\n"
+"""The standard test manifest has no Subflow (FL101 would report each call): the project rules alone."""
+
+CHILD = """\
+id: child
+namespace: company.team
+inputs:
+  - id: day
+    type: STRING
+  - id: count
+    type: INT
+    defaults: 1
+outputs:
+  - id: total
+    type: INT
+    value: "{{ outputs.sum.values.total }}"
+tasks:
+  - id: sum
+    type: io.kestra.plugin.core.output.OutputValues
+    values:
+      total: 3
+"""
+PARENT = """\
+id: parent
+namespace: company.team
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: company.team
+    flowId: child
+    inputs:
+      dya: monday
+      count: many
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.call.outputs.totl }} of {{ outputs.call.outputs.total }}"
+  - id: typo
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ outputs.call.uri }}"
+    batch:
+      rows: 1
+    namespace: company.team
+    flowId: chlid
+  - id: vendor
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: vendor.tools
+    flowId: anything
+triggers:
+  - id: after
+    type: io.kestra.plugin.core.trigger.Flow
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionFlow
+        namespace: company.team
+        flowId: nightly
+"""
+GOOD = """\
+id: good
+namespace: company.ops
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: company.team
+    flowId: child
+    inputs:
+      day: monday
+      count: "{{ 2 }}"
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.call.outputs.total }} {{ outputs.call.outputs.other ?? 0 }}"
+"""
+PARENT_FINDINGS = [
+    "a/parent.yml:8:5: FL702 [error] Subflow task 'call' passes no value for input 'day' of company.team.child"
+    " (no `defaults`, not `required: false`): the subflow's execution fails",
+    "a/parent.yml:9:7: FL702 [warning] company.team.child declares no input 'dya': Subflow task 'call' passes a"
+    " value the subflow never gets (an execution gets the inputs its flow declares, and only those)",
+    "a/parent.yml:10:14: FL702 [error] input 'count' of company.team.child is INT: `many` is not a valid INT value,"
+    " so the subflow's execution fails",
+    "a/parent.yml:13:39: FL705 [error] company.team.child, the flow task 'call' starts, declares no output 'totl'"
+    " (read as `outputs.call.outputs.totl`): the expression fails when it is rendered",
+    "a/parent.yml:20:13: FL701 [error] ForEachItem task 'typo' starts company.team.chlid, a flow no file of the"
+    " project defines (namespace company.team is the project's): the task fails when it runs",
+    "a/parent.yml:31:17: FL701 [warning] Flow trigger 'after' listens to company.team.nightly, a flow no file of"
+    " the project defines (namespace company.team is the project's): it never fires for it",
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Flows in three folders: the caller in a/, the called flow in b/, a correct caller in c/."""
+    return write(
+        tmp_path,
+        {
+            "manifest.json": manifest_text(),
+            ".flowlint.yaml": CONFIG,
+            "a/parent.yml": PARENT,
+            "b/child.yml": CHILD,
+            "c/good.yml": GOOD,
+        },
+    )
+
+
+def test_each_project_rule_reports_at_the_exact_place_and_a_correct_caller_gets_nothing(project: Path) -> None:
+    done = concise([], project)
+    assert findings(done.stdout) == PARENT_FINDINGS
+    assert done.returncode == 1
+    full = run_cli(["check", "--format", "full", "a/parent.yml"], cwd=project)
+    assert "   = note: input 'day' of company.team.child at b/child.yml:4:9\n" in full.stdout
+    assert "   = help: did you mean 'day'?\n" in full.stdout
+    assert "    = help: did you mean 'total'?\n" in full.stdout
+    assert "    = help: did you mean company.team.child?\n" in full.stdout
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["through the cache", "cold"])
+def test_a_run_on_one_changed_file_judges_it_against_the_other_folders(project: Path, cache: list[str]) -> None:
+    assert findings(concise(cache, project).stdout) == PARENT_FINDINGS  # a first run fills the cache
+    one = concise([*cache, "a/parent.yml"], project)
+    assert findings(one.stdout) == PARENT_FINDINGS
+    # Another file changes: the unchanged caller's findings follow (no stale cached result).
+    write(project, {"b/child.yml": CHILD.replace("id: day", "id: dya").replace("id: total", "id: totl")})
+    again = findings(concise([*cache, "a/parent.yml"], project).stdout)
+    assert [line.split(": ", 2)[1].split(" ")[0] for line in again] == ["FL702", "FL705", "FL701", "FL701"]
+    assert again[0].startswith("a/parent.yml:10:14: FL702 [error] input 'count'")
+    assert again[1].startswith("a/parent.yml:13:74: FL705 [error] company.team.child, the flow task 'call' starts, "
+                               "declares no output 'total'")  # fmt: skip
+    # A new file defines the flow the trigger waits for; then the called flow's file is deleted.
+    write(project, {"b/nightly.yml": CHILD.replace("id: child", "id: nightly")})
+    (project / "b" / "child.yml").unlink()
+    last = findings(concise([*cache, "a/parent.yml"], project).stdout)
+    assert [line.split(":")[1] for line in last] == ["7", "20"]  # call and typo: unknown flows; the trigger found
+    assert "starts company.team.child, a flow no file of the project defines" in last[0]
+
+
+def test_a_damaged_index_store_costs_time_never_a_wrong_result(project: Path) -> None:
+    assert findings(concise([], project).stdout) == PARENT_FINDINGS
+    [pack] = (project / ".flowlint_cache").glob("index-*.pack")
+    data = bytearray(pack.read_bytes())
+    for offset in (len(data) // 2, len(data) - 3):  # in the header, then in a file's entries
+        data[offset] ^= 0xFF
+        pack.write_bytes(bytes(data))
+        assert findings(concise(["a/parent.yml"], project).stdout) == PARENT_FINDINGS
+    pack.write_bytes(b"not a pack")
+    assert findings(concise(["a/parent.yml"], project).stdout) == PARENT_FINDINGS
+
+
+def test_owned_namespaces_come_from_the_config_else_from_the_flows(project: Path) -> None:
+    extra = (
+        "  - id: other\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.data\n    flowId: load\n"
+    )
+    write(project, {"c/good.yml": GOOD + extra})
+    # By default the project owns company.team and company.ops (its flows' namespaces): company.data and
+    # vendor.tools may live on the instance.
+    assert [line for line in findings(concise(["c/good.yml"], project).stdout)] == []
+    write(project, {".flowlint.yaml": CONFIG + "project:\n  namespaces: ['company.**']\n"})
+    assert findings(concise(["c/good.yml"], project).stdout) == [
+        "c/good.yml:17:13: FL701 [error] Subflow task 'other' starts company.data.load, a flow no file of the"
+        " project defines (namespace company.data is the project's): the task fails when it runs"
+    ]
+    write(project, {".flowlint.yaml": CONFIG + "project:\n  namespaces: ['company.*.x']\n"})
+    assert findings(concise(["a/parent.yml"], project).stdout) == PARENT_FINDINGS[:4]  # company.team not owned
+    write(project, {".flowlint.yaml": CONFIG + "project:\n  namespces: ['company.**']\n"})
+    typo = concise(["c/good.yml"], project)
+    assert typo.returncode == 2
+    assert typo.stderr == (
+        f"flowlint: error: config {project / '.flowlint.yaml'}: $.project: Additional properties are not allowed"
+        " ('namespces' was unexpected) (did you mean 'namespaces'?)\n"
+    )
+
+
+def test_duplicate_flows_are_reported_in_both_files_with_the_other_place(project: Path) -> None:
+    write(project, {"c/copy.yml": CHILD.replace("defaults: 1", "defaults: 2")})
+    done = run_cli(["check", "--format", "json", "b/child.yml", "c/copy.yml"], cwd=project)
+    found = [
+        (d["path"], d["code"], d["line"], d["column"], d["message"]) for d in json.loads(done.stdout)["diagnostics"]
+    ]
+    assert found == [
+        ("b/child.yml", "FL703", 1, 5, "flow company.team.child is also defined in c/copy.yml (line 1): deployed, "
+         "each replaces the other (the last one wins)"),
+        ("c/copy.yml", "FL703", 1, 5, "flow company.team.child is also defined in b/child.yml (line 1): deployed, "
+         "each replaces the other (the last one wins)"),
+    ]  # fmt: skip
+    full = run_cli(["check", "--format", "full", "c/copy.yml"], cwd=project)
+    assert "  = note: flow company.team.child also defined here at b/child.yml:1:5\n" in full.stdout
+    # The caller is not judged against a flow defined twice.
+    assert [line.split(" ")[1] for line in findings(concise(["a/parent.yml"], project).stdout)] == ["FL701", "FL701"]
+
+
+def test_suppressions_and_per_file_ignores_apply_to_the_project_rules(project: Path) -> None:
+    suppressed = PARENT.replace("    flowId: chlid\n", "    flowId: chlid  # flowlint: ignore[FL701] renamed later\n")
+    suppressed = suppressed.replace("  - id: log\n", "  # flowlint: disable[FL705]\n  - id: log\n")
+    suppressed = suppressed.replace("  - id: typo\n", "  # flowlint: enable[FL705]\n  - id: typo\n")
+    write(project, {"a/parent.yml": suppressed, ".flowlint.yaml": CONFIG.replace("FL705]", "FL705, FL900]")})
+    codes = [line.split(" ")[1] for line in findings(concise(["a/parent.yml"], project).stdout)]
+    assert codes == ["FL702", "FL702", "FL702", "FL701"]  # no FL900: each directive suppressed something
+    ignores = CONFIG + "perFileIgnores: {'a/*.yml': [FL702, FL701]}\n"
+    write(project, {"a/parent.yml": PARENT, ".flowlint.yaml": ignores})
+    assert [line.split(" ")[1] for line in findings(concise(["a/parent.yml"], project).stdout)] == ["FL705"]
+
+
+def test_graph_draws_calls_and_flow_triggers_as_mermaid_and_dot(project: Path) -> None:
+    done = run_cli(["graph"], cwd=project)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (
+        "flowchart LR\n"
+        '  f0["company.ops.good"]\n'
+        '  f1["company.team.child"]\n'
+        '  f2["company.team.chlid"]\n'
+        '  f3["company.team.nightly"]\n'
+        '  f4["company.team.parent"]\n'
+        '  f5["vendor.tools.anything"]\n'
+        '  f4 -->|"call (Subflow)"| f1\n'
+        '  f4 -->|"typo (ForEachItem)"| f2\n'
+        '  f4 -->|"vendor (Subflow)"| f5\n'
+        '  f3 -.->|"after (Flow trigger)"| f4\n'
+        '  f0 -->|"call (Subflow)"| f1\n'
+        "  classDef outside stroke-dasharray: 5 5\n"
+        "  class f2,f3,f5 outside\n"
+    )
+    dot = run_cli(["graph", "--format", "dot", "--namespace", "company.ops"], cwd=project)
+    assert dot.stdout == (
+        "digraph flows {\n"
+        "  rankdir=LR;\n"
+        '  "company.ops.good";\n'
+        '  "company.team.child";\n'
+        '  "company.ops.good" -> "company.team.child" [label="call (Subflow)"];\n'
+        "}\n"
+    )
+
+
+def test_impact_lists_the_flows_a_plugin_change_reaches_through_calls(tmp_path: Path) -> None:
+    query = "io.kestra.plugin.jdbc.postgresql.Query"
+    manifest = json.loads(manifest_text())
+    new = json.loads(manifest_text())
+    postgres = next(p for p in new["plugins"] if p["artifactId"] == "plugin-jdbc-postgres")
+    postgres["versions"] = [v for v in postgres["versions"] if v["version"] != "1.2.1"]
+    call = "  - id: {id}\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: {to}\n"
+    write(
+        tmp_path,
+        {
+            "old.json": json.dumps(manifest),
+            "new.json": json.dumps(new),
+            ".flowlint.yaml": "manifest: old.json\n",
+            "flows/db.yml": f"id: db\nnamespace: company.team\ntasks:\n  - id: q\n    type: {query}\n"
+            '    version: "1.2.1"\n    url: jdbc:postgresql://db/shop\n    sql: SELECT 1\n',
+            "flows/mid.yml": "id: mid\nnamespace: company.team\ntasks:\n" + call.format(id="run_db", to="db"),
+            "other/top.yml": "id: top\nnamespace: company.team\ntasks:\n" + call.format(id="run_mid", to="mid"),
+            "other/watch.yml": "id: watch\nnamespace: company.team\ntasks:\n  - id: log\n"
+            "    type: io.kestra.plugin.core.log.Log\n    message: hi\ntriggers:\n  - id: after_db\n"
+            "    type: io.kestra.plugin.core.trigger.Flow\n    preconditions:\n      id: db\n      flows:\n"
+            "        - namespace: company.team\n          flowId: db\n",
+            "other/alone.yml": "id: alone\nnamespace: company.team\ntasks:\n" + call.format(id="x", to="elsewhere"),
+        },
+    )
+    done = run_cli(["impact", "--to", "new.json"], cwd=tmp_path)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    start = lines.index("affected through calls: 3 flows")
+    assert lines[start : start + 4] == [
+        "affected through calls: 3 flows",
+        "  flows/mid.yml:7:13  company.team.mid  calls company.team.db (Subflow 'run_db')",
+        "  other/watch.yml:14:19  company.team.watch  is triggered by company.team.db (Flow trigger 'after_db')",
+        "  other/top.yml:7:13  company.team.top  calls company.team.mid (Subflow 'run_mid'), which company.team.db"
+        " reaches",
+    ]
+    rows = json.loads(run_cli(["impact", "--to", "new.json", "--format", "json"], cwd=tmp_path).stdout)
+    assert rows["summary"]["throughCalls"] == 3
+    assert rows["throughCalls"][2] == {
+        "flow": "company.team.top",
+        "file": "other/top.yml",
+        "line": 7,
+        "column": 13,
+        "via": "company.team.mid",
+        "kind": "Subflow",
+        "id": "run_mid",
+        "origin": "company.team.db",
+    }
