@@ -123,9 +123,9 @@ def test_invalid_utf8_is_fl001_with_line_and_column(tmp_path: Path, manifest_fil
 
 
 def test_a_5mb_flow_completes_with_every_finding(tmp_path: Path, manifest_file: Path) -> None:
-    parts = ["id: big\nnamespace: company.team\ntasks:\n"]
+    parts = ["id: big\nnamespace: company.team\ninputs:\n  - id: name\n    type: STRING\ntasks:\n"]
     size, index, expected = len(parts[0]), 0, []
-    line = 4
+    line = 7
     while size < 5_000_000:
         broken = index % 1000 == 999
         kind = "io.nope.Missing" if broken else "io.kestra.plugin.core.log.Log"
