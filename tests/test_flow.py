@@ -65,6 +65,9 @@ def test_parallel_if_then_else_at_any_depth() -> None:
                 else:
                   - id: other
                     type: io.nope.Other
+        inputs:
+          - id: go
+            type: BOOLEAN
         """)
     assert uses(text) == [
         ("task", "tasks[0]", "io.kestra.plugin.core.flow.Parallel", 5),
@@ -99,6 +102,9 @@ def test_switch_cases_with_integer_boolean_and_quoted_keys_and_defaults() -> Non
             defaults:
               - id: fallback
                 type: io.nope.Fallback
+        inputs:
+          - id: n
+            type: STRING
         """)
     assert uses(text) == [
         ("task", "tasks[0]", "io.kestra.plugin.core.flow.Switch", 5),
