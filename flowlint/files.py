@@ -67,7 +67,8 @@ def collect(
             continue
         if absolute.is_dir():
             prefix = str(cwd.resolve()) + os.sep
-            for text in _walk(absolute, resolved_root, excluded):
+            for entry in _walk(absolute, resolved_root, excluded):
+                text = entry.path
                 found = Path(text)  # walked paths are canonical: no resolve() per file
                 if found not in seen:
                     seen.add(found)
@@ -145,22 +146,25 @@ def _outer_ignores(top: Path, root: Path) -> list[tuple[Path, GitIgnoreSpec]]:
     return [(folder, spec) for folder, spec in found if spec is not None]
 
 
-def walk_names(folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """(path, display name) of every YAML file under ``folders``, each once, as :func:`collect` finds them
-    (``exclude`` and ``.gitignore`` files applied), as strings: no Path object per file (the project index
-    walks every file of a repository on each run, even a pre-commit run on one file)."""
+def walk_names(
+    folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str]
+) -> Iterator[tuple[str, str, os.DirEntry[str]]]:
+    """(path, display name, directory entry) of every YAML file under ``folders``, each once, as
+    :func:`collect` finds them (``exclude`` and ``.gitignore`` files applied): no Path object per file (the
+    project index walks every file of a repository on each run, even a pre-commit run on one file)."""
     excluded = compile_patterns(exclude)
     resolved_root = root.resolve()
     prefix = str(cwd.resolve()) + os.sep
     seen: set[str] = set()
     for folder in folders:
-        for text in _walk(folder if folder.is_absolute() else cwd / folder, resolved_root, excluded):
+        for entry in _walk(folder if folder.is_absolute() else cwd / folder, resolved_root, excluded):
+            text = entry.path
             if text not in seen:
                 seen.add(text)
-                yield text, text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else text
+                yield text, text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else text, entry
 
 
-def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Iterator[str]:
+def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Iterator[os.DirEntry[str]]:
     start = top.resolve()
     if excluded is not None:
         excluded = _unblocked(excluded, resolved_root, start)
@@ -189,7 +193,7 @@ def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Ite
             if is_dir:
                 subfolders.append((Path(entry.path), ignores))
             elif entry.is_symlink() or entry.is_file():
-                yield entry.path
+                yield entry
         stack.extend(reversed(subfolders))
 
 

@@ -10,6 +10,7 @@ not have them (absent, damaged, the file changed), by reading the files again.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from itertools import chain
@@ -303,13 +304,16 @@ def gather(
     files = list(fresh.values())
     misses: list[tuple[str, str, str, Stat | None, int]] = []
     walked = set()
-    for path, display in chain(walk_names(project_folders(settings), cwd, settings.root, settings.exclude), also):
+    walk: Iterable[tuple[str, str, str | os.DirEntry[str]]] = walk_names(
+        project_folders(settings), cwd, settings.root, settings.exclude
+    )
+    for path, display, entry in chain(walk, ((path, display, path) for path, display in also)):
         if display in walked:
             continue
         walked.add(display)
         if display in fresh:
             continue
-        stat = stat_of(path)
+        stat = stat_of(entry)
         reread = partial(read_entries, path, display, slots)
         known = store.by_stat(display, stat, reread)
         if known is None:

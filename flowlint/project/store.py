@@ -19,7 +19,6 @@ import marshal
 import os
 import time
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +44,10 @@ Reread = Callable[[], Sequence[FlowEntry]]
 """Reads a file's entries again (when the stored ones turn out damaged)."""
 
 
-def stat_of(path: str | Path) -> Stat | None:
-    """The ``stat`` the store compares, None when the file cannot be read."""
+def stat_of(path: str | Path | os.DirEntry[str]) -> Stat | None:
+    """The ``stat`` the store compares (of a path or a directory entry), None when the file cannot be read."""
     try:
-        found = os.stat(path)
+        found = path.stat() if isinstance(path, os.DirEntry) else os.stat(path)
     except OSError:
         return None
     return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
@@ -105,9 +104,10 @@ class IndexStore:
                 del self._files[key]
                 self._changed = True
             return None
-        return FileFlows(display, keys, load=partial(self._entries_of, stored, display, reread))
+        return _Stored(display, keys, self, stored, reread)
 
-    def _entries_of(self, stored: tuple[Any, ...], display: str, reread: Reread) -> Sequence[FlowEntry]:
+    def entries_of(self, stored: tuple[Any, ...], display: str, reread: Reread) -> Sequence[FlowEntry]:
+        """The entries of a stored file, decoded (``reread()`` when they turn out damaged)."""
         blob = self._blob(stored)
         return reread() if blob is None else _decoded(display, blob, reread)
 
@@ -172,6 +172,24 @@ class IndexStore:
             ensure_dir(self.directory)
             head = _MAGIC + checksum(header) + len(header).to_bytes(8, "little") + header
             write_atomically(self._pack, b"".join([head, *blobs]))
+
+
+class _Stored(FileFlows):
+    """The flows of a file the store holds: their entries decoded when first asked."""
+
+    __slots__ = ("_reread", "_store", "_stored")
+
+    def __init__(self, path: str, keys: tuple[FlowKey, ...], store: IndexStore, stored: Any, reread: Reread) -> None:
+        super().__init__(path, keys)
+        self._store = store
+        self._stored = stored
+        self._reread = reread
+
+    @property
+    def entries(self) -> tuple[FlowEntry, ...]:
+        if self._entries is None:
+            self._entries = tuple(self._store.entries_of(self._stored, self.path, self._reread))
+        return self._entries
 
 
 def now_ns() -> int:
