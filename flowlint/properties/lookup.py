@@ -260,6 +260,8 @@ class PropertyLookup:
         """The Kestra data points at which the flow model's class ``fqn`` has the property ``name``."""
         chain = self._flow_chain(fqn)
         entries = [e for r in chain for e in r.get("props", ()) if isinstance(e, Mapping) and _names(e, name)]
+        if not chain:
+            return []
         return [
             text
             for text in self.store.kestra_versions
