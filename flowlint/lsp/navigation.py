@@ -4,8 +4,9 @@ In one file: from ``outputs.X`` (in an expression) to task X's ``id``, from ``in
 ``id`` (``inputs.request`` to the first input ``request.…`` when the ids are dotted). Across the project
 (:class:`~flowlint.lsp.flows.ProjectFlows`): from a ``flowId`` (a Subflow or ForEachItem task, a Flow
 trigger's condition or precondition) to the ``id`` of every flow that defines it, from ``x`` in
-``outputs.<call>.outputs.x`` to the output the called flow declares; the references of a
-flow, from its ``id`` or from any ``flowId`` naming it, are the ``flowId`` of its callers and listeners.
+``outputs.<call>.outputs.x`` to the output the called flow declares. The references of a task or an input
+are its reads in the flow; those of a flow, from its ``id`` or from any ``flowId`` naming it, are the
+``flowId`` of its callers and listeners.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from flowlint.lsp.positions import LineIndex
 from flowlint.pebble import root_refs
 from flowlint.project.build import flow_entry
 from flowlint.project.index import FlowEntry, FlowKey
-from flowlint.rules.input_refs import readable_inputs
+from flowlint.rules.input_refs import declared_inputs, readable_inputs
 from flowlint.rules.outputs_walk import strings_with_expressions, task_index
 from flowlint.scalar_text import scalar_text
 from flowlint.source import Source, parse
@@ -61,13 +62,19 @@ def _flow_places(source: Source, flow: Flow, offset: int, flows: ProjectFlows) -
 
 
 def references(
-    snapshot: Snapshot, position: types.Position, flows: ProjectFlows, *, declaration: bool
+    snapshot: Snapshot, position: types.Position, flows: ProjectFlows | None, *, declaration: bool
 ) -> list[types.Location]:
-    """The ``flowId`` of every task and Flow trigger that names the flow at ``position`` (its ``id``, or a
-    ``flowId`` naming it), and its definitions with ``declaration``."""
+    """On a task's or an input's ``id``: its ``outputs.X`` or ``inputs.x`` reads in the flow. On a flow's
+    ``id`` (or a ``flowId`` naming a flow): the ``flowId`` of every task and Flow trigger that names it.
+    With ``declaration``, the ``id`` (or the flow's definitions) first."""
     offset = snapshot.index.offset_at(position)
     source = parse(snapshot.display, snapshot.text)
     for flow in flows_at(source, offset, snapshot.linter.slots):
+        local = _reads(source, flow, offset, declaration=declaration)
+        if local is not None:
+            return [types.Location(snapshot.uri, snapshot.index.node_range(start, end)) for start, end in local]
+        if flows is None:
+            continue
         entry = flow_entry(source, flow)
         target = _flow_reference(source, flow, offset)
         if target is None and entry is not None and _within(entry.id_span, offset):
@@ -81,6 +88,35 @@ def references(
         found = (_location(flows, path, span, snapshot.index.encoding) for path, span in places)
         return [location for location in found if location is not None]
     return []
+
+
+def _reads(source: Source, flow: Flow, offset: int, *, declaration: bool) -> list[tuple[int, int]] | None:
+    """Where the task or input whose ``id`` holds ``offset`` is read (source offsets, in order; an input
+    ``a.b`` as ``inputs.a.b``), its ``id`` first with ``declaration``; None when no such ``id`` is there."""
+    found = _declared_at(flow, offset)
+    if found is None:
+        return None
+    word, name, node = found
+    parts = name.split(".") if word == "inputs" else [name]
+    places = [(node.start_mark.index, node.end_mark.index)] if declaration else []
+    for scalar, _ in strings_with_expressions(flow, source.text, word):
+        text = scalar_text(source.text, scalar)
+        for ref in root_refs(text.text, word):
+            if [segment.name for segment in ref.segments[: len(parts)]] == parts:
+                places.append(text.source_range(ref.segments[0].start, ref.segments[len(parts) - 1].end))
+    return sorted(places)
+
+
+def _declared_at(flow: Flow, offset: int) -> tuple[str, str, Node] | None:
+    """``("outputs", id, node)`` for the task whose ``id`` holds ``offset``, ``("inputs", id, node)`` for
+    the input."""
+    for use in flow.uses:
+        if use.kind == "task" and use.id is not None and use.id_node is not None and inside(use.id_node, offset):
+            return "outputs", use.id, use.id_node
+    for name, node in (declared_inputs(flow) or {}).items():
+        if inside(node, offset):
+            return "inputs", name, node
+    return None
 
 
 def _expression_target(source: Source, flow: Flow, offset: int) -> Node | None:

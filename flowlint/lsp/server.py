@@ -241,11 +241,12 @@ class FlowlintServer(LanguageServer):
         return definition(snapshot, params.position, self.project_flows(params.text_document.uri)) or None
 
     def on_references(self, params: types.ReferenceParams) -> list[types.Location] | None:
-        """The callers and listeners of the flow whose ``id`` (or a ``flowId`` naming it) is at the position."""
+        """The reads of a task or input; the callers and listeners of the flow whose ``id`` (or a ``flowId``
+        naming it) is at the position."""
         snapshot = self.fresh(params.text_document.uri)
-        flows = self.project_flows(params.text_document.uri)
-        if snapshot is None or flows is None:
+        if snapshot is None:
             return None
+        flows = self.project_flows(params.text_document.uri)
         declaration = params.context.include_declaration
         return references(snapshot, params.position, flows, declaration=declaration) or None
 

@@ -196,6 +196,14 @@ def test_references_of_a_flow_are_its_callers_and_listeners_in_other_files(clien
     assert _locations(from_a_caller) == callers
 
 
+def test_references_of_a_task_or_an_input_are_its_reads_in_the_flow(client: Client, repo: Path) -> None:
+    uri, _ = open_document(client, repo, "flows/parent.yml", PARENT)
+    task = client.request("textDocument/references", _at(uri, 6, 10, context={"includeDeclaration": True}))
+    assert _locations(task) == [(uri, span(6, 8, 15)), (uri, span(14, 23, 30))]
+    read_input = client.request("textDocument/references", _at(uri, 3, 9, context={"includeDeclaration": False}))
+    assert _locations(read_input) == [(uri, span(8, 24, 27))]
+
+
 def test_flow_id_completion_offers_the_flows_of_the_namespace_given(client: Client, repo: Path) -> None:
     uri, _ = open_document(client, repo, "flows/draft.yml", DRAFT)  # not on disk: the editor's text counts
     found = client.request("textDocument/completion", _at(uri, 6, 14))
