@@ -90,6 +90,15 @@ class FlowWalker(PropertyWalker):
             name = f"'{key}' of {self.names[parent]}" if parent in self.names else path
         return f"{name} ({found.subject})"
 
+    def mapping(self, found: PropertySet, node: MappingNode, path: str) -> None:
+        """Check an object's keys, named first when it is an item of a nested list (a FORM's inputs)."""
+        if path not in self.names:
+            parent, _, last = path.rpartition(".")
+            key, _, index = last.partition("[")
+            if parent in self.names and key in OBJECT_KEYS and index[:-1].isdigit():
+                self.names[path] = f"{_name(OBJECT_KEYS[key], node, int(index[:-1]))} of {self.names[parent]}"
+        super().mapping(found, node, path)
+
     def deprecated_help(self, name: str) -> str:
         """What replaces a deprecated key of the flow model."""
         return DEPRECATED.get(name, "see Kestra's documentation for what replaces it")

@@ -81,6 +81,20 @@ def test_the_deprecated_input_name_is_fl504_and_id_type_are_not_required_here(tm
     assert found[0]["help"] == "use `id`: `name` is its deprecated alias"
 
 
+def test_the_inputs_of_a_form_are_checked_as_inputs(tmp_path: Path) -> None:
+    form = "  - id: form\n    type: FORM\n    inputs:\n      - id: city\n        type: STRING\n        size: 3\n"
+    text = HEAD + "inputs:\n" + form + "      - id: other\n        type: NOPE\n        size: 3\n" + LOG
+    assert shown(findings(tmp_path, text, target="1.3.25")) == [
+        (
+            "FL501",
+            9,
+            9,
+            "error",
+            "'size' is not a property of input 'city' of input 'form' (StringInput, Kestra 1.3.25)",
+        )
+    ]
+
+
 def test_input_depends_on_is_checked_as_a_nested_object(tmp_path: Path) -> None:
     text = HEAD + "inputs:\n  - id: a\n    type: STRING\n    dependsOn:\n      input: [b]\n" + LOG
     assert shown(findings(tmp_path, text)) == [
