@@ -14,7 +14,7 @@ from flowlint.files import root_relative
 from flowlint.flow import flows_of
 from flowlint.manifest.model import Manifest
 from flowlint.project.build import flow_entry
-from flowlint.project.index import FlowEntry
+from flowlint.project.index import FlowEntry, report_lines
 from flowlint.properties.slots import manifest_slots
 from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext, selected
 from flowlint.source import Source, SourceError, decode, parse, split_lines
@@ -72,6 +72,7 @@ class Linter:
         if source.error is not None:
             diagnostics.extend(self._source_error(display, source.error, enabled).diagnostics)
         diagnostics.extend(d for d in extra if d.code in enabled)
+        first_entry = len(entries) if entries is not None else 0
         flows = 0
         for flow in flows_of(source.documents, slots=self.slots):
             flows += 1
@@ -91,7 +92,10 @@ class Linter:
             contexts.append(context)
         diagnostics = self._suppress(source, diagnostics, enabled) if flows else diagnostics
         diagnostics.sort(key=lambda d: d.sort_key)
-        excerpts = _excerpts(source, diagnostics, contexts) if diagnostics else NO_EXCERPTS
+        lines = {d.span.line for d in diagnostics}
+        if entries:  # where the project rules may report: their findings join without a second lint
+            lines.update(line for entry in entries[first_entry:] for line in report_lines(entry))
+        excerpts = _excerpts(source, lines, contexts) if lines else NO_EXCERPTS
         invalid = source.error is not None
         unknown = sum(context.unknown_properties for context in contexts)
         return FileResult(display, tuple(diagnostics), len(source.documents), flows, excerpts, invalid, unknown)
@@ -148,11 +152,11 @@ class Linter:
         return FileResult(display, (diagnostic,), invalid=True)
 
 
-def _excerpts(source: Source, diagnostics: list[Diagnostic], contexts: list[CheckContext]) -> dict[int, str]:
-    """The text of each line a finding starts on, every literal credential masked (found on the flows'
-    node trees, whichever rules ran; read line by line where a syntax error left no tree)."""
+def _excerpts(source: Source, numbers: set[int], contexts: list[CheckContext]) -> dict[int, str]:
+    """The text of each line of ``numbers`` (where findings start), every literal credential masked (found
+    on the flows' node trees, whichever rules ran; read line by line where a syntax error left no tree)."""
     ranges = [(found.span.start_offset, found.span.end_offset) for context in contexts for found in context.secrets]
     if source.error is not None:
         ranges.extend(secrets.guessed(source))
     lines = split_lines(secrets.mask(source.text, ranges)) if ranges else source.lines
-    return {d.span.line: lines[d.span.line - 1] if 0 < d.span.line <= len(lines) else "" for d in diagnostics}
+    return {number: lines[number - 1] if 0 < number <= len(lines) else "" for number in numbers}

@@ -3,10 +3,11 @@
 After every file is linted, the run builds the project index (the checked files' entries came from the
 same parse, or from the index store when their result came from the result cache; the other files of the
 project from the store, else read) and judges the checked files on it
-(:func:`flowlint.rules.repository.project_findings`). A file with such findings is linted again with them
-(suppression comments, ``perFileIgnores``, FL900 and excerpts then treat them as any finding); that result
-is cached under the file's key and the findings it was given, so it never goes stale when another file
-changes.
+(:func:`flowlint.rules.repository.project_findings`, ``perFileIgnores`` applied). The findings join the
+file's result as they are when the file has no ``# flowlint:`` comment and its result holds the text of
+their lines (the lint pass keeps the lines the project rules may report on); else the file is linted
+again with them, so suppression comments and FL900 treat them as any finding, and that result is cached
+under the file's key and the findings it was given: it never goes stale when another file changes.
 """
 
 from __future__ import annotations
@@ -87,6 +88,10 @@ def with_project_findings(
         found = project_findings(index, display, linter.settings, linter.enabled_for(display))
         if not found:
             continue
+        joined = _joined(merged[position], found, candidate)
+        if joined is not None:
+            merged[position] = joined
+            continue
         content_key = indexed.get(display, (None, None))[0]
         key = digest(content_key.encode(), repr(found).encode()) if content_key is not None else None
         hit = cache.get(key) if cache is not None and key is not None else None
@@ -100,3 +105,19 @@ def with_project_findings(
         if cache is not None and key is not None:
             cache.put(key, result)
     return merged
+
+
+def _joined(result: FileResult, found: Sequence[Diagnostic], candidate: Candidate) -> FileResult | None:
+    """``result`` with the project findings ``found`` when they can join it as they are: it holds the text of
+    their lines, and the file has no ``# flowlint:`` comment (none could suppress them, nor be reported
+    unused); None when the file must be linted again with them."""
+    if any(d.span.line not in result.excerpts for d in found):
+        return None
+    try:
+        with open(candidate.path, "rb") as handle:
+            if b"flowlint:" in handle.read():
+                return None
+    except OSError:
+        return None
+    diagnostics = tuple(sorted((*result.diagnostics, *found), key=lambda d: d.sort_key))
+    return result._replace(diagnostics=diagnostics)

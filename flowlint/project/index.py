@@ -165,6 +165,22 @@ class FlowEntry(NamedTuple):
         return next((i for i in self.inputs or () if i.id == input_id), None)
 
 
+def report_lines(entry: FlowEntry) -> Iterator[int]:
+    """The lines FL701, FL702 and FL705 may report on in ``entry`` (where its calls, listens and subflow
+    output reads are): the lint pass keeps their text, so those findings join a cached result as they are."""
+    for call in entry.calls:
+        yield call.flow_id_span.line
+        if call.inputs_span is not None:
+            yield call.inputs_span.line
+        for passed in call.inputs or ():
+            yield passed.key_span.line
+            yield passed.value_span.line
+    for listen in entry.listens:
+        yield listen.flow_id_span.line
+    for read in entry.output_reads:
+        yield read.span.line
+
+
 # namespace globs -----------------------------------------------------------------------------------------
 
 
@@ -238,7 +254,7 @@ class ProjectIndex:
         self.owned_globs = tuple(owned)
         self._owned_memo: dict[str, bool] = {}
         self._closest_ids: dict[str, Closest] = {}
-        self._closest_names: Closest | None = None
+        self._closest_memo: dict[FlowKey, FlowKey | None] = {}
         self._by_key: dict[FlowKey, list[tuple[str, int]]] = {}
         self._index_keys()
 
@@ -352,23 +368,25 @@ class ProjectIndex:
 
     def closest(self, namespace: str, flow_id: str) -> FlowKey | None:
         """The defined flow whose name is closest to ``namespace.flow_id`` (did-you-mean): an id of the same
-        namespace first, else the same id in the owned namespace closest to ``namespace``, else the closest
-        whole name; None when none is close."""
+        namespace, else the same id in the owned namespace closest to ``namespace``; None when none is
+        close. Each name is worked out once per index."""
         from flowlint.rules.closest import Closest  # only for a reference to an unknown flow
 
+        asked = (namespace, flow_id)
+        if asked in self._closest_memo:
+            return self._closest_memo[asked]
         ids = self._closest_ids.get(namespace)
         if ids is None:
             ids = self._closest_ids[namespace] = Closest(self.flow_ids(namespace))
         same = ids.closest(flow_id)
-        if same is not None:
-            return (namespace, same)
         elsewhere = [ns for ns in self._namespaces_by_id.get(flow_id, ()) if self.owns(ns)]
-        if elsewhere:
-            return (Closest(elsewhere).closest(namespace) or elsewhere[0], flow_id)
-        if self._closest_names is None:
-            self._closest_names = Closest(f"{ns}.{fid}" for ns, fid in self._by_key)
-        found = self._closest_names.closest(f"{namespace}.{flow_id}")
-        return self._name_keys[found] if found is not None else None
+        found: FlowKey | None = None
+        if same is not None:
+            found = (namespace, same)
+        elif elsewhere:
+            found = (Closest(elsewhere).closest(namespace) or elsewhere[0], flow_id)
+        self._closest_memo[asked] = found
+        return found
 
     @cached_property
     def _namespaces_by_id(self) -> dict[str, list[str]]:
@@ -376,7 +394,3 @@ class ProjectIndex:
         for namespace, flow_id in sorted(self._by_key):
             found.setdefault(flow_id, []).append(namespace)
         return found
-
-    @cached_property
-    def _name_keys(self) -> dict[str, FlowKey]:
-        return {f"{ns}.{fid}": (ns, fid) for ns, fid in self._by_key}
