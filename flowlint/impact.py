@@ -372,7 +372,6 @@ def render_json(impact: Impact) -> str:
             "moves": len(impact.moves),
             "fixes": len(impact.fixes),
             "unchanged": impact.unchanged,
-            "throughCalls": len(impact.through_calls),
         },
     }
     return json.dumps(data, indent=2) + "\n"

@@ -43,21 +43,22 @@ class Linter:
         except OSError as error:
             reason = error.strerror or str(error)
             return self._source_error(display, SourceError(f"cannot read the file: {reason}", Span(1, 1, 1, 1)))
-        text = decode(data)
-        if isinstance(text, SourceError):
-            return self._source_error(display, text)
-        return self.lint_source(parse(display, text), extra, entries)
+        return self.lint_bytes(data, display, extra, entries)
 
-    def lint_bytes(self, data: bytes, display: str) -> FileResult:
+    def lint_bytes(
+        self, data: bytes, display: str, extra: Sequence[Diagnostic] = (), entries: list[FlowEntry] | None = None
+    ) -> FileResult:
         """Decode and check file content."""
         text = decode(data)
         if isinstance(text, SourceError):
             return self._source_error(display, text)
-        return self.lint_text(text, display)
+        return self.lint_text(text, display, extra, entries)
 
-    def lint_text(self, text: str, display: str) -> FileResult:
+    def lint_text(
+        self, text: str, display: str, extra: Sequence[Diagnostic] = (), entries: list[FlowEntry] | None = None
+    ) -> FileResult:
         """Check the YAML ``text`` of a file named ``display``."""
-        return self.lint_source(parse(display, text))
+        return self.lint_source(parse(display, text), extra, entries)
 
     def lint_source(
         self, source: Source, extra: Sequence[Diagnostic] = (), entries: list[FlowEntry] | None = None

@@ -307,7 +307,8 @@ def cases(root: ET.Element) -> dict[str, ET.Element]:
 
 def test_junit_one_testcase_per_file_with_failures(project: Path) -> None:
     (project / "flows" / "warn.yml").write_text(WARNS_ONLY, "utf-8")
-    (project / "flows" / "clean.yml").write_text(CLEAN, "utf-8")
+    clean = CLEAN.replace("id: hello\n", "id: clean\n", 1)  # its own flow id: no FL703 (duplicate-flow)
+    (project / "flows" / "clean.yml").write_text(clean, "utf-8")
     root = junit(project)
     [suite] = root.findall("testsuite")
     for element in (root, suite):

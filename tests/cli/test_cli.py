@@ -144,7 +144,7 @@ INJECT_FAULT = textwrap.dedent(
     import flowlint.cli
     import flowlint.lint
 
-    def broken(self, text, display):
+    def broken(self, *args, **kwargs):
         raise RuntimeError("injected fault")
 
     flowlint.lint.Linter.lint_text = broken

@@ -57,7 +57,8 @@ def test_the_lazily_built_catalog_index_equals_the_index_of_its_full_model() -> 
 
 def test_released_versions_resolve_and_never_released_ones_are_fl102(tmp_path: Path) -> None:
     (tmp_path / "ok.yml").write_text(flow(SCRIPT, "0.21.0", "    script: echo hello\n"), "utf-8")
-    (tmp_path / "never.yml").write_text(flow(SCRIPT, "0.21.99"), "utf-8")
+    never = flow(SCRIPT, "0.21.99").replace("id: f\n", "id: never\n", 1)  # another flow: no FL703 (duplicate)
+    (tmp_path / "never.yml").write_text(never, "utf-8")
     done = run_cli(["check", "ok.yml", "--format", "concise"], tmp_path)
     assert done.returncode == 0, done.stdout
     done = run_cli(["check", "never.yml", "--format", "concise"], tmp_path)

@@ -276,7 +276,7 @@ def test_impact_lists_the_flows_a_plugin_change_reaches_through_calls(tmp_path: 
         " reaches",
     ]
     rows = json.loads(run_cli(["impact", "--to", "new.json", "--format", "json"], cwd=tmp_path).stdout)
-    assert rows["summary"]["throughCalls"] == 3
+    assert len(rows["throughCalls"]) == 3
     assert rows["throughCalls"][2] == {
         "flow": "company.team.top",
         "file": "other/top.yml",
