@@ -43,11 +43,14 @@ OBJECT_KEYS = {
 """The flow's keys whose objects are checked, with what messages call one of them."""
 REMOVED_IN_2 = frozenset({"pluginDefaults", "taskDefaults", "listeners"})
 """Keys Kestra 2.0 no longer parses (FL008 says so): their objects are not checked from 2.0."""
+_DEFAULT_KEYS = frozenset({"type", "values"})
 ELSEWHERE = {
     "inputs": (frozenset({"type"}), frozenset({"id", "type"})),
     "outputs": (frozenset(), frozenset({"id", "value", "type"})),
+    "pluginDefaults": (_DEFAULT_KEYS, _DEFAULT_KEYS),
+    "taskDefaults": (_DEFAULT_KEYS, _DEFAULT_KEYS),
 }
-"""Per key: the keys whose values, and the keys whose absence, other rules judge (FL601, FL602)."""
+"""Per key: the keys whose values, and the keys whose absence, other rules judge (FL601, FL602, FL110)."""
 NOTHING_ELSEWHERE = (frozenset[str](), frozenset[str]())
 DEPRECATED = {
     "name": "use `id`: `name` is its deprecated alias",
@@ -119,9 +122,16 @@ class FlowWalker(PropertyWalker):
             if isinstance(value, MappingNode):
                 self.names[path] = what
                 self.object(self.lookup.nested(prop, flow), value, key, path)
+            else:
+                self._container(key, value, "map")
             return
-        if not isinstance(value, SequenceNode) or prop.kind != "list":
-            return  # a container of the wrong shape: FL007's (pluginDefaults), or left alone
+        if prop.kind != "list":
+            return  # the labels mapping of Kestra 0.5-0.10: not judged
+        if key.value == "labels" and isinstance(value, MappingNode):
+            return  # labels as a mapping of scalars (Kestra's ListOrMapOfLabelDeserializer)
+        if not isinstance(value, SequenceNode):
+            self._container(key, value, "list")
+            return
         ref = prop.item.get("ref")
         found = self.lookup.flow_class(ref) if isinstance(ref, str) else None
         for index, item in enumerate(value.value):
@@ -138,6 +148,18 @@ class FlowWalker(PropertyWalker):
             self.object(found, item, item, at, valid=prop.valid)
             if found is not None and key.value in ("pluginDefaults", "taskDefaults"):
                 self.default_values(found, item, at)
+
+    def _container(self, key: ScalarNode, value: Node, kind: str) -> None:
+        """FL503 for a flow key whose value Jackson cannot read into the list or object it takes (null: the
+        key unset; a plugin defaults' container is FL007's)."""
+        if key.value in ("pluginDefaults", "taskDefaults"):
+            return
+        problem = judge(Prop(key.value, kind), value, f"'{key.value}'")
+        if problem is not None:
+            message = problem.message
+            if key.value == "labels":  # Kestra: `Unable to deserialize value as it's neither an object ...`
+                message = message.replace(" takes a list,", " takes a list or a mapping,", 1)
+            self.ctx.report("FL503", value, message, yaml_path=key.value)
 
     def _input_set(self, item: MappingNode) -> PropertySet | None:
         """The class an input's ``type`` selects at the target (None: no type the target knows: FL601's)."""

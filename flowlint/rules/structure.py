@@ -110,6 +110,7 @@ def _check_flow_keys(ctx: CheckContext) -> None:
             ctx.report("FL006", key, "a top-level key must be a string")
             continue
         known = lookup.flow_key(key.value) if lookup is not None and is_str(key) else None
+        beyond = lookup.newest_kestra if lookup is not None else None
         if known is False and lookup is not None:
             history = describe_versions(lookup.flow_key_history(key.value), lookup.store.kestra_versions)
             ctx.report(
@@ -119,18 +120,23 @@ def _check_flow_keys(ctx: CheckContext) -> None:
                 f"versions flowlint's data describes, it {history})",
                 yaml_path=key.value,
                 help="set `targetKestraVersion` to the Kestra version the flow runs on",
+                severity=Severity.WARNING if beyond else None,
             )
         if known is not None or key.value in FLOW_KEYS:
             continue  # the flow model's data decides for the keys it knows, flowlint's list for the others
         import difflib
 
         close = difflib.get_close_matches(key.value, sorted(FLOW_KEYS), n=1, cutoff=0.6)
+        message = f"unknown top-level key '{key.value}': Kestra's Flow has no such property"
+        if beyond:  # a Kestra newer than the data may have added it
+            message += f" as far as flowlint's data goes (it describes Kestra up to {beyond})"
         ctx.report(
             "FL006",
             key,
-            f"unknown top-level key '{key.value}': Kestra's Flow has no such property",
+            message,
             yaml_path=key.value,
             help=f"did you mean '{close[0]}'?" if close else None,
+            severity=Severity.WARNING if beyond else None,
         )
 
 

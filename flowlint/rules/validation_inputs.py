@@ -18,12 +18,14 @@ from typing import NamedTuple
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Severity
-from flowlint.nodes import get, is_null, kestra_text, span_of
+from flowlint.nodes import get, is_null, kestra_text, kind_name, span_of
 from flowlint.rules.base import CheckContext, Rule
 from flowlint.rules.input_values import check_values
 from flowlint.rules.validation_io import OUTPUT_ID, OUTPUT_ID_TEXT, applies_from
 
 ID_SINCE = (0, 13, 0)
+ID_REQUIRED_SINCE = (0, 15, 0)
+"""From 0.15 an input's key is ``id`` (``name`` its deprecated spelling); before, ``name`` (FL502's)."""
 DUPLICATES_SINCE = (0, 14, 0)
 DEPENDS_SINCE = (0, 19, 0)
 INPUT_ID, INPUT_ID_TEXT = OUTPUT_ID, OUTPUT_ID_TEXT
@@ -115,6 +117,15 @@ def _check_type(ctx: CheckContext, read: _Input, path: str, types: _InputTypes) 
         )
         return None
     name = kestra_text(entry[1])
+    if name is None and not isinstance(entry[1], ScalarNode):
+        ctx.report(
+            "FL601",
+            entry[1],
+            f"the `type` of {named} is {kind_name(entry[1])}, not a type name: Kestra refuses the flow",
+            yaml_path=f"{path}.type",
+            help="give the input one type, such as STRING, INT, BOOLEAN or SELECT",
+        )
+        return None
     if name is None or not types.names or name in types.names:
         return name
     target = ctx.settings.target_text
@@ -155,7 +166,16 @@ def _type_hint(name: str, names: frozenset[str]) -> str:
 def _check_input(ctx: CheckContext, read: _Input, path: str, types: _InputTypes) -> str | None:
     """Report one input's type, id pattern and values; its type name when the target knows it."""
     kind = _check_type(ctx, read, path, types)
-    if read.id is not None and read.id_node is not None and applies_from(ctx, ID_SINCE):
+    if read.id_node is None:
+        if applies_from(ctx, ID_REQUIRED_SINCE):  # before, `name` is the key (FL502 says it is missing)
+            ctx.report(
+                "FL601",
+                read.anchor,
+                f"an input has no `id`: Kestra refuses the flow (Kestra: `{path}.id: must not be null`)",
+                yaml_path=path,
+                help="give the input an `id`: its name in `{{ inputs.<id> }}`",
+            )
+    elif read.id is not None and applies_from(ctx, ID_SINCE):
         _check_id_pattern(ctx, read.id, read.id_node, path)
     check_values(ctx, read.node, path, read.id or "?", kind)
     return kind

@@ -308,3 +308,47 @@ def test_fl006_says_from_which_version_a_top_level_key_exists(tmp_path: Path) ->
     worker = HEAD + LOG + "workerGroup:\n  key: gpu\nworkerSelector: x\n"
     assert [d["line"] for d in findings(tmp_path, worker, target="0.20.7", select="FL006")] == [7]
     assert findings(tmp_path, worker, target="1.3.25", select="FL006") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "message"),
+    [
+        ("retry: 3", 8, "'retry' takes a mapping, not a number ('3')"),
+        ("concurrency: [1]", 14, "'concurrency' takes a mapping, not a list"),
+        ("inputs: {id: region, type: STRING}", 9, "'inputs' takes a list, not a mapping"),
+        ("outputs: x", 10, "'outputs' takes a list, not a string ('x')"),
+        ("labels: prod", 9, "'labels' takes a list or a mapping, not a string ('prod')"),
+    ],
+)
+def test_a_flow_object_of_the_wrong_shape_is_reported(tmp_path: Path, line: str, column: int, message: str) -> None:
+    text = HEAD + line + "\n" + LOG
+    assert shown(findings(tmp_path, text, select="ALL")) == [("FL503", 3, column, "error", message)]
+
+
+def test_flow_objects_of_the_right_shape_or_null_are_not_reported(tmp_path: Path) -> None:
+    text = HEAD + "labels:\n  team: data\nretry:\ninputs:\noutputs: []\n" + LOG
+    assert findings(tmp_path, text, select="ALL") == []
+
+
+def test_plugin_defaults_leave_their_type_and_values_to_fl110(tmp_path: Path) -> None:
+    defaults = "pluginDefaults:\n  - values:\n      level: INFO\n  - type: io.kestra.plugin.core.log.Log\n"
+    text = HEAD + LOG + defaults + "    values: []\n"
+    assert [(d["code"], d["line"], d["column"]) for d in findings(tmp_path, text, select="ALL")] == [
+        ("FL110", 8, 5),
+        ("FL110", 11, 13),
+    ]
+
+
+def test_fl006_beyond_the_data_an_unknown_top_level_key_is_a_warning(tmp_path: Path) -> None:
+    text = HEAD + LOG + "quotas:\n  - limit: 1\n"
+    message = "unknown top-level key 'quotas': Kestra's Flow has no such property"
+    assert shown(findings(tmp_path, text, target="1.3.25", select="FL006")) == [("FL006", 7, 1, "error", message)]
+    assert shown(findings(tmp_path, text, target="2.0", select="FL006")) == [
+        (
+            "FL006",
+            7,
+            1,
+            "warning",
+            message + " as far as flowlint's data goes (it describes Kestra up to 1.3.25)",
+        )
+    ]

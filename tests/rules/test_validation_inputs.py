@@ -367,3 +367,19 @@ def test_the_inputs_of_a_form_are_checked_as_inputs(tmp_path: Path) -> None:
             "(Kestra: `_zip.validator: invalid pattern [(]`)",
         ),
     ]  # fmt: skip
+
+
+def test_an_input_without_id_is_reported_from_0_15(tmp_path: Path) -> None:
+    inputs = "  - type: STRING\n  - id:\n    type: INT\n"
+    message = "an input has no `id`: Kestra refuses the flow (Kestra: `inputs[{}].id: must not be null`)"
+    assert fl601(tmp_path, inputs) == [(4, 5, "error", message.format(0)), (5, 5, "error", message.format(1))]
+    assert fl601(tmp_path, inputs, target="0.14") == []  # before 0.15 the key is `name`: FL502 says it is missing
+    assert fl601(tmp_path, "  - name: legacy\n    type: STRING\n") == []
+
+
+def test_a_type_that_is_a_list_or_a_mapping_is_reported(tmp_path: Path) -> None:
+    inputs = "  - id: a\n    type: [STRING]\n  - id: b\n    type: {name: INT}\n"
+    assert fl601(tmp_path, inputs) == [
+        (5, 11, "error", "the `type` of input 'a' is a list, not a type name: Kestra refuses the flow"),
+        (7, 11, "error", "the `type` of input 'b' is a mapping, not a type name: Kestra refuses the flow"),
+    ]
