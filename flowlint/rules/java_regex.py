@@ -132,6 +132,9 @@ class _Rewriter:
         return self._escape_rest(char, in_class)
 
     def _escape_rest(self, char: str, in_class: bool) -> str:
+        if char == "b" and not in_class and self.text.startswith("{g}", self.at):
+            self.at += 3  # Java 9+: a grapheme cluster boundary
+            return "(?:)"
         if char in _PLACEHOLDERS:
             return _PLACEHOLDERS[char]
         if char == "N" and self.text.startswith("{", self.at):
@@ -222,7 +225,8 @@ class _Rewriter:
             raise _Rejected
         if "x" in (found.group(1) or ""):
             raise _Unsure  # comments mode changes how the rest reads
-        self.out.append("(?:" if found.group(4) == ":" else "")
+        if found.group(4) == ":":
+            self.out.append("(?:")
         self.at += 1 + found.end()
 
     def _brace(self) -> None:

@@ -339,6 +339,9 @@ def test_kestras_invalid_input_flows_get_fl601_at_the_line(tmp_path: Path, name:
         ("[a-z&&[^aeiou]]", None),  # intersection: not modelled, silent
         ("(?<=a|bc)d", None),  # variable-width look-behind: Java accepts, Python not
         ("(?x) a b", None),  # comments mode
+        ("\\b{g}x", False),  # Java 9+'s grapheme cluster boundary (no quantifier)
+        ("(?i){2}a", None),  # a count after the flags alone: Java accepts it, Python has nothing to repeat
+        ("a(?i){2}", False),
     ],
 )
 def test_the_java_regex_reading_differs_from_python_where_it_matters(pattern: str, rejected: bool | None) -> None:
@@ -383,3 +386,14 @@ def test_a_type_that_is_a_list_or_a_mapping_is_reported(tmp_path: Path) -> None:
         (5, 11, "error", "the `type` of input 'a' is a list, not a type name: Kestra refuses the flow"),
         (7, 11, "error", "the `type` of input 'b' is a mapping, not a type name: Kestra refuses the flow"),
     ]
+
+
+def test_a_validator_with_a_grapheme_boundary_is_not_reported(tmp_path: Path) -> None:
+    assert fl601(tmp_path, "  - id: word\n    type: STRING\n    validator: '\\b{g}\\w+'\n") == []
+    assert fl601(tmp_path, "  - id: word\n    type: STRING\n    validator: '\\b{x}'\n") == [
+        (
+            6, 16, "error",
+            "`validator` of STRING input 'word' is not a valid Java regular expression: Kestra refuses the flow "
+            "(Kestra: `word.validator: invalid pattern [\\b{x}]`)",
+        )
+    ]  # fmt: skip
