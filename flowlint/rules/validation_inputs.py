@@ -21,6 +21,7 @@ from flowlint.diagnostics import Severity
 from flowlint.nodes import get, is_null, kestra_text, kind_name, span_of
 from flowlint.rules.base import CheckContext, Rule
 from flowlint.rules.input_values import check_values
+from flowlint.rules.validation_edition import EE_INPUT_TYPES
 from flowlint.rules.validation_io import OUTPUT_ID, OUTPUT_ID_TEXT, applies_from
 
 ID_SINCE = (0, 13, 0)
@@ -28,6 +29,9 @@ ID_REQUIRED_SINCE = (0, 15, 0)
 """From 0.15 an input's key is ``id`` (``name`` its deprecated spelling); before, ``name`` (FL502's)."""
 DUPLICATES_SINCE = (0, 14, 0)
 DEPENDS_SINCE = (0, 19, 0)
+LATER_INPUT_TYPES = frozenset({"OBJECT", *EE_INPUT_TYPES})
+"""Input types Kestra added after the newest data point (KESTRA-VALIDATION P6; the Enterprise-only ones are
+FL608's): past that point they are not reported as unknown."""
 INPUT_ID, INPUT_ID_TEXT = OUTPUT_ID, OUTPUT_ID_TEXT
 """Kestra's pattern for input ids is the one of output ids."""
 
@@ -128,6 +132,8 @@ def _check_type(ctx: CheckContext, read: _Input, path: str, types: _InputTypes) 
         return None
     if name is None or not types.names or name in types.names:
         return name
+    if types.beyond and name in LATER_INPUT_TYPES:
+        return None  # a type Kestra added after the data: nothing to judge
     target = ctx.settings.target_text
     message = f"'{name}' is not an input type of Kestra {target}: Kestra refuses the flow"
     severity = None

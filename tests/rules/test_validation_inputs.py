@@ -74,13 +74,23 @@ def test_input_types_follow_the_target_version(tmp_path: Path) -> None:
 
 
 def test_past_the_newest_data_an_unknown_type_is_a_warning(tmp_path: Path) -> None:
-    assert fl601(tmp_path, "  - id: o\n    type: OBJECT\n", target="2.0") == [
+    assert fl601(tmp_path, "  - id: o\n    type: VECTOR\n", target="2.0") == [
         (
             5, 11, "warning",
-            "'OBJECT' is not an input type as far as flowlint's data goes (it describes Kestra up to 1.3.25): "
-            "Kestra 2.0 refuses the flow unless it added that type (Kestra: `Invalid type: OBJECT`)",
+            "'VECTOR' is not an input type as far as flowlint's data goes (it describes Kestra up to 1.3.25): "
+            "Kestra 2.0 refuses the flow unless it added that type (Kestra: `Invalid type: VECTOR`)",
         )
     ]  # fmt: skip
+
+
+def test_the_input_types_kestra_added_after_the_data_are_not_reported_past_it(tmp_path: Path) -> None:
+    inputs = "  - id: o\n    type: OBJECT\n  - id: t\n    type: TABLE\n  - id: r\n    type: REUSABLE_INPUTS\n"
+    assert fl601(tmp_path, inputs, target="2.0") == []
+    assert [found[:3] for found in fl601(tmp_path, inputs, target="1.3.25")] == [
+        (5, 11, "error"),
+        (7, 11, "error"),
+        (9, 11, "error"),
+    ]
 
 
 def test_an_input_without_type_is_reported_at_its_id(tmp_path: Path) -> None:
