@@ -81,7 +81,7 @@ def judge(prop: Prop, node: Node, label: str) -> Problem | None:
         return Problem(f"{label} takes {_expected(prop)}, not {_shown(text)}")
     if kind == "boolean" and tag == STR_TAG and text.strip().lower() not in ("true", "false", ""):
         return Problem(f"{label} takes {_expected(prop)}, not {_shown(text)}")
-    if kind == "duration" and tag in (STR_TAG, BOOL_TAG) and not re.fullmatch(_DURATION, text.strip()):
+    if kind == "duration" and tag in (STR_TAG, BOOL_TAG) and not re.fullmatch(f"{_DURATION}|{_NUMBER}", text.strip()):
         return Problem(f"{label} takes {_expected(prop)}, not {_shown(text)}")
     return None
 

@@ -352,3 +352,16 @@ def test_fl006_beyond_the_data_an_unknown_top_level_key_is_a_warning(tmp_path: P
             message + " as far as flowlint's data goes (it describes Kestra up to 1.3.25)",
         )
     ]
+
+
+def test_a_retry_duration_given_as_a_number_in_a_string_is_read_as_seconds(tmp_path: Path) -> None:
+    text = HEAD + "retry:\n  type: constant\n  interval: '1.5'\n  maxAttempts: 2\n  maxDuration: 1m\n" + LOG
+    assert shown(findings(tmp_path, text, target="1.3.25", select="FL503")) == [
+        (
+            "FL503",
+            7,
+            16,
+            "error",
+            "'maxDuration' takes an ISO-8601 duration such as PT5M (or a number of seconds), not '1m'",
+        )
+    ]
