@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -314,8 +313,7 @@ def gather(
         if display in fresh:
             continue
         stat = stat_of(entry)
-        reread = partial(read_entries, path, display, slots)
-        known = store.by_stat(display, stat, reread)
+        known = store.by_stat(display, stat, path)
         if known is None:
             read_ns = now_ns()
             try:
@@ -324,7 +322,7 @@ def gather(
             except OSError:
                 continue  # gone, or unreadable: it defines no flow
             key = file_key(display, content)
-            known = store.get(key, display, reread)
+            known = store.get(key, display, path)
             if known is None:
                 misses.append((path, display, key, stat, read_ns))
                 continue

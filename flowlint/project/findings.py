@@ -23,7 +23,7 @@ from flowlint.flow import Slots
 from flowlint.lint import Linter
 from flowlint.project.build import gather, read_entries
 from flowlint.project.index import FileFlows, ProjectIndex
-from flowlint.project.store import IndexStore, Reread, now_ns, stat_of, store_key
+from flowlint.project.store import IndexStore, now_ns, stat_of, store_key
 from flowlint.rules.repository import project_findings
 from flowlint.stamps import digest
 
@@ -33,7 +33,8 @@ __all__ = ["index_store", "now_ns", "project_index", "with_project_findings"]
 def index_store(cache_dir: Path | None, slots: Slots | None) -> IndexStore:
     """The index store of a run whose flows are walked with ``slots`` (``cache_dir`` None: a store that
     keeps nothing)."""
-    return IndexStore(cache_dir, store_key(repr(sorted(slots.items()) if slots else None).encode()))
+    key = store_key(repr(sorted(slots.items()) if slots else None).encode())
+    return IndexStore(cache_dir, key, lambda path, display: read_entries(path, display, slots))
 
 
 def project_index(
@@ -51,8 +52,7 @@ def project_index(
     for candidate in checked:
         key, entries = indexed.get(candidate.display, (None, None))
         if entries is None and key is not None:
-            reread = _rereader(candidate, linter)
-            stored = store.get(key, candidate.display, reread)
+            stored = store.get(key, candidate.display, str(candidate.path))
             if stored is not None:
                 fresh[candidate.display] = stored
                 store.note(candidate.display, key, stat_of(candidate.path), started_ns)
@@ -63,10 +63,6 @@ def project_index(
         if key is not None:
             store.put(candidate.display, key, entries, stat_of(candidate.path), started_ns)
     return gather(linter.settings, cwd, store, fresh, linter.slots, jobs)
-
-
-def _rereader(candidate: Candidate, linter: Linter) -> Reread:
-    return lambda: read_entries(candidate.path, candidate.display, linter.slots)
 
 
 def with_project_findings(

@@ -40,8 +40,8 @@ Stat = tuple[int, int, int, int]
 """(size, mtime_ns, ctime_ns, inode) of a file."""
 Blob = tuple[memoryview, bytes]
 """A file's marshalled entries and the checksum they must have."""
-Reread = Callable[[], Sequence[FlowEntry]]
-"""Reads a file's entries again (when the stored ones turn out damaged)."""
+Reader = Callable[[str, str], Sequence[FlowEntry]]
+"""Reads the entries of the file at a path, named as given (when the stored ones turn out damaged)."""
 
 
 def stat_of(path: str | Path | os.DirEntry[str]) -> Stat | None:
@@ -62,8 +62,9 @@ def store_key(*parts: bytes) -> str:
 class IndexStore:
     """The stored entries of one key (None ``directory``: nothing is kept, every file is read)."""
 
-    def __init__(self, directory: Path | None, key: str) -> None:
+    def __init__(self, directory: Path | None, key: str, reader: Reader) -> None:
         self.directory = directory
+        self.reader = reader
         self._pack = None if directory is None else directory / f"index-{key}.pack"
         records, files, area, damaged = _read(self._pack)
         self._records: dict[str, Any] = records
@@ -77,9 +78,9 @@ class IndexStore:
         self.hits = 0
         """How many files came from the store without being read (for ``--verbose`` and the bench)."""
 
-    def by_stat(self, display: str, stat: Stat | None, reread: Reread) -> FileFlows | None:
-        """The flows of ``display`` when its ``stat`` is the one stored (and was not racy), else None;
-        ``reread`` gives them should the stored entries turn out damaged."""
+    def by_stat(self, display: str, stat: Stat | None, path: str) -> FileFlows | None:
+        """The flows of ``display`` (the file at ``path``) when its ``stat`` is the one stored (and was not
+        racy), else None."""
         record = self._records.get(display)
         if record is None or stat is None:
             return None
@@ -89,14 +90,15 @@ class IndexStore:
                 return None
         except (TypeError, ValueError):  # not a record of the stored shape
             return None
-        found = self.get(key, display, reread) if type(key) is str else None
+        found = self.get(key, display, path) if type(key) is str else None
         if found is not None:
             self.hits += 1
         return found
 
-    def get(self, key: str, display: str, reread: Reread) -> FileFlows | None:
-        """The flows stored for content ``key`` (of the file named ``display``), None when there are none or
-        they do not have the stored shape (dropped); their entries are decoded when first asked."""
+    def get(self, key: str, display: str, path: str) -> FileFlows | None:
+        """The flows stored for content ``key`` (of the file at ``path`` named ``display``), None when there
+        are none or they do not have the stored shape (dropped); their entries are decoded when first asked
+        (the file is read again should they turn out damaged)."""
         stored: Any = self._files.get(key)
         keys = _keys(stored)
         if keys is None:
@@ -104,12 +106,13 @@ class IndexStore:
                 del self._files[key]
                 self._changed = True
             return None
-        return _Stored(display, keys, self, stored, reread)
+        return _Stored(display, keys, self, stored, path)
 
-    def entries_of(self, stored: tuple[Any, ...], display: str, reread: Reread) -> Sequence[FlowEntry]:
-        """The entries of a stored file, decoded (``reread()`` when they turn out damaged)."""
+    def entries_of(self, stored: tuple[Any, ...], display: str, path: str) -> Sequence[FlowEntry]:
+        """The entries of a stored file, decoded (the file read again when they turn out damaged)."""
         blob = self._blob(stored)
-        return reread() if blob is None else _decoded(display, blob, reread)
+        decoded = None if blob is None else _decoded(display, blob)
+        return self.reader(path, display) if decoded is None else decoded
 
     def _blob(self, stored: tuple[Any, ...]) -> Blob | None:
         """The marshalled entries of a stored file with the checksum they must have (None: not readable)."""
@@ -177,18 +180,18 @@ class IndexStore:
 class _Stored(FileFlows):
     """The flows of a file the store holds: their entries decoded when first asked."""
 
-    __slots__ = ("_reread", "_store", "_stored")
+    __slots__ = ("_file", "_store", "_stored")
 
-    def __init__(self, path: str, keys: tuple[FlowKey, ...], store: IndexStore, stored: Any, reread: Reread) -> None:
+    def __init__(self, path: str, keys: tuple[FlowKey, ...], store: IndexStore, stored: Any, file: str) -> None:
         super().__init__(path, keys)
         self._store = store
         self._stored = stored
-        self._reread = reread
+        self._file = file
 
     @property
     def entries(self) -> tuple[FlowEntry, ...]:
         if self._entries is None:
-            self._entries = tuple(self._store.entries_of(self._stored, self.path, self._reread))
+            self._entries = tuple(self._store.entries_of(self._stored, self.path, self._file))
         return self._entries
 
 
@@ -231,21 +234,20 @@ def _keys(stored: Any) -> tuple[FlowKey, ...] | None:
     return keys
 
 
-def _decoded(display: str, blob: Blob, reread: Reread) -> Sequence[FlowEntry]:
-    """The entries marshalled in ``blob``; when they fail its checksum or do not have the stored shape,
-    ``reread()``."""
+def _decoded(display: str, blob: Blob) -> list[FlowEntry] | None:
+    """The entries marshalled in ``blob``; None when they fail its checksum or do not have the stored shape."""
     if checksum(blob[0]) != blob[1]:
-        return reread()
+        return None
     try:
         data = marshal.loads(blob[0])
     except (EOFError, ValueError, TypeError):
-        return reread()
+        return None
     if type(data) is not tuple:
-        return reread()
+        return None
     entries = []
     for item in data:
         entry = entry_from_data(display, item)
         if entry is None:
-            return reread()
+            return None
         entries.append(entry)
     return entries
