@@ -135,9 +135,11 @@ class FlowWalker(PropertyWalker):
         ref = prop.item.get("ref")
         found = self.lookup.flow_class(ref) if isinstance(ref, str) else None
         for index, item in enumerate(value.value):
-            if not isinstance(item, MappingNode):
-                continue
             at = f"{path}[{index}]"
+            if not isinstance(item, MappingNode):
+                if ref is not None and key.value != "labels":  # a list label is Kestra's deserializer's to read
+                    self._container(key, item, "map", f"item {index + 1} of '{key.value}'", at)
+                continue
             self.names[at] = _name(what, item, index)
             if key.value == "inputs":
                 found = self._input_set(item)
@@ -149,17 +151,17 @@ class FlowWalker(PropertyWalker):
             if found is not None and key.value in ("pluginDefaults", "taskDefaults"):
                 self.default_values(found, item, at)
 
-    def _container(self, key: ScalarNode, value: Node, kind: str) -> None:
-        """FL503 for a flow key whose value Jackson cannot read into the list or object it takes (null: the
-        key unset; a plugin defaults' container is FL007's)."""
+    def _container(self, key: ScalarNode, value: Node, kind: str, label: str = "", path: str = "") -> None:
+        """FL503 for the value of a flow key (or an item of its list) that Jackson cannot read into the list or
+        object it takes (null: unset; plugin defaults and their items are FL007's and FL110's)."""
         if key.value in ("pluginDefaults", "taskDefaults"):
             return
-        problem = judge(Prop(key.value, kind), value, f"'{key.value}'")
+        problem = judge(Prop(key.value, kind), value, label or f"'{key.value}'")
         if problem is not None:
             message = problem.message
             if key.value == "labels":  # Kestra: `Unable to deserialize value as it's neither an object ...`
                 message = message.replace(" takes a list,", " takes a list or a mapping,", 1)
-            self.ctx.report("FL503", value, message, yaml_path=key.value)
+            self.ctx.report("FL503", value, message, yaml_path=path or key.value)
 
     def _input_set(self, item: MappingNode) -> PropertySet | None:
         """The class an input's ``type`` selects at the target (None: no type the target knows: FL601's)."""

@@ -365,3 +365,11 @@ def test_a_retry_duration_given_as_a_number_in_a_string_is_read_as_seconds(tmp_p
             "'maxDuration' takes an ISO-8601 duration such as PT5M (or a number of seconds), not '1m'",
         )
     ]
+
+
+def test_an_item_of_a_flow_object_list_that_is_no_mapping_is_reported(tmp_path: Path) -> None:
+    text = HEAD + "inputs:\n  - region\n  -\noutputs: [[a]]\nlabels: [prod]\n" + LOG
+    assert shown(findings(tmp_path, text, select="ALL")) == [
+        ("FL503", 4, 5, "error", "item 1 of 'inputs' takes a mapping, not a string ('region')"),
+        ("FL503", 6, 11, "error", "item 1 of 'outputs' takes a mapping, not a list"),
+    ]
