@@ -10,8 +10,8 @@ measures, as wall time of subprocesses (interpreter start-up included) unless sa
   linted as a cold run does (``Linter.lint_path``), then the same with the index entries made from the same
   parse, plus the index built from them (``ProjectIndex``), best of two each; the share is the difference
   over the plain lint;
-- cold run: ``flowlint check --no-cache --jobs 1`` on that sample, with the project rules and without
-  (``--ignore`` them): the second also pays for linting again the files that get FL7xx findings;
+- cold run: ``flowlint check . --no-cache --jobs 1`` on a copy of that sample (a project of its own), with
+  the project rules and without (``--ignore`` them): the first also pays for the findings they make;
 - one file: a typical flow checked alone, ``--no-cache`` and without the project rules (what a one-file
   run cost before the project index), against the same file checked with the project rules once a first
   run over the whole folder filled the cache (the warm pre-commit run: the other flows come from the
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -65,15 +66,15 @@ def index_share(files: list[Path], folder: Path) -> dict[str, float]:
     return {"plain_seconds": plain, "indexed_seconds": indexed, "share": (indexed - plain) / plain}
 
 
-def one_file(folder: Path, runs: int) -> dict[str, Any]:
-    """Interleaved medians of a typical file checked alone without the project, and warm with it."""
+def one_file(folder: Path, runs: int, cache: Path) -> dict[str, Any]:
+    """Interleaved medians of a typical file checked alone without the project, and warm with it (the cache
+    in ``cache``)."""
     flowlint = flowlint_command()
     target = str(typical_file(folder, list_files(folder)).relative_to(folder))
-    cache = tempfile.mkdtemp(prefix="flowlint-bench-cache-")
-    fill, _, _ = run_timed([*flowlint, "check", ".", "-q", "--cache-dir", cache], folder)
-    run_timed([*flowlint, "check", target, "-q", "--cache-dir", cache], folder)  # the checked file's own entry
+    fill, _, _ = run_timed([*flowlint, "check", ".", "-q", "--cache-dir", str(cache)], folder)
+    run_timed([*flowlint, "check", target, "-q", "--cache-dir", str(cache)], folder)  # the file's own entry
     alone_cmd = [*flowlint, "check", target, "-q", "--no-cache", "--ignore", PROJECT_RULES]
-    warm_cmd = [*flowlint, "check", target, "-q", "--cache-dir", cache]
+    warm_cmd = [*flowlint, "check", target, "-q", "--cache-dir", str(cache)]
     alone: list[float] = []
     warm: list[float] = []
     for _ in range(runs):
@@ -88,13 +89,17 @@ def one_file(folder: Path, runs: int) -> dict[str, Any]:
     }
 
 
-def cold(folder: Path, sample: list[Path]) -> dict[str, float]:
-    """Best of two cold runs over ``sample`` with and without the project rules."""
-    flowlint = flowlint_command()
-    names = [str(p.relative_to(folder)) for p in sample]
-    base = [*flowlint, "check", "--no-cache", "--jobs", "1", "-q", *names]
-    without = min(run_timed([*base, "--ignore", PROJECT_RULES], folder)[0] for _ in range(2))
-    with_rules = min(run_timed(base, folder)[0] for _ in range(2))
+def cold(folder: Path, sample: list[Path], scratch: Path) -> dict[str, float]:
+    """Best of two cold runs over a copy of ``sample`` (a project of its own), with and without the project
+    rules."""
+    copy = scratch / "sample"
+    for path in sample:
+        target = copy / path.relative_to(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    base = [*flowlint_command(), "check", ".", "--no-cache", "--jobs", "1", "-q"]
+    without = min(run_timed([*base, "--ignore", PROJECT_RULES], copy)[0] for _ in range(2))
+    with_rules = min(run_timed(base, copy)[0] for _ in range(2))
     return {"without_seconds": without, "with_seconds": with_rules, "ratio": with_rules / without}
 
 
@@ -120,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             "folder": str(folder),
             "files": len(files),
             "index_share": index_share(sample, folder),
-            "cold": cold(folder, sample),
-            "one_file": one_file(folder, args.runs),
+            "cold": cold(folder, sample, Path(scratch)),
+            "one_file": one_file(folder, args.runs, Path(scratch) / "cache"),
         }
     share, single = results["index_share"], results["one_file"]
     print(f"{len(files)} files in {folder}")

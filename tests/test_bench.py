@@ -96,3 +96,27 @@ def test_quick_run_writes_json(tmp_path: Path) -> None:
     assert set(result["targets"]) == set(data["targets"])
     assert result["targets"]["cold_all_vs_yamllint"]["pass"] is None
     assert not list(tmp_path.rglob(".flowlint_cache"))  # the warm run used its own cache folder
+
+
+def test_project_index_bench_writes_json(tmp_path: Path) -> None:
+    folder = tmp_path / "flows"
+    _generator().generate(folder, 30, seed=1)
+    out = tmp_path / "project.json"
+    args = [str(folder), "--runs", "1", "--cold-flows", "10", "--json", str(out)]
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "project_index.py"), *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "index share of a cold lint (10 files, in process): " in done.stdout
+    assert "warm with the project of 30 files" in done.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["files"] == 30
+    assert data["index_share"]["plain_seconds"] > 0 and data["index_share"]["indexed_seconds"] > 0
+    assert data["cold"]["without_seconds"] > 0 and data["cold"]["with_seconds"] > 0
+    assert data["one_file"]["alone_ms"] > 0 and data["one_file"]["warm_ms"] > 0
+    assert not list(folder.rglob(".flowlint_cache"))  # the warm runs used their own cache folder

@@ -84,3 +84,21 @@ def test_hook_applies_the_configured_excludes_to_the_files_it_is_given(repo: Pat
     done = _try_repo(repo, home, "flows/archived.yml")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "archived.yml" not in done.stdout
+
+
+def test_hook_judges_the_changed_flow_against_the_other_flows_of_the_repository(repo: Path, home: Path) -> None:
+    caller = repo / "flows" / "caller.yml"
+    caller.write_text(
+        "id: caller\nnamespace: company.team\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n"
+        "    namespace: company.team\n    flowId: goood\n",
+        "utf-8",
+    )
+    try:
+        done = _try_repo(repo, home, "flows/caller.yml")  # only the changed file, as pre-commit passes it
+    finally:
+        caller.unlink()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "flows/caller.yml:7:13: FL701 [error] Subflow task 'call' starts company.team.goood, a flow no file of the "
+        "project defines (namespace company.team is the project's): the task fails when it runs"
+    ) in done.stdout
