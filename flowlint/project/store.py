@@ -47,7 +47,7 @@ Reader = Callable[[str, str], Sequence[FlowEntry]]
 def stat_of(path: str | Path | os.DirEntry[str]) -> Stat | None:
     """The ``stat`` the store compares (of a path or a directory entry), None when the file cannot be read."""
     try:
-        found = path.stat() if isinstance(path, os.DirEntry) else os.stat(path)
+        found = os.stat(path.path if isinstance(path, os.DirEntry) else path)  # faster than DirEntry.stat()
     except OSError:
         return None
     return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
