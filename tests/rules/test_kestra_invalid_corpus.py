@@ -1,7 +1,8 @@
 """Every flow of Kestra's own invalid test flows (../shared/corpus/flows-invalid, 41 files) against the table of
 ../shared/design/KESTRA-VALIDATION.md §4: each file Kestra rejects on save gets the finding that names its
-mistake, at the line and column of the mistake, at a target Kestra version (and edition) where Kestra rejects it;
-the three that fail only when they run get no error at any target. Skipped when the folder is absent."""
+mistake, at the line and column of the mistake, at a target Kestra version (and edition) where Kestra rejects it,
+and no error but the other real mistakes the table lists; the three that fail only when they run get no error at
+any target. Skipped when the folder is absent."""
 
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ class Case(NamedTuple):
 
     target: str
     findings: tuple[tuple[str, int, int], ...]
+    """The finding(s) that name the mistake KESTRA-VALIDATION.md §4 gives for the file."""
     edition: str | None = None
+    also: tuple[tuple[str, int, int], ...] = ()
+    """The other errors flowlint finds there (each a real mistake of the file): nothing else is an error."""
 
 
 CASES: dict[str, Case] = {
@@ -39,13 +43,15 @@ CASES: dict[str, Case] = {
     f"{KESTRA_TESTS}dag-notexist-task.yml": Case("1.3", (("FL603", 17, 13),)),
     f"{KESTRA_TESTS}duplicate-inputs.yml": Case("1.3", (("FL601", 8, 9),)),
     f"{KESTRA_TESTS}duplicate-key.yml": Case("1.3", (("FL002", 10, 7),)),
-    f"{KESTRA_TESTS}duplicate-parallel.yml": Case("1.3", (("FL005", 38, 29),)),
+    # `outputs.t2` names no task of the flow
+    f"{KESTRA_TESTS}duplicate-parallel.yml": Case("1.3", (("FL005", 38, 29),), also=(("FL301", 8, 49),)),
     # the 1.x maintenance releases from the end of 2025 (2.0 removes `preconditions` from the Flow trigger)
     f"{KESTRA_TESTS}duplicate-preconditions.yml": Case("1.2", (("FL611", 22, 11),)),
     f"{KESTRA_TESTS}duplicate.yml": Case(
         "0.21", (("FL005", 14, 9), ("FL005", 21, 13), ("FL005", 25, 13), ("FL005", 30, 9), ("FL005", 37, 9))
     ),
-    f"{KESTRA_TESTS}inputs-bad-type.yml": Case("1.3", (("FL601", 5, 11),)),
+    # the input's id, `wrong one`, also breaks Kestra's pattern
+    f"{KESTRA_TESTS}inputs-bad-type.yml": Case("1.3", (("FL601", 5, 11),), also=(("FL601", 4, 9),)),
     f"{KESTRA_TESTS}inputs-bad-validator-syntax.yml": Case("1.3", (("FL601", 6, 16),)),
     f"{KESTRA_TESTS}inputs-key-with-subtraction-symbol-validation.yml": Case("2.0", (("FL610", 12, 17),)),
     f"{KESTRA_TESTS}inputs-validation.yml": Case("0.21", (("FL601", 7, 15), ("FL601", 10, 15))),
@@ -94,7 +100,8 @@ def _findings(tmp_path: Path, target: str, edition: str | None, names: list[str]
     config = tmp_path / f"flowlint-{target}-{edition}.yaml"
     config.write_text(f"targetKestraVersion: '{target}'\n" + (f"edition: {edition}\n" if edition else ""), "utf-8")
     done = run_cli(
-        ["check", "--no-cache", "--select", "ALL", "--format", "json", "--config", str(config)]
+        # FL703 is left out: several of Kestra's test files share one flow id, which says nothing of each file
+        ["check", "--no-cache", "--select", "ALL", "--ignore", "FL703", "--format", "json", "--config", str(config)]
         + [str(INVALID / name) for name in names],
         tmp_path,
     )
@@ -112,17 +119,19 @@ def test_the_table_names_every_file_of_the_folder() -> None:
     assert len(present) == 41
 
 
-def test_each_file_kestra_rejects_gets_the_finding_that_names_its_mistake(tmp_path: Path) -> None:
+def test_each_file_kestra_rejects_gets_the_finding_that_names_its_mistake_and_no_other_error(tmp_path: Path) -> None:
     runs: dict[tuple[str, str | None], list[str]] = {}
     for name, case in CASES.items():
         runs.setdefault((case.target, case.edition), []).append(name)
-    missing = []
+    wrong = []
     for (target, edition), names in sorted(runs.items(), key=str):
         found = _findings(tmp_path, target, edition, names)
         for name in names:
             have = {(code, line, column) for code, line, column, severity in found[name] if severity == "error"}
-            missing += [(name, target, want) for want in CASES[name].findings if want not in have]
-    assert missing == []
+            want = set(CASES[name].findings) | set(CASES[name].also)
+            if have != want:
+                wrong.append((name, target, sorted(want - have), sorted(have - want)))
+    assert wrong == []
 
 
 @pytest.mark.parametrize("target", ["0.21", "1.3", "2.0"])
