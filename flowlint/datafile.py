@@ -192,9 +192,19 @@ def validate(data: Any, name: str, what: str, stamps: Stamps | None = None, cont
         error = errors[0]
         location = json_path(error.absolute_path)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise UsageError(f"{what}: {location}: {error.message}{_did_you_mean(error)}{more}")
+        raise UsageError(f"{what}: {location}: {_message(error)}{_did_you_mean(error)}{more}")
     if stamp is not None and stamps is not None:
         stamps.add(stamp)
+
+
+def _message(error: Any) -> str:
+    """jsonschema's message, with a null or boolean value written as the file writes it (``null is not one of
+    ['oss', 'ee']``: jsonschema shows Python's ``None``)."""
+    message = str(error.message)
+    instance = error.instance
+    if (instance is None or isinstance(instance, bool)) and message.startswith(repr(instance)):
+        return json.dumps(instance) + message[len(repr(instance)) :]
+    return message
 
 
 def _did_you_mean(error: Any) -> str:

@@ -51,6 +51,9 @@ def project(tmp_path: Path) -> Path:
             "$.severity.FL102: 'fatal' is not one of ['error', 'warning', 'info']",
         ),
         ("pyproject.toml", "[tool.flowlint]\nfailOn = 3\n", "$.failOn: 3 is not one of ['error', 'warning', 'info']"),
+        # a null or boolean value is written as YAML writes it (jsonschema says None, True)
+        (".flowlint.yaml", "edition:\n", "$.edition: null is not one of ['oss', 'ee']"),
+        (".flowlint.yaml", "failOn: true\n", "$.failOn: true is not one of ['error', 'warning', 'info']"),
     ],
 )
 def test_exit_2_bad_config_names_the_file_and_the_key(tmp_path: Path, name: str, text: str, reason: str) -> None:
