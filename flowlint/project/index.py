@@ -278,14 +278,6 @@ class ProjectIndex:
                     places.append((path, position))
                     places.sort()
 
-    def __len__(self) -> int:
-        return sum(len(f.keys) for f in self._files.values())
-
-    @property
-    def paths(self) -> list[str]:
-        """The files with at least one flow, sorted."""
-        return sorted(path for path, found in self._files.items() if found.keys)
-
     @cached_property
     def flows(self) -> tuple[FlowEntry, ...]:
         """Every flow, by file then document (every stored entry decoded)."""

@@ -75,8 +75,6 @@ class IndexStore:
         self._area = area
         self._damaged = damaged
         self._changed = False
-        self.hits = 0
-        """How many files came from the store without being read (for ``--verbose`` and the bench)."""
 
     def by_stat(self, display: str, stat: Stat | None, path: str) -> FileFlows | None:
         """The flows of ``display`` (the file at ``path``) when its ``stat`` is the one stored (and was not
@@ -90,10 +88,7 @@ class IndexStore:
                 return None
         except (TypeError, ValueError):  # not a record of the stored shape
             return None
-        found = self.get(key, display, path) if type(key) is str else None
-        if found is not None:
-            self.hits += 1
-        return found
+        return self.get(key, display, path) if type(key) is str else None
 
     def get(self, key: str, display: str, path: str) -> FileFlows | None:
         """The flows stored for content ``key`` (of the file at ``path`` named ``display``), None when there
