@@ -278,10 +278,19 @@ PARALLEL_THRESHOLD = 100
 """Fewer files than this to read for the index are read in this process."""
 
 
-def project_folders(settings: Settings) -> list[Path]:
-    """The folders of the project: those ``include`` names (that exist), else the config's folder (the
-    working folder without a config)."""
-    roots = [settings.root / p for p in settings.include] or [settings.root]
+def project_folders(settings: Settings, checked: Iterable[Path] = ()) -> list[Path]:
+    """The folders of the project: those ``include`` names (that exist), else the config's folder. Without a
+    config, the top of the git work tree that holds the working folder (where pre-commit and CI run), else the
+    folders that hold the ``checked`` files (a run on a file outside any repository does not read all that
+    lies under the working folder)."""
+    if settings.include:
+        roots = [settings.root / p for p in settings.include]
+    elif settings.config_path is not None:
+        roots = [settings.root]
+    else:
+        top = next((d for d in (settings.root, *settings.root.parents) if (d / ".git").exists()), None)
+        parents = sorted({(settings.root / path).parent for path in checked})
+        roots = [top] if top is not None else [p for p in parents if not any(q in p.parents for q in parents)]
     return [root for root in roots if root.is_dir()]
 
 
@@ -293,18 +302,20 @@ def gather(
     slots: Slots | None = None,
     jobs: int = 1,
     also: Iterable[tuple[str, str]] = (),
+    checked: Iterable[Path] = (),
 ) -> ProjectIndex:
     """The index of the project of ``settings`` (its files named relative to ``cwd``), of the files in
     ``fresh`` (the flows of the files the run just checked, by display name; a file of both is taken from
     ``fresh``) and of the files ``also`` names ((path, display name): files a command was given outside the
-    project). The files not in ``fresh`` come from ``store`` (unchanged ``stat``, else unchanged content),
-    else are read and parsed (in ``jobs`` worker processes when there are many); ``store`` learns what was
-    read."""
+    project; ``checked``: the paths of the files the run checks, which place the project when there is no
+    config, see :func:`project_folders`). The files not in ``fresh`` come from ``store`` (unchanged ``stat``,
+    else unchanged content), else are read and parsed (in ``jobs`` worker processes when there are many);
+    ``store`` learns what was read."""
     files = list(fresh.values())
     misses: list[tuple[str, str, str, Stat | None, int]] = []
     walked = set()
     walk: Iterable[tuple[str, str, str | os.DirEntry[str]]] = walk_names(
-        project_folders(settings), cwd, settings.root, settings.exclude
+        project_folders(settings, checked), cwd, settings.root, settings.exclude
     )
     for path, display, entry in chain(walk, ((path, display, path) for path, display in also)):
         if display in walked:

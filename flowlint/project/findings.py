@@ -62,7 +62,7 @@ def project_index(
         fresh[candidate.display] = FileFlows.of(candidate.display, entries)
         if key is not None:
             store.put(candidate.display, key, entries, stat_of(candidate.path), started_ns)
-    return gather(linter.settings, cwd, store, fresh, linter.slots, jobs)
+    return gather(linter.settings, cwd, store, fresh, linter.slots, jobs, checked=[c.path for c in checked])
 
 
 def with_project_findings(

@@ -42,7 +42,8 @@ def command_index(setup: RunSetup, found: Sequence[Candidate], jobs: int) -> Pro
     paths name), through the index store of the cache folder."""
     slots = manifest_slots(setup.manifest)
     store = index_store(setup.cache_dir, slots)
-    index = gather(setup.settings, setup.cwd, store, {}, slots, jobs, [(str(c.path), c.display) for c in found])
+    named = [(str(c.path), c.display) for c in found]
+    index = gather(setup.settings, setup.cwd, store, {}, slots, jobs, named, [c.path for c in found])
     store.save()
     return index
 

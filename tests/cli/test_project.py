@@ -144,6 +144,24 @@ def test_a_run_on_one_changed_file_judges_it_against_the_other_folders(project: 
     assert "starts company.team.child, a flow no file of the project defines" in last[0]
 
 
+@pytest.mark.parametrize("git", [True, False], ids=["in a git work tree", "outside any repository"])
+def test_without_a_config_the_project_is_the_git_work_tree_else_the_checked_files_folders(
+    tmp_path: Path, git: bool
+) -> None:
+    write(tmp_path, {"manifest.json": manifest_text(), "a/parent.yml": PARENT, "b/child.yml": CHILD})
+    if git:
+        (tmp_path / ".git").mkdir()
+    flags = ["--no-cache", "--manifest", "../manifest.json", "--select", "FL701,FL702,FL703,FL705"]
+    found = findings(concise([*flags, "parent.yml"], tmp_path / "a").stdout)
+    codes = [line.split(": ")[1].split(" ")[0] + "@" + line.split(":")[1] for line in found]
+    if git:  # from a subfolder, the whole work tree: the called flow in b/ is read
+        assert codes == ["FL702@8", "FL702@9", "FL702@10", "FL705@13", "FL701@20", "FL701@31"]
+    else:  # the checked file's folder only: b/ is not read, so the flow 'call' starts is unknown
+        assert codes == ["FL701@7", "FL701@20", "FL701@31"]
+        both = findings(concise([*flags, "parent.yml", "../b/child.yml"], tmp_path / "a").stdout)
+        assert [line.split(":")[1] for line in both] == ["8", "9", "10", "13", "20", "31"]
+
+
 def test_a_damaged_index_store_costs_time_never_a_wrong_result(project: Path) -> None:
     assert findings(concise([], project).stdout) == PARENT_FINDINGS
     [pack] = (project / ".flowlint_cache").glob("index-*.pack")
