@@ -254,7 +254,7 @@ class ProjectIndex:
         self.owned_globs = tuple(owned)
         self._owned_memo: dict[str, bool] = {}
         self._closest_ids: dict[str, Closest] = {}
-        self._closest_memo: dict[FlowKey, FlowKey | None] = {}
+        self._closest_memo: dict[tuple[str, str, FlowKey | None], FlowKey | None] = {}
         self._by_key: dict[FlowKey, list[tuple[str, int]]] = {}
         self._index_keys()
 
@@ -358,20 +358,23 @@ class ProjectIndex:
             found.setdefault(namespace, []).append(flow_id)
         return found
 
-    def closest(self, namespace: str, flow_id: str) -> FlowKey | None:
+    def closest(self, namespace: str, flow_id: str, besides: FlowKey | None = None) -> FlowKey | None:
         """The defined flow whose name is closest to ``namespace.flow_id`` (did-you-mean): an id of the same
         namespace, else the same id in the owned namespace closest to ``namespace``; None when none is
-        close. Each name is worked out once per index."""
+        close. ``besides``: a flow never suggested (the one that names the unknown flow: it does not mean
+        itself). Each name is worked out once per index."""
         from flowlint.rules.closest import Closest  # only for a reference to an unknown flow
 
-        asked = (namespace, flow_id)
+        asked = (namespace, flow_id, besides)
         if asked in self._closest_memo:
             return self._closest_memo[asked]
         ids = self._closest_ids.get(namespace)
         if ids is None:
             ids = self._closest_ids[namespace] = Closest(self.flow_ids(namespace))
         same = ids.closest(flow_id)
-        elsewhere = [ns for ns in self._namespaces_by_id.get(flow_id, ()) if self.owns(ns)]
+        if besides is not None and (namespace, same) == besides:
+            same = Closest(i for i in self.flow_ids(namespace) if i != besides[1]).closest(flow_id)
+        elsewhere = [ns for ns in self._namespaces_by_id.get(flow_id, ()) if self.owns(ns) and (ns, flow_id) != besides]
         found: FlowKey | None = None
         if same is not None:
             found = (namespace, same)

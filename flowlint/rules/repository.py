@@ -65,11 +65,11 @@ def project_findings(index: ProjectIndex, path: str, settings: Settings, enabled
     for entry in index.in_file(path):
         _duplicates(report, index, entry)
         for call in entry.calls:
-            target = _target(report, index, call.namespace, call.flow_id, call.flow_id_span, call, None)
+            target = _target(report, index, entry, call.namespace, call.flow_id, call.flow_id_span, call, None)
             if target is not None:
                 _inputs(report, call, target)
         for listen in entry.listens:
-            _target(report, index, listen.namespace, listen.flow_id, listen.flow_id_span, None, listen)
+            _target(report, index, entry, listen.namespace, listen.flow_id, listen.flow_id_span, None, listen)
         if (settings.target.major, settings.target.minor) >= FLOW_OUTPUTS_SINCE:
             _outputs(report, index, entry)
     return report.found
@@ -99,20 +99,22 @@ def _place(entry: FlowEntry, here: str) -> str:
 def _target(
     report: _Report,
     index: ProjectIndex,
+    entry: FlowEntry,
     namespace: str,
     flow_id: str,
     at: Span,
     call: Call | None,
     listen: Listen | None,
 ) -> FlowEntry | None:
-    """The one flow a call or Flow trigger names; FL701 when the project owns its namespace and no file
-    defines it; None when it is not judged further (unknown, not owned, defined twice)."""
+    """The one flow a call or Flow trigger of ``entry`` names; FL701 when the project owns its namespace and no
+    file defines it (did-you-mean never ``entry`` itself); None when it is not judged further (unknown, not
+    owned, defined twice)."""
     definitions = index.definitions(namespace, flow_id)
     if len(definitions) == 1:
         return definitions[0]
     if definitions or not index.owns(namespace):
         return None
-    close = index.closest(namespace, flow_id)
+    close = index.closest(namespace, flow_id, entry.key)
     known = index.flow(*close) if close is not None else None
     help_text = f"did you mean {close[0]}.{close[1]}?" if close is not None else None
     related = [Related(known.path, known.id_span, f"flow {known.name}")] if known is not None else []
