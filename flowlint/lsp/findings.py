@@ -4,11 +4,12 @@ which findings are shown, and each as an LSP diagnostic."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lsprotocol import types
 
-from flowlint.diagnostics import Diagnostic, FileResult, Severity
+from flowlint.diagnostics import Diagnostic, FileResult, Related, Severity
 from flowlint.lint import Linter
 from flowlint.lsp.positions import LineIndex
 from flowlint.rules import RULES_BY_CODE
@@ -35,6 +36,8 @@ class Snapshot:
     index: LineIndex
     result: FileResult
     linter: Linter
+    project: tuple[Diagnostic, ...] = ()
+    """The project rules' findings (FL7xx) the document was linted with."""
 
 
 def looks_like_flow(text: str) -> bool:
@@ -49,14 +52,25 @@ def shown(result: FileResult, text: str) -> tuple[Diagnostic, ...]:
     return ()
 
 
-def lsp_diagnostic(diagnostic: Diagnostic, index: LineIndex, uri: str) -> types.Diagnostic:
-    """One finding as an LSP diagnostic: range in code units, FL code linking to the rule's page."""
+Elsewhere = Callable[[Related], types.Location | None]
+"""Where a related place in another file is (None: that file cannot be read)."""
+
+
+def lsp_diagnostic(
+    diagnostic: Diagnostic, index: LineIndex, uri: str, elsewhere: Elsewhere | None = None
+) -> types.Diagnostic:
+    """One finding as an LSP diagnostic: range in code units, FL code linking to the rule's page; a related
+    place in another file (FL703's other definition) located by ``elsewhere``, left out without it."""
     rule = RULES_BY_CODE.get(diagnostic.code)
     message = diagnostic.message + (f"\nhelp: {diagnostic.help}" if diagnostic.help else "")
-    related = [
-        types.DiagnosticRelatedInformation(types.Location(uri, index.range(r.span)), r.message)
-        for r in diagnostic.related
-    ]
+    related = []
+    for place in diagnostic.related:
+        if place.path == diagnostic.path:
+            location: types.Location | None = types.Location(uri, index.range(place.span))
+        else:
+            location = elsewhere(place) if elsewhere is not None else None
+        if location is not None:
+            related.append(types.DiagnosticRelatedInformation(location, place.message))
     return types.Diagnostic(
         range=index.range(diagnostic.span),
         message=message,

@@ -82,7 +82,7 @@ class ProjectFlows:
         if self._index is None:
             entries = [entry for path, (_, found) in self._disk.items() if path not in self._open for entry in found]
             entries += [entry for _, found in self._open.values() for entry in found]
-            self._index = ProjectIndex(entries)
+            self._index = ProjectIndex(entries, self.settings.project_namespaces)
         return self._index
 
     def _look_again(self) -> None:

@@ -7,11 +7,15 @@ Linter per config. Config and manifest files are checked before every lint and e
 ``reloadIntervalSeconds`` (2 s by default, 0 never) and on ``workspace/didChangeWatchedFiles``: when one
 changed, it is reloaded and every open document linted again.
 
-Go to definition, find references and the completion of flow ids and subflow inputs read the project
-index (:mod:`flowlint.lsp.flows`): flow files reported by ``workspace/didChangeWatchedFiles`` are read
-again (the server asks for ``*.yml``/``*.yaml`` changes when the client lets it register watchers; other
-clients have each file's ``stat`` compared before every such request); open documents count with their
-text in the editor.
+Go to definition, find references, the completion of flow ids and subflow inputs and the project rules'
+findings (FL7xx) read the project index (:mod:`flowlint.lsp.flows`): flow files reported by
+``workspace/didChangeWatchedFiles`` are read again (the server asks for ``*.yml``/``*.yaml`` changes when
+the client lets it register watchers; other clients have each file's ``stat`` compared before every such
+request and every config check); open documents count with their text in the editor. A document is linted
+with its FL7xx findings judged on the index, as ``flowlint check`` lints it, so ``# flowlint:`` comments,
+``perFileIgnores`` and FL900 treat them as any finding. When the index changes (a document linted with new
+text, closed, a file changed on disk), the FL7xx findings of every other open document of the project are
+judged again, and the documents whose findings changed are linted and published again.
 
 Messages are read by :mod:`flowlint.lsp.transport`, which answers what pygls' reader would lose; every
 request is answered, a failure with one line (its traceback goes to the log, stderr), and requests about
@@ -38,17 +42,19 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from flowlint import __version__
+from flowlint.diagnostics import Diagnostic, Related
 from flowlint.files import YAML_SUFFIXES
 from flowlint.lsp.actions import FIX_ALL, code_actions
 from flowlint.lsp.completion import completion
-from flowlint.lsp.findings import Snapshot, error_diagnostic, looks_like_flow, lsp_diagnostic, shown
+from flowlint.lsp.findings import Elsewhere, Snapshot, error_diagnostic, looks_like_flow, lsp_diagnostic, shown
 from flowlint.lsp.flow_completion import flow_completion
 from flowlint.lsp.flows import ProjectFlows
 from flowlint.lsp.hover import hover
 from flowlint.lsp.navigation import definition, references
 from flowlint.lsp.positions import LineIndex
-from flowlint.lsp.projects import Projects
+from flowlint.lsp.projects import Project, Projects
 from flowlint.lsp.transport import serve as serve_messages
+from flowlint.rules.repository import project_findings, project_rules_on
 
 DEFAULT_DEBOUNCE_MS = 150
 DEFAULT_RELOAD_SECONDS = 2.0
@@ -197,10 +203,13 @@ class FlowlintServer(LanguageServer):
         """Forget the document and clear its findings."""
         uri = params.text_document.uri
         self._cancel(uri)
-        self.snapshots.pop(uri, None)
+        closed = self.snapshots.pop(uri, None)
         if uri in self.linted:
             self.linted.discard(uri)
             self._publish(uri, [], None)
+        for flows in list(self.flows.values()):  # the file on disk counts now, not the editor's text
+            if closed is not None and flows.project.linter is closed.linter:
+                self._judge_again(flows)
 
     def on_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
         """A config (or a watched manifest) changed: reload and lint every open document again. Flow files
@@ -211,8 +220,9 @@ class FlowlintServer(LanguageServer):
             self.flows.clear()
             self.relint_all()
             return
-        for flows in self.flows.values():
+        for flows in list(self.flows.values()):
             flows.changed(path for path in paths if path is not None)
+            self._judge_again(flows)
 
     def _is_config(self, path: Path) -> bool:
         """Whether a change to ``path`` reloads the settings: a config, a file a project was read from,
@@ -267,8 +277,9 @@ class FlowlintServer(LanguageServer):
 
     # --- linting --------------------------------------------------------------------------------
 
-    def lint(self, uri: str) -> Snapshot | None:
-        """Lint the document's current text and publish what an editor shows."""
+    def lint(self, uri: str, *, others: bool = True) -> Snapshot | None:
+        """Lint the document's current text and publish what an editor shows; with ``others``, then judge
+        the other open documents of the project again (the document's flows may have changed)."""
         self._cancel(uri)
         document = self._open(uri)
         if document is None or not _is_yaml(document):
@@ -284,25 +295,51 @@ class FlowlintServer(LanguageServer):
             self._publish(uri, problems, document.version)
             return None
         display = str(path) if path is not None else uri
+        flows = self._project_flows(project) if path is not None and project_rules_on(linter.enabled) else None
         try:
-            result = linter.lint_text(text, display)
+            found = tuple(self._project_findings(flows, display)) if flows is not None else ()
+            result = linter.lint_text(text, display, found)
         except Exception as error:  # a bug in a rule must not take the editor's server down
             logger.exception("linting %s failed", uri)
             self._publish(uri, [error_diagnostic(f"internal error: {type(error).__name__}: {error}")], None)
             return None
         index = LineIndex(text, str(self.workspace.position_encoding or "utf-16"))
-        snapshot = Snapshot(uri, display, text, document.version, index, result, linter)
+        snapshot = Snapshot(uri, display, text, document.version, index, result, linter, found)
         self.snapshots[uri] = snapshot
-        diagnostics = [lsp_diagnostic(d, index, uri) for d in shown(result, text)]
+        elsewhere = _elsewhere(flows, index.encoding) if flows is not None else None
+        diagnostics = [lsp_diagnostic(d, index, uri, elsewhere) for d in shown(result, text)]
         self._publish(uri, diagnostics, document.version)
+        if others and flows is not None:
+            self._judge_again(flows, uri)
         return snapshot
+
+    @staticmethod
+    def _project_findings(flows: ProjectFlows, display: str) -> list[Diagnostic]:
+        """The FL7xx findings of the file ``display`` on the project index as it is now."""
+        linter = flows.project.linter
+        assert linter is not None
+        return project_findings(flows.index(), display, linter.settings, linter.enabled_for(display))
+
+    def _judge_again(self, flows: ProjectFlows, skip: str | None = None) -> None:
+        """Lint again the open documents of ``flows``' project (but ``skip``, and those about to be linted)
+        whose FL7xx findings on the index as it is now differ from those they were linted with."""
+        mine = [
+            snapshot
+            for uri, snapshot in self.snapshots.items()
+            if uri != skip and uri not in self._timers and snapshot.linter is flows.project.linter
+        ]
+        for snapshot in mine:
+            if tuple(self._project_findings(flows, snapshot.display)) != snapshot.project:
+                self.lint(snapshot.uri, others=False)
 
     def project_flows(self, uri: str) -> ProjectFlows | None:
         """The project index of the document's project (None: its settings do not load)."""
         path = _path(uri)
         project = self.projects.for_folder(path.parent if path else self.root, self._root_for(path))
-        if project.linter is None:
-            return None
+        return self._project_flows(project) if project.linter is not None else None
+
+    def _project_flows(self, project: Project) -> ProjectFlows:
+        """The project index of ``project`` (whose settings loaded)."""
         key = (project.config, project.root)
         flows = self.flows.get(key)
         if flows is None or flows.project is not project:
@@ -356,6 +393,10 @@ class FlowlintServer(LanguageServer):
             await asyncio.sleep(self.reload_interval)
             if self.projects.stale():
                 self.relint_all()
+                continue
+            for flows in list(self.flows.values()):
+                if not flows.watched:  # a client that reports no changes: the files' stat tells
+                    self._judge_again(flows)
 
     def _root_for(self, path: Path | None) -> Path:
         """The folder a document without config is checked from: its workspace folder, else its own."""
@@ -368,6 +409,16 @@ class FlowlintServer(LanguageServer):
         if self.root in path.parents:
             return self.root
         return path.parent
+
+
+def _elsewhere(flows: ProjectFlows, encoding: str) -> Elsewhere:
+    """Where a related place in another file of the project is, in its text as the index read it."""
+
+    def locate(place: Related) -> types.Location | None:
+        text = flows.text(Path(place.path))
+        return types.Location(Path(place.path).as_uri(), LineIndex(text, encoding).range(place.span)) if text else None
+
+    return locate
 
 
 def _lintable(text: str) -> str:
