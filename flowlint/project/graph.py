@@ -77,7 +77,7 @@ def mermaid(index: ProjectIndex, namespace: str | None = None) -> str:
     nodes, arrows = cut(index, namespace)
     ids = {key: f"f{number}" for number, key in enumerate(nodes)}
     lines = ["flowchart LR"]
-    lines.extend(f'  {ids[key]}["{_text(key)}"]' for key in nodes)
+    lines.extend(f'  {ids[key]}["{_escape(_text(key))}"]' for key in nodes)
     for edge in arrows:
         arrow = "-.->" if edge.kind == "Flow trigger" else "-->"
         lines.append(f'  {ids[edge.source]} {arrow}|"{_escape(_label(edge))}"| {ids[edge.target]}')

@@ -51,3 +51,34 @@ def test_did_you_mean_of_an_unknown_flow_never_names_the_flow_that_refers_to_it(
         ("FL701", 7, 13, "did you mean company.team.output_child_old?"),
         ("FL701", 14, 17, "did you mean company.team.output_child_old?"),
     ]
+
+
+def test_graph_quotes_every_flow_name_it_draws_mermaid_and_dot_alike(tmp_path: Path) -> None:
+    # A literal flowId is whatever the task writes: a double quote in it ended Mermaid's node label early.
+    call = (
+        "  - id: to-x.y\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: vendor-tools.v1\n"
+        "    flowId: 'say \"hi\"'\n"
+    )
+    write(
+        tmp_path,
+        {"manifest.json": manifest_text(), ".flowlint.yaml": CONFIG, "flows/caller.yml": _flow("call-er.v2", call)},
+    )
+    mermaid = run_cli(["graph"], cwd=tmp_path)
+    assert (mermaid.returncode, mermaid.stderr) == (0, "")
+    assert mermaid.stdout == (
+        "flowchart LR\n"
+        '  f0["company.team.call-er.v2"]\n'
+        '  f1["vendor-tools.v1.say #quot;hi#quot;"]\n'
+        '  f0 -->|"to-x.y (Subflow)"| f1\n'
+        "  classDef outside stroke-dasharray: 5 5\n"
+        "  class f1 outside\n"
+    )
+    dot = run_cli(["graph", "--format", "dot"], cwd=tmp_path)
+    assert dot.stdout == (
+        "digraph flows {\n"
+        "  rankdir=LR;\n"
+        '  "company.team.call-er.v2";\n'
+        '  "vendor-tools.v1.say \\"hi\\"" [style=dashed];\n'
+        '  "company.team.call-er.v2" -> "vendor-tools.v1.say \\"hi\\"" [label="to-x.y (Subflow)"];\n'
+        "}\n"
+    )
