@@ -7,11 +7,14 @@ flow's ``triggers`` (a Flow trigger's ``inputs`` are rendered against the execut
 nor documentation, nor the ``outputs`` of a Subflow (rendered in the child execution), nor a plugin
 default that applies to none of the flow's tasks (never rendered). Not judged: a
 computed name (``inputs[name]``), the whole object (``{{ inputs }}``), a read that tolerates absence
-(``?? fallback``, ``is defined``, ``| default``), a flow whose ``inputs`` are not a list of literal ids,
-and ``inputs.a-b`` where Kestra's own dashed-id check refuses the flow (FL610 says so).
+(``?? fallback``, ``is defined``, ``| default``), a string whose Pebble tags name a variable ``inputs``
+of their own (``{% set inputs = ... %}``, a loop or macro parameter), a flow whose ``inputs`` are not a
+list of literal ids, and ``inputs.a-b`` where Kestra's own dashed-id check refuses the flow (FL610 says so).
 """
 
 from __future__ import annotations
+
+import re
 
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -68,7 +71,7 @@ def check(ctx: CheckContext) -> None:
             continue
         text = scalar_text(ctx.source.text, node)
         found = [ref for ref in root_refs(text.text, "inputs") if ref.task_id is not None]
-        if not found:
+        if not found or _BINDS_INPUTS.search(text.text):
             continue
         if declared is None:
             declared = readable_inputs(ctx.flow)
@@ -83,6 +86,13 @@ def check(ctx: CheckContext) -> None:
     for text, yaml_path, ref in refs:
         if ref.task_id not in guarded:
             _report(ctx, text, yaml_path, ref, hints, locator)
+
+
+_BINDS_INPUTS = re.compile(
+    r"\{%-?\s*(?:set\s+inputs\s*=|for\s+(?:\w+\s*,\s*)?inputs\s*(?:,|in\b)|macro\s+\w+\s*\([^)]*\binputs\b)"
+)
+"""A Pebble tag that names a variable ``inputs`` of its own (``set``, a ``for`` loop, a macro's parameter):
+the string's ``inputs.x`` may be that variable, not the execution's inputs."""
 
 
 def _unapplied_defaults(flow: Flow) -> list[str]:

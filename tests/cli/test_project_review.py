@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.cli.concise_run import manifest_text, write
-from tests.conftest import run_cli
+from tests.conftest import lint, run_cli, where
 
 CONFIG = "manifest: manifest.json\nselect: [FL701, FL702, FL703, FL705]\n"
 
@@ -82,3 +82,20 @@ def test_graph_quotes_every_flow_name_it_draws_mermaid_and_dot_alike(tmp_path: P
         '  "company.team.call-er.v2" -> "vendor-tools.v1.say \\"hi\\"" [label="to-x.y (Subflow)"];\n'
         "}\n"
     )
+
+
+def test_fl704_leaves_alone_a_string_whose_pebble_tags_make_inputs_a_variable_of_their_own() -> None:
+    messages = [
+        "{% set inputs = {'a': 1} %}{{ inputs.a }}",
+        "{% for inputs in [{'b': 1}] %}{{ inputs.b }}{% endfor %}",
+        "{%- for key, inputs in {'x': {'c': 1}} %}{{ inputs.c }}{% endfor %}",
+        "{% macro show(title, inputs) %}{{ inputs.d }}{% endmacro %}",
+        "{{ inputs.regoin }} {% set settings = 1 %}",  # a set of another name: still judged
+    ]
+    tasks = "".join(
+        f"  - id: t{n}\n    type: io.kestra.plugin.core.log.Log\n    message: {json.dumps(m)}\n"
+        for n, m in enumerate(messages)
+    )
+    text = f"id: f\nnamespace: company.team\ninputs:\n  - id: region\n    type: STRING\ntasks:\n{tasks}"
+    found = lint(text, select=["FL704"])
+    assert [(d.code, where(d), d.help) for d in found] == [("FL704", (21, 25, 21, 31), "did you mean 'region'?")]
