@@ -7,15 +7,12 @@ Linter per config. Config and manifest files are checked before every lint and e
 ``reloadIntervalSeconds`` (2 s by default, 0 never) and on ``workspace/didChangeWatchedFiles``: when one
 changed, it is reloaded and every open document linted again.
 
-Go to definition, find references, the completion of flow ids and subflow inputs and the project rules'
-findings (FL7xx) read the project index (:mod:`flowlint.lsp.flows`): flow files reported by
-``workspace/didChangeWatchedFiles`` are read again (the server asks for ``*.yml``/``*.yaml`` changes when
-the client lets it register watchers; other clients have each file's ``stat`` compared before every such
-request and every config check); open documents count with their text in the editor. A document is linted
-with its FL7xx findings judged on the index, as ``flowlint check`` lints it, so ``# flowlint:`` comments,
-``perFileIgnores`` and FL900 treat them as any finding. When the index changes (a document linted with new
-text, closed, a file changed on disk), the FL7xx findings of every other open document of the project are
-judged again, and the documents whose findings changed are linted and published again.
+Go to definition, find references, flow id and subflow input completion and the FL7xx findings read the
+project index (:mod:`flowlint.lsp.flows`): files reported by ``workspace/didChangeWatchedFiles`` are read
+again (other clients: each file's ``stat`` compared before a question and every config check); open
+documents count with their editor text. A document is linted with its FL7xx findings as ``flowlint check``
+lints it (suppressions, ``perFileIgnores``, FL900 apply); when the index changes, the other open documents
+of the project whose FL7xx findings changed are linted and published again.
 
 Messages are read by :mod:`flowlint.lsp.transport`, which answers what pygls' reader would lose; every
 request is answered, a failure with one line (its traceback goes to the log, stderr), and requests about
@@ -27,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -42,11 +38,11 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from flowlint import __version__
-from flowlint.diagnostics import Diagnostic, Related
 from flowlint.files import YAML_SUFFIXES
 from flowlint.lsp.actions import FIX_ALL, code_actions
 from flowlint.lsp.completion import completion
-from flowlint.lsp.findings import Elsewhere, Snapshot, error_diagnostic, looks_like_flow, lsp_diagnostic, shown
+from flowlint.lsp.documents import elsewhere, fs_path, is_yaml, lintable, number, project_findings_of
+from flowlint.lsp.findings import Snapshot, error_diagnostic, looks_like_flow, lsp_diagnostic, shown
 from flowlint.lsp.flow_completion import flow_completion
 from flowlint.lsp.flows import ProjectFlows
 from flowlint.lsp.hover import hover
@@ -54,15 +50,13 @@ from flowlint.lsp.navigation import definition, references
 from flowlint.lsp.positions import LineIndex
 from flowlint.lsp.projects import Project, Projects
 from flowlint.lsp.transport import serve as serve_messages
-from flowlint.rules.repository import project_findings, project_rules_on
+from flowlint.rules.repository import project_rules_on
 
 DEFAULT_DEBOUNCE_MS = 150
 DEFAULT_RELOAD_SECONDS = 2.0
-YAML_LANGUAGES = frozenset({"yaml", "yml", "kestra"})
 WATCHED = ("**/.flowlint.yaml", "**/.flowlint.yml", "**/pyproject.toml")
 WATCHED_FLOWS = ("**/*.yml", "**/*.yaml")
 CONFIG_NAMES = frozenset({".flowlint.yaml", ".flowlint.yml", "pyproject.toml"})
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 logger = logging.getLogger("flowlint.lsp")
 
@@ -150,8 +144,8 @@ class FlowlintServer(LanguageServer):
         """Read ``initializationOptions`` (``debounceMs``, ``reloadIntervalSeconds``) and the root."""
         options = params.initialization_options
         if isinstance(options, dict):
-            self.debounce = _number(options.get("debounceMs"), DEFAULT_DEBOUNCE_MS) / 1000
-            self.reload_interval = _number(options.get("reloadIntervalSeconds"), DEFAULT_RELOAD_SECONDS)
+            self.debounce = number(options.get("debounceMs"), DEFAULT_DEBOUNCE_MS) / 1000
+            self.reload_interval = number(options.get("reloadIntervalSeconds"), DEFAULT_RELOAD_SECONDS)
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         path = to_fs_path(root) if root else params.root_path
         if path:
@@ -207,14 +201,13 @@ class FlowlintServer(LanguageServer):
         if uri in self.linted:
             self.linted.discard(uri)
             self._publish(uri, [], None)
-        for flows in list(self.flows.values()):  # the file on disk counts now, not the editor's text
-            if closed is not None and flows.project.linter is closed.linter:
-                self._judge_again(flows)
+        for flows in [f for f in self.flows.values() if closed and f.project.linter is closed.linter]:
+            self._judge_again(flows)  # the file on disk counts now, not the editor's text
 
     def on_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
         """A config (or a watched manifest) changed: reload and lint every open document again. Flow files
         changed: the project indexes read them again."""
-        paths = [_path(change.uri) for change in params.changes]
+        paths = [fs_path(change.uri) for change in params.changes]
         if any(path is None or self._is_config(path) for path in paths):
             self.projects.clear()
             self.flows.clear()
@@ -282,12 +275,12 @@ class FlowlintServer(LanguageServer):
         the other open documents of the project again (the document's flows may have changed)."""
         self._cancel(uri)
         document = self._open(uri)
-        if document is None or not _is_yaml(document):
+        if document is None or not is_yaml(document):
             return None
         self.linted.add(uri)
-        path = _path(uri)
+        path = fs_path(uri)
         project = self.projects.for_folder(path.parent if path else self.root, self._root_for(path))
-        text = _lintable(document.source)
+        text = lintable(document.source)
         linter = project.linter
         if linter is None or (path is not None and (project.excluded(path) or project.owns(path))):
             self.snapshots.pop(uri, None)
@@ -297,7 +290,7 @@ class FlowlintServer(LanguageServer):
         display = str(path) if path is not None else uri
         flows = self._project_flows(project) if path is not None and project_rules_on(linter.enabled) else None
         try:
-            found = tuple(self._project_findings(flows, display)) if flows is not None else ()
+            found = tuple(project_findings_of(flows, display)) if flows is not None else ()
             result = linter.lint_text(text, display, found)
         except Exception as error:  # a bug in a rule must not take the editor's server down
             logger.exception("linting %s failed", uri)
@@ -306,35 +299,24 @@ class FlowlintServer(LanguageServer):
         index = LineIndex(text, str(self.workspace.position_encoding or "utf-16"))
         snapshot = Snapshot(uri, display, text, document.version, index, result, linter, found)
         self.snapshots[uri] = snapshot
-        elsewhere = _elsewhere(flows, index.encoding) if flows is not None else None
-        diagnostics = [lsp_diagnostic(d, index, uri, elsewhere) for d in shown(result, text)]
+        located = elsewhere(flows, index.encoding) if flows is not None else None
+        diagnostics = [lsp_diagnostic(d, index, uri, located) for d in shown(result, text)]
         self._publish(uri, diagnostics, document.version)
         if others and flows is not None:
             self._judge_again(flows, uri)
         return snapshot
 
-    @staticmethod
-    def _project_findings(flows: ProjectFlows, display: str) -> list[Diagnostic]:
-        """The FL7xx findings of the file ``display`` on the project index as it is now."""
-        linter = flows.project.linter
-        assert linter is not None
-        return project_findings(flows.index(), display, linter.settings, linter.enabled_for(display))
-
     def _judge_again(self, flows: ProjectFlows, skip: str | None = None) -> None:
-        """Lint again the open documents of ``flows``' project (but ``skip``, and those about to be linted)
-        whose FL7xx findings on the index as it is now differ from those they were linted with."""
-        mine = [
-            snapshot
-            for uri, snapshot in self.snapshots.items()
-            if uri != skip and uri not in self._timers and snapshot.linter is flows.project.linter
-        ]
-        for snapshot in mine:
-            if tuple(self._project_findings(flows, snapshot.display)) != snapshot.project:
+        """Lint again the open documents of the project (but ``skip``, and those about to be linted) whose
+        FL7xx findings on the index now differ from those they were linted with."""
+        mine = [s for u, s in self.snapshots.items() if u != skip and u not in self._timers]
+        for snapshot in (s for s in mine if s.linter is flows.project.linter):
+            if tuple(project_findings_of(flows, snapshot.display)) != snapshot.project:
                 self.lint(snapshot.uri, others=False)
 
     def project_flows(self, uri: str) -> ProjectFlows | None:
         """The project index of the document's project (None: its settings do not load)."""
-        path = _path(uri)
+        path = fs_path(uri)
         project = self.projects.for_folder(path.parent if path else self.root, self._root_for(path))
         return self._project_flows(project) if project.linter is not None else None
 
@@ -350,9 +332,9 @@ class FlowlintServer(LanguageServer):
         """The text of every open YAML document that is a file."""
         texts = {}
         for uri, document in self.workspace.text_documents.items():
-            path = _path(uri)
-            if path is not None and _is_yaml(document):
-                texts[path] = _lintable(document.source)
+            path = fs_path(uri)
+            if path is not None and is_yaml(document):
+                texts[path] = lintable(document.source)
         return texts
 
     def fresh(self, uri: str) -> Snapshot | None:
@@ -362,7 +344,7 @@ class FlowlintServer(LanguageServer):
         document = self._open(uri)
         if document is None:
             return None
-        if uri in self._timers or snapshot is None or snapshot.text != _lintable(document.source):
+        if uri in self._timers or snapshot is None or snapshot.text != lintable(document.source):
             return self.lint(uri)
         return snapshot
 
@@ -394,51 +376,20 @@ class FlowlintServer(LanguageServer):
             if self.projects.stale():
                 self.relint_all()
                 continue
-            for flows in list(self.flows.values()):
-                if not flows.watched:  # a client that reports no changes: the files' stat tells
-                    self._judge_again(flows)
+            for flows in [f for f in self.flows.values() if not f.watched]:  # no change reports: stat tells
+                self._judge_again(flows)
 
     def _root_for(self, path: Path | None) -> Path:
         """The folder a document without config is checked from: its workspace folder, else its own."""
         if path is None:
             return self.root
         for folder in self.workspace.folders.values():
-            folder_path = _path(folder.uri)
+            folder_path = fs_path(folder.uri)
             if folder_path is not None and folder_path in path.parents:
                 return folder_path
         if self.root in path.parents:
             return self.root
         return path.parent
-
-
-def _elsewhere(flows: ProjectFlows, encoding: str) -> Elsewhere:
-    """Where a related place in another file of the project is, in its text as the index read it."""
-
-    def locate(place: Related) -> types.Location | None:
-        text = flows.text(Path(place.path))
-        return types.Location(Path(place.path).as_uri(), LineIndex(text, encoding).range(place.span)) if text else None
-
-    return locate
-
-
-def _lintable(text: str) -> str:
-    """The text as a file would hold it: a lone surrogate (which no file can) becomes U+FFFD, as an
-    editor saving it writes; positions do not move (both take as many code units in every LSP encoding)."""
-    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
-
-
-def _is_yaml(document: TextDocument) -> bool:
-    language = (document.language_id or "").lower()
-    return language in YAML_LANGUAGES or document.uri.lower().endswith(YAML_SUFFIXES)
-
-
-def _path(uri: str) -> Path | None:
-    path = to_fs_path(uri) if uri.startswith("file:") else None
-    return Path(path) if path else None
-
-
-def _number(value: Any, default: float) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 else default
 
 
 def serve() -> None:

@@ -194,13 +194,13 @@ def test_the_editors_fix_all_applies_what_flowlint_fix_applies_and_nothing_it_re
     try:
         server.initialize(project, {"debounceMs": 0})
         context = {"diagnostics": [], "only": ["source.fixAll.flowlint"]}
-        uri, published = open_document(server, project / "flows", "editor.yml", ANCHORED)
+        uri, published = open_document(server, project / "flows", "anchored.yml", ANCHORED)  # another name: FL703
         assert sorted(d["code"] for d in published["diagnostics"]) == ["FL102", "FL102", "FL107", "FL107"]
         where = {"textDocument": {"uri": uri}, "range": span(0, 0, 0), "context": context}
         [action] = server.request("textDocument/codeAction", where)
         assert action["kind"] == "source.fixAll.flowlint"
         assert apply(ANCHORED, action["edit"]["changes"][uri]) == expected
-        uri, published = open_document(server, project / "flows", "bombed.yml", ALIAS_BOMB)
+        uri, published = open_document(server, project / "flows", "bomb.yml", ALIAS_BOMB)
         assert sorted(d["code"] for d in published["diagnostics"]) == ["FL001", "FL102", "FL107"]
         where = {"textDocument": {"uri": uri}, "range": span(0, 0, 0), "context": context}
         assert server.request("textDocument/codeAction", where) == []  # it used to quote the version
