@@ -16,21 +16,26 @@ from flowlint.files import YAML_SUFFIXES
 from flowlint.lsp.findings import Elsewhere
 from flowlint.lsp.flows import ProjectFlows
 from flowlint.lsp.positions import LineIndex
+from flowlint.project.index import ProjectIndex
 from flowlint.rules.repository import project_findings
 
 YAML_LANGUAGES = frozenset({"yaml", "yml", "kestra"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def project_findings_of(flows: ProjectFlows, display: str) -> list[Diagnostic]:
-    """The FL7xx findings of the file ``display`` on the project index as it is now."""
+def project_findings_of(flows: ProjectFlows, display: str, index: ProjectIndex | None = None) -> list[Diagnostic]:
+    """The FL7xx findings of the file ``display`` on ``index``, by default the project index as it is now."""
     linter = flows.project.linter
     assert linter is not None
-    return project_findings(flows.index(), display, linter.settings, linter.enabled_for(display))
+    judged = index if index is not None else flows.index()
+    return project_findings(judged, display, linter.settings, linter.enabled_for(display))
 
 
-def elsewhere(flows: ProjectFlows, encoding: str) -> Elsewhere:
-    """Where a related place in another file of the project is, in its text as the index read it."""
+def elsewhere(flows: ProjectFlows | None, encoding: str) -> Elsewhere | None:
+    """Where a related place in another file of the project is, in its text as the index read it (None:
+    no project index)."""
+    if flows is None:
+        return None
 
     def locate(place: Related) -> types.Location | None:
         text = flows.text(Path(place.path))

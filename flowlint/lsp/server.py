@@ -70,7 +70,7 @@ class FlowlintServer(LanguageServer):
         self.reload_interval = DEFAULT_RELOAD_SECONDS
         self.projects = Projects()
         self.flows: dict[tuple[Path | None, Path], ProjectFlows] = {}
-        """The project index of each project a navigation request was made in."""
+        """The project index of each project a document was linted (FL7xx on) or navigated in."""
         self.watching = False
         """Whether the client reports flow files changed on disk."""
         self.snapshots: dict[str, Snapshot] = {}
@@ -271,8 +271,7 @@ class FlowlintServer(LanguageServer):
     # --- linting --------------------------------------------------------------------------------
 
     def lint(self, uri: str, *, others: bool = True) -> Snapshot | None:
-        """Lint the document's current text and publish what an editor shows; with ``others``, then judge
-        the other open documents of the project again (the document's flows may have changed)."""
+        """Lint the document's text and publish its findings; ``others``: judge the project's other documents again."""
         self._cancel(uri)
         document = self._open(uri)
         if document is None or not is_yaml(document):
@@ -299,8 +298,7 @@ class FlowlintServer(LanguageServer):
         index = LineIndex(text, str(self.workspace.position_encoding or "utf-16"))
         snapshot = Snapshot(uri, display, text, document.version, index, result, linter, found)
         self.snapshots[uri] = snapshot
-        located = elsewhere(flows, index.encoding) if flows is not None else None
-        diagnostics = [lsp_diagnostic(d, index, uri, located) for d in shown(result, text)]
+        diagnostics = [lsp_diagnostic(d, index, uri, elsewhere(flows, index.encoding)) for d in shown(result, text)]
         self._publish(uri, diagnostics, document.version)
         if others and flows is not None:
             self._judge_again(flows, uri)
@@ -309,9 +307,11 @@ class FlowlintServer(LanguageServer):
     def _judge_again(self, flows: ProjectFlows, skip: str | None = None) -> None:
         """Lint again the open documents of the project (but ``skip``, and those about to be linted) whose
         FL7xx findings on the index now differ from those they were linted with."""
-        mine = [s for u, s in self.snapshots.items() if u != skip and u not in self._timers]
-        for snapshot in (s for s in mine if s.linter is flows.project.linter):
-            if tuple(project_findings_of(flows, snapshot.display)) != snapshot.project:
+        linter = flows.project.linter
+        mine = [s for u, s in self.snapshots.items() if s.linter is linter and u != skip and u not in self._timers]
+        index = flows.index() if mine else None
+        for snapshot in mine:
+            if tuple(project_findings_of(flows, snapshot.display, index)) != snapshot.project:
                 self.lint(snapshot.uri, others=False)
 
     def project_flows(self, uri: str) -> ProjectFlows | None:

@@ -66,7 +66,7 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _serve(repo: Path, capabilities: dict[str, Any]) -> Client:
+def _serve(repo: Path, capabilities: dict[str, Any], reload_seconds: float = 0) -> Client:
     lsp = start_server(repo)
     lsp.request(
         "initialize",
@@ -74,7 +74,7 @@ def _serve(repo: Path, capabilities: dict[str, Any]) -> Client:
             "processId": os.getpid(),
             "rootUri": repo.as_uri(),
             "capabilities": capabilities,
-            "initializationOptions": {"debounceMs": 0, "reloadIntervalSeconds": 0},
+            "initializationOptions": {"debounceMs": 0, "reloadIntervalSeconds": reload_seconds},
         },
     )
     lsp.notify("initialized", {})
@@ -186,3 +186,43 @@ def test_an_ignore_comment_suppresses_fl702_in_the_editor_as_in_check(client: Cl
     unused = by_code(client.diagnostics(uri, 1, until=lambda p: "FL900" in by_code(p)))["FL900"]
     (repo / "flows/sub/child.yml").write_text(CHILD_WITH_ZONE, "utf-8")
     assert _shown({"diagnostics": unused}) == [d for d in _checked(repo, "flows/caller.yml") if d[0] == "FL900"]
+
+
+def test_a_child_written_on_disk_is_seen_by_a_client_that_reports_no_changes(repo: Path) -> None:
+    lsp = _serve(repo, {}, reload_seconds=0.1)  # every check of the config compares the flow files' stat
+    try:
+        caller, published = open_document(lsp, repo, "flows/caller.yml", CALLER)
+        assert "FL702" in by_code(published)
+        (repo / "flows" / "sub" / "child.yml").write_text(CHILD_WITH_ZONE, "utf-8")
+        assert "FL702" not in by_code(lsp.diagnostics(caller, 1))
+    finally:
+        stop_server(lsp)
+
+
+def test_a_duplicate_flow_points_to_the_other_file(client: Client, repo: Path) -> None:
+    copy = repo / "other" / "copy.yml"
+    copy.write_text(CHILD, "utf-8")
+    _, published = open_document(client, repo, "flows/sub/child.yml", CHILD)
+    [duplicate] = by_code(published)["FL703"]
+    assert duplicate["range"] == span(0, 4, 9)
+    assert duplicate["message"].startswith(f"flow company.team.child is also defined in {copy} (line 1): ")
+    assert duplicate["relatedInformation"] == [
+        {
+            "location": {"uri": copy.as_uri(), "range": span(0, 4, 9)},
+            "message": "flow company.team.child also defined here",
+        }
+    ]
+
+
+def test_the_namespaces_the_config_owns_are_judged_as_check_judges_them(repo: Path) -> None:
+    (repo / ".flowlint.yaml").write_text('manifest: manifest.json\nproject: {namespaces: ["company.**"]}\n', "utf-8")
+    elsewhere = CALLER.replace("namespace: company.team\n    flowId", "namespace: company.finance\n    flowId")
+    (repo / "flows" / "caller.yml").write_text(elsewhere, "utf-8")
+    lsp = _serve(repo, {})
+    try:
+        _, published = open_document(lsp, repo, "flows/caller.yml", elsewhere)
+    finally:
+        stop_server(lsp)
+    [unknown] = by_code(published)["FL701"]  # no flow of the project is in company.finance, but it owns it
+    assert unknown["range"] == span(6, 12, 17)
+    assert _shown(published) == _checked(repo, "flows/caller.yml")
