@@ -13,9 +13,10 @@ measures, as wall time of subprocesses (interpreter start-up included) unless sa
 - cold run: ``flowlint check . --no-cache --jobs 1`` on a copy of that sample (a project of its own), with
   the project rules and without (``--ignore`` them): the first also pays for the findings they make;
 - one file: a typical flow checked alone, ``--no-cache`` and without the project rules (what a one-file
-  run cost before the project index), against the same file checked with the project rules once a first
-  run over the whole folder filled the cache (the warm pre-commit run: the other flows come from the
-  index store); medians of ``--runs``, interleaved.
+  run cost before the project index), against the same file checked with the project rules, the project
+  being the whole folder (a config in the scratch folder includes it), once a first run over the folder
+  filled the cache (the warm pre-commit run: the other flows come from the index store); medians of
+  ``--runs``, interleaved.
 
 Targets: the index share is at most 10% of the cold run, the warm one-file run at most 2x the one-file
 run without the project.
@@ -35,9 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
-from run import compile_flowlint, flowlint_command, list_files, run_timed, typical_file
-
-PROJECT_RULES = "FL701,FL702,FL703,FL705"
+from run import PROJECT_RULES, compile_flowlint, flowlint_command, list_files, project_one_file, run_timed, typical_file
 
 
 def index_share(files: list[Path], folder: Path) -> dict[str, float]:
@@ -66,15 +65,14 @@ def index_share(files: list[Path], folder: Path) -> dict[str, float]:
     return {"plain_seconds": plain, "indexed_seconds": indexed, "share": (indexed - plain) / plain}
 
 
-def one_file(folder: Path, runs: int, cache: Path) -> dict[str, Any]:
-    """Interleaved medians of a typical file checked alone without the project, and warm with it (the cache
-    in ``cache``)."""
+def one_file(folder: Path, runs: int, work: Path) -> dict[str, Any]:
+    """Interleaved medians of a typical file checked alone without the project, and warm with it, the project
+    being the whole folder (its config and cache in ``work``)."""
     flowlint = flowlint_command()
-    target = str(typical_file(folder, list_files(folder)).relative_to(folder))
-    fill, _, _ = run_timed([*flowlint, "check", ".", "-q", "--cache-dir", str(cache)], folder)
-    run_timed([*flowlint, "check", target, "-q", "--cache-dir", str(cache)], folder)  # the file's own entry
+    one = typical_file(folder, list_files(folder))
+    target = str(one.relative_to(folder))
+    warm_cmd, fill = project_one_file(flowlint, folder, one, work)
     alone_cmd = [*flowlint, "check", target, "-q", "--no-cache", "--ignore", PROJECT_RULES]
-    warm_cmd = [*flowlint, "check", target, "-q", "--cache-dir", str(cache)]
     alone: list[float] = []
     warm: list[float] = []
     for _ in range(runs):
@@ -126,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             "files": len(files),
             "index_share": index_share(sample, folder),
             "cold": cold(folder, sample, Path(scratch)),
-            "one_file": one_file(folder, args.runs, Path(scratch) / "cache"),
+            "one_file": one_file(folder, args.runs, Path(scratch)),
         }
     share, single = results["index_share"], results["one_file"]
     print(f"{len(files)} files in {folder}")

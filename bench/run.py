@@ -12,7 +12,10 @@ folder it measures, as wall time of a subprocess including interpreter start-up:
 - flowlint cold, all jobs: ``--no-cache --jobs <CPUs>``;
 - flowlint warm: a first run fills a fresh ``--cache-dir``, the next runs are timed;
 - one file: ``flowlint check FILE --no-cache`` against ``python -c "import ruamel.yaml"`` (median of 11
-  runs each, interleaved; flowlint's modules byte-compiled first, as ``pip install`` does);
+  runs each, interleaved; flowlint's modules byte-compiled first, as ``pip install`` does); and, interleaved
+  with them, the same without the project rules (``--ignore`` FL701-FL705: what a one-file run cost before
+  the project index) against the warm pre-commit run on that file in a project of the whole folder (a
+  config in a scratch folder includes it; a run over the folder filled the cache first);
 - yamllint and check-jsonschema (``--schemafile`` of ``{"type": "object"}``) when installed, on every
   file or, above ``--tool-sample`` files, on an evenly spread sample of that many (files/s).
 
@@ -48,6 +51,7 @@ TARGETS = {
     "cold_all_vs_yamllint": ("cold all jobs >= 10 x yamllint", ">=", 10.0),
     "warm_files_per_s": ("warm >= 20,000 files/s", ">=", 20000.0),
     "single_vs_import": ("one file <= 2 x import ruamel", "<=", 2.0),
+    "warm_project_vs_alone": ("one file warm in the project <= 2 x alone", "<=", 2.0),
     "peak_rss_mb": ("peak RSS 1 job < 150 MB", "<", 150.0),
 }
 
@@ -70,6 +74,24 @@ for path in files:
 t2 = time.perf_counter()
 print(f"{documents} {errors} {t1 - t0:.6f} {t2 - t1:.6f}")
 """
+
+
+PROJECT_RULES = "FL701,FL702,FL703,FL705"
+"""The rules that read the other flows of the project (issue 17)."""
+
+
+def project_one_file(flowlint: list[str], folder: Path, one: Path, work: Path) -> tuple[list[str], float]:
+    """The command of a warm pre-commit run on ``one``, the project being all of ``folder`` (a config in
+    ``work`` includes it; the cache, in ``work`` too, filled by a run over the folder, then one on the file),
+    and the seconds the filling run took."""
+    config = work / "project" / ".flowlint.yaml"
+    config.parent.mkdir()
+    config.write_text(f"include: [{json.dumps(str(folder))}]\n", encoding="utf-8")
+    options = ["--format", "concise", "-q", "--config", str(config), "--cache-dir", str(work / "project-cache")]
+    fill, _, _ = run_timed([*flowlint, "check", str(folder), *options], folder)
+    command = [*flowlint, "check", str(one), *options]
+    run_timed(command, folder)
+    return command, fill
 
 
 def cpu_count() -> int:
@@ -251,11 +273,17 @@ def measure(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
         one = typical_file(folder, files)
         single_cmd = [*flowlint, "check", str(one), "--format", "concise", "-q", "--no-cache"]
         import_cmd = [sys.executable, "-c", "import ruamel.yaml"]
+        alone_cmd = [*single_cmd, "--ignore", PROJECT_RULES]
+        warm_cmd, _ = project_one_file(flowlint, folder, one, work)
         single_runs: list[float] = []
         import_runs: list[float] = []
+        alone_runs: list[float] = []
+        warm_runs: list[float] = []
         for _ in range(1 if args.quick else 11):
             single_runs.append(run_timed(single_cmd, folder)[0])
             import_runs.append(run_timed(import_cmd, folder, ok=(0,))[0])
+            alone_runs.append(run_timed(alone_cmd, folder)[0])
+            warm_runs.append(run_timed(warm_cmd, folder)[0])
         result["single_file"] = {
             "file": str(one.relative_to(folder)),
             "lines": one.read_bytes().count(b"\n"),
@@ -265,6 +293,15 @@ def measure(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
         result["import_ruamel"] = {
             "seconds": statistics.median(import_runs),
             "runs": [round(r, 4) for r in import_runs],
+        }
+        result["single_file_alone"] = {
+            "seconds": statistics.median(alone_runs),
+            "runs": [round(r, 4) for r in alone_runs],
+        }
+        result["single_file_warm_project"] = {
+            "seconds": statistics.median(warm_runs),
+            "runs": [round(r, 4) for r in warm_runs],
+            "project_files": n,
         }
         # (f) other tools
         result["yamllint"] = result["check_jsonschema"] = None
@@ -288,6 +325,9 @@ def measure(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
             result["cold_all"]["files_per_s"] / result["yamllint"]["files_per_s"] if result["yamllint"] else None
         ),
         "single_vs_import": result["single_file"]["seconds"] / result["import_ruamel"]["seconds"],
+        "warm_project_vs_alone": (
+            result["single_file_warm_project"]["seconds"] / result["single_file_alone"]["seconds"]
+        ),
     }
     result["ratios"] = ratios
     values = {
@@ -296,6 +336,7 @@ def measure(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
         "cold_all_vs_yamllint": ratios["cold_all_vs_yamllint"],
         "warm_files_per_s": result["warm"]["files_per_s"],
         "single_vs_import": ratios["single_vs_import"],
+        "warm_project_vs_alone": ratios["warm_project_vs_alone"],
         "peak_rss_mb": result["peak_rss_mb"],
     }
     result["targets"] = {}
@@ -325,6 +366,8 @@ def table(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         ("flowlint warm (cache), files/s", [_num(r["warm"]["files_per_s"]) for r in results]),
         ("one file, ms (median of 11)", [_num(r["single_file"]["seconds"] * 1000) for r in results]),
         ("import ruamel.yaml, ms (median of 11)", [_num(r["import_ruamel"]["seconds"] * 1000) for r in results]),
+        ("one file without FL7xx, ms", [_num(r["single_file_alone"]["seconds"] * 1000) for r in results]),
+        ("one file warm in the project, ms", [_num(r["single_file_warm_project"]["seconds"] * 1000) for r in results]),
         ("yamllint, files/s", [_num(r["yamllint"] and r["yamllint"]["files_per_s"]) for r in results]),
         (
             "check-jsonschema, files/s",
@@ -334,6 +377,7 @@ def table(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         ("ratio flowlint 1 job / floor", [_num(r["ratios"]["cold_1_vs_floor"], 2) for r in results]),
         (f"ratio flowlint {jobs} jobs / yamllint", [_num(r["ratios"]["cold_all_vs_yamllint"], 1) for r in results]),
         ("ratio one file / import ruamel", [_num(r["ratios"]["single_vs_import"], 2) for r in results]),
+        ("ratio warm in the project / alone", [_num(r["ratios"]["warm_project_vs_alone"], 2) for r in results]),
     ]
     for key, (label, _, _) in TARGETS.items():
         cells = []

@@ -7,19 +7,21 @@ merging what another run may have written meanwhile: two runs at once never corr
 worst one's new entries are recomputed next time.
 
 Content digests and the schema-validation stamps live in :mod:`flowlint.stamps`. Nothing read from the
-cache is trusted: a pack carries a checksum of its content (a pack that fails it is
-ignored whole, and rewritten), an entry without the shape :func:`result_to_data` gives is dropped and its
-file checked again, and the stamps file keeps only well-formed stamps. A damaged cache costs time, never a
-wrong result or an error.
+cache is trusted: a pack's header carries a checksum and the length of the pack (a pack that fails
+them is ignored whole, and rewritten), each entry its own checksum; an entry that fails it, or without the
+shape :func:`result_to_data` gives, is dropped and its file checked again, and the stamps file keeps only
+well-formed stamps. A damaged cache costs time, never a wrong result or an error.
 """
 
 from __future__ import annotations
 
 import contextlib
 import marshal
+import os
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from flowlint import __version__
 from flowlint.atomic import write_atomically
@@ -37,77 +39,186 @@ class ResultCache:
     def __init__(self, directory: Path, run_key: str) -> None:
         self.directory = directory
         self._pack = directory / f"results-{run_key}.pack"
-        entries = _read_pack(self._pack)
-        self._damaged = entries is None
-        """The pack on disk failed its checksum: :meth:`save` rewrites it even with nothing new."""
-        self._entries: dict[str, Any] = entries or {}
-        self._new: dict[str, Any] = {}
+        pack = _Pack.open(self._pack)
+        self._damaged = pack is None
+        """The pack on disk failed a check: :meth:`save` rewrites it even with nothing new."""
+        self._stored = pack or _Pack.empty()
+        self._new: dict[str, bytes] = {}
         self.hits = 0
         """How many results :meth:`get` found (for ``--verbose``)."""
 
     def get(self, key: str) -> FileResult | None:
-        """The cached result for ``key``, if any; an entry that does not decode is dropped (and its file is
-        checked again)."""
-        entry = self._entries.get(key)
-        if entry is None:
+        """The cached result for ``key``, if any; an entry that fails its checksum or does not decode is
+        dropped (and its file is checked again)."""
+        if key not in self._stored.positions:
             return None
-        result = _decoded(entry)
+        result = _decoded(self._stored.data(key))
         if result is None:
-            del self._entries[key]
+            self._stored.drop(key)
+            self._damaged = True
             return None
         self.hits += 1
         return result
 
     def put(self, key: str, result: FileResult) -> None:
         """Remember ``result`` under ``key``."""
-        self._new[key] = result_to_data(result)
+        self._new[key] = _entry_blob(result_to_data(result))
 
     def put_data(self, key: str, data: Any) -> None:
         """Remember an already serialised result (from a worker process)."""
-        self._new[key] = data
+        self._new[key] = _entry_blob(data)
 
     def save(self) -> None:
-        """Merge with the pack on disk and write it atomically."""
-        if not (self._new or self._damaged):
-            return
-        merged = _read_pack(self._pack) or {}
-        merged.update(self._entries)
+        """Merge with the pack on disk and write it atomically (the pack read at the start is closed)."""
+        try:
+            if self._new or self._damaged:
+                self._write()
+        finally:
+            self._stored.close()
+
+    def _write(self) -> None:
+        on_disk = _Pack.open(self._pack)
+        merged: dict[str, bytes] = {}
+        if on_disk is not None:
+            merged.update(on_disk.sound_blobs())
+            on_disk.close()
+        merged.update(self._stored.sound_blobs())
         merged.update(self._new)
         if len(merged) > _MAX_ENTRIES:
             merged = dict(list(merged.items())[-_MAX_ENTRIES:])
-        body = marshal.dumps(merged)
         with contextlib.suppress(OSError, UsageError):  # a cache that cannot be written only costs speed
             ensure_dir(self.directory)
-            write_atomically(self._pack, _PACK_MAGIC + _checksum(body) + body)
+            write_atomically(self._pack, _pack_bytes(merged))
 
 
-_PACK_MAGIC = b"flowlint results pack\n"
-"""A pack is this, the :func:`_checksum` of the rest, then the marshalled ``{key: entry}`` dict."""
+_PACK_MAGIC = b"flowlint results pack 2\n"
+"""A pack is this, the :func:`checksum` of its header, the header's length (8 bytes, little-endian), the
+header (the marshalled ``({key: position}, offsets)``: entry ``i`` lies from ``offsets[i]`` to
+``offsets[i + 1]`` of the area, ``offsets`` an ``array('q')`` as bytes), then the area of entries, each the
+:func:`checksum` of its marshalled result then that result: a run reads the header and only the entries it
+asks for."""
+_HEAD = len(_PACK_MAGIC) + 16 + 8
 
 
-def _checksum(body: bytes | memoryview) -> bytes:
-    return checksum(body)
+def _entry_blob(data: Any) -> bytes:
+    body = marshal.dumps(data)
+    return checksum(body) + body
 
 
-def _read_pack(path: Path) -> dict[str, Any] | None:
-    """The entries of the pack at ``path``: none when there is no pack, None when it fails its checksum
-    (unmarshalled only when it passes: marshal is not safe against damaged data)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    start = len(_PACK_MAGIC) + 16
-    body = memoryview(data)[start:]
-    if not data.startswith(_PACK_MAGIC) or data[len(_PACK_MAGIC) : start] != _checksum(body):
-        return None
-    try:
-        entries = marshal.loads(body)
-    except (EOFError, ValueError, TypeError):
-        return None
-    return entries if isinstance(entries, dict) else None
+def _pack_bytes(blobs: dict[str, bytes]) -> bytes:
+    offsets = array("q", [0])
+    for blob in blobs.values():
+        offsets.append(offsets[-1] + len(blob))
+    header = marshal.dumps(({key: i for i, key in enumerate(blobs)}, offsets.tobytes()))
+    return b"".join([_PACK_MAGIC, checksum(header), len(header).to_bytes(8, "little"), header, *blobs.values()])
 
 
-CACHE_FORMAT = b"3"
+class _Pack:
+    """A results pack on disk, its header read, its entries read when asked (from the file as it was
+    opened, should another run replace it meanwhile)."""
+
+    def __init__(self, handle: BinaryIO | None, positions: dict[str, int], offsets: array[int], start: int) -> None:
+        self.positions = positions
+        self._handle = handle
+        self._offsets = offsets
+        self._start = start
+
+    @staticmethod
+    def empty() -> _Pack:
+        """A pack without entries."""
+        return _Pack(None, {}, array("q", [0]), 0)
+
+    @staticmethod
+    def open(path: Path) -> _Pack | None:
+        """The pack at ``path``: empty when there is none; None when its header fails its checksum or its
+        shape, or the file's length is not the one the header gives (unmarshalled only when the checksum
+        holds: marshal is not safe against damaged data)."""
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 (kept open for the entries: closed by close())
+        except OSError:
+            return _Pack.empty()
+        pack = None
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+            pack = _Pack._read(handle)
+        if pack is None:
+            handle.close()
+        return pack
+
+    @staticmethod
+    def _read(handle: BinaryIO) -> _Pack | None:
+        head = handle.read(_HEAD)
+        size = int.from_bytes(head[-8:], "little")
+        header = handle.read(size) if head.startswith(_PACK_MAGIC) and len(head) == _HEAD else b""
+        if len(header) != size or head[len(_PACK_MAGIC) : _HEAD - 8] != checksum(header):
+            return None
+        positions, raw = marshal.loads(header)
+        offsets = array("q")
+        offsets.frombytes(raw)
+        end = os.fstat(handle.fileno()).st_size - _HEAD - size
+        if type(positions) is not dict or len(offsets) != len(positions) + 1 or offsets[-1] != end:
+            return None  # the length of the file is checked: junk appended or a cut is a damaged pack
+        return _Pack(handle, positions, offsets, _HEAD + size)
+
+    def blob(self, key: str) -> bytes | None:
+        """The stored bytes of ``key``'s entry (its checksum then its body), None when it cannot be read."""
+        span = self._span(key)
+        if span is None or self._handle is None:
+            return None
+        try:
+            self._handle.seek(self._start + span[0])
+            blob = self._handle.read(span[1] - span[0])
+        except (OSError, ValueError):
+            return None
+        return blob if len(blob) == span[1] - span[0] else None
+
+    def _span(self, key: str) -> tuple[int, int] | None:
+        """Where ``key``'s entry lies in the area, None when the header places it nowhere sensible (the
+        header's checksum vouches for it: only a foreign writer could)."""
+        position = self.positions.get(key)
+        if type(position) is not int or not 0 <= position < len(self._offsets) - 1:
+            return None
+        start, end = self._offsets[position], self._offsets[position + 1]
+        return (start, end) if 0 <= start <= end <= self._offsets[-1] else None
+
+    def data(self, key: str) -> Any:
+        """The unmarshalled entry of ``key``; None when it fails its checksum or does not unmarshal."""
+        blob = self.blob(key)
+        if blob is None or len(blob) < 16 or checksum(memoryview(blob)[16:]) != blob[:16]:
+            return None
+        try:
+            return marshal.loads(memoryview(blob)[16:])
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def drop(self, key: str) -> None:
+        """Forget ``key``'s entry (it did not decode)."""
+        self.positions.pop(key, None)
+
+    def sound_blobs(self) -> dict[str, bytes]:
+        """Every entry that passes its checksum, as stored (what a rewrite of the pack keeps)."""
+        if self._handle is None:
+            return {}
+        try:
+            self._handle.seek(self._start)
+            area = self._handle.read()
+        except (OSError, ValueError):
+            return {}
+        blobs = {}
+        for key in self.positions:
+            span = self._span(key)
+            blob = b"" if span is None else area[span[0] : span[1]]
+            if len(blob) >= 16 and checksum(memoryview(blob)[16:]) == blob[:16]:
+                blobs[key] = blob
+        return blobs
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+CACHE_FORMAT = b"4"
 """The shape of a cached result: changed whenever result_to_data changes, so old packs are not read."""
 
 

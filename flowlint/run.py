@@ -221,8 +221,9 @@ def _check_project(
     indexed: Indexed = {}
     results = lint_files(linter, found, cache, jobs, indexed)
     index = findings.project_index(linter, setup.cwd, found, indexed, store, started, jobs)
-    store.save()
-    return findings.with_project_findings(linter, found, results, index, indexed, cache, jobs)
+    merged = findings.with_project_findings(linter, found, results, index, indexed, cache, jobs)
+    store.save()  # after the findings: entries they found damaged are left out of the pack it writes
+    return merged
 
 
 def describe(setup: RunSetup) -> list[str]:

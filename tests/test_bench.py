@@ -85,14 +85,22 @@ def test_quick_run_writes_json(tmp_path: Path) -> None:
     assert data["meta"]["quick"] is True
     (result,) = data["results"]
     assert result["files"] == 30
-    for key in ("floor", "cold_1", "cold_all", "warm", "single_file", "import_ruamel"):
+    for key in ("floor", "cold_1", "cold_all", "warm", "single_file", "import_ruamel", "single_file_alone"):
         assert result[key]["seconds"] > 0, key
+    assert result["single_file_warm_project"]["seconds"] > 0
+    assert result["single_file_warm_project"]["project_files"] == 30
+    assert "one file warm in the project, ms" in done.stdout
     for key in ("floor", "cold_1", "cold_all", "warm"):
         assert result[key]["files_per_s"] > 0, key
     assert result["floor"]["compose_errors"] >= 1  # the YAML syntax errors
     assert result["yamllint"] is None and result["check_jsonschema"] is None  # skipped in --quick
     assert result["peak_rss_mb"] > 0
-    assert set(result["ratios"]) == {"cold_1_vs_floor", "cold_all_vs_yamllint", "single_vs_import"}
+    assert set(result["ratios"]) == {
+        "cold_1_vs_floor",
+        "cold_all_vs_yamllint",
+        "single_vs_import",
+        "warm_project_vs_alone",
+    }
     assert set(result["targets"]) == set(data["targets"])
     assert result["targets"]["cold_all_vs_yamllint"]["pass"] is None
     assert not list(tmp_path.rglob(".flowlint_cache"))  # the warm run used its own cache folder

@@ -63,6 +63,8 @@ PACK_DAMAGE: dict[str, Callable[[bytes, list[str]], bytes]] = {
     "junk appended": lambda data, keys: data + b"junk",
     "truncated": lambda data, keys: data[: len(data) // 2],
     "a pack of junk entries": lambda data, keys: marshal.dumps(dict.fromkeys(keys, 7)),  # exit 3 before
+    "another version of the format": replace_once(b"flowlint results pack 2\n", b"flowlint results pack 9\n"),
+    "a changed byte in the header": lambda data, keys: data.replace(keys[0].encode(), keys[0][::-1].encode(), 1),
 }
 
 
@@ -75,6 +77,18 @@ def test_a_damaged_pack_is_ignored_and_rewritten(project: Path, damage: Callable
     pack = only(project, "results-*.pack")
     pack.write_bytes(damage(pack.read_bytes(), keys(project)))
     assert_as_uncached(project, uncached)
+
+
+def test_a_damaged_entry_costs_only_its_own_file(project: Path) -> None:
+    """Each entry carries its own checksum: the other files still come from the cache."""
+    uncached = check(project, "--no-cache")
+    check(project)
+    pack = only(project, "results-*.pack")
+    pack.write_bytes(replace_once(b"duplicate task id", b"duplicate TASK id")(pack.read_bytes(), []))
+    damaged, hits = from_the_cache(project)
+    assert (damaged.returncode, damaged.stdout, hits) == (uncached.returncode, uncached.stdout, 1)
+    repaired, hits = from_the_cache(project)
+    assert (repaired.returncode, repaired.stdout, hits) == (uncached.returncode, uncached.stdout, 2)
 
 
 def entry(*diagnostic: Any, excerpts: tuple[Any, ...] = ()) -> tuple[Any, ...]:

@@ -11,6 +11,7 @@ not have them (absent, damaged, the file changed), by reading the files again.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
@@ -274,6 +275,7 @@ def read_entries(path: str | Path, display: str, slots: Slots | None) -> tuple[F
 
 # the index of a run -------------------------------------------------------------------------------------
 
+_NO_STAT = (-1, -1, -1, -1)
 PARALLEL_THRESHOLD = 100
 """Fewer files than this to read for the index are read in this process."""
 
@@ -313,31 +315,37 @@ def gather(
     ``store`` learns what was read."""
     files = list(fresh.values())
     misses: list[tuple[str, str, str, Stat | None, int]] = []
-    walked = set()
     walk: Iterable[tuple[str, str, str | os.DirEntry[str]]] = walk_names(
         project_folders(settings, checked), cwd, settings.root, settings.exclude
     )
+    walked: dict[str, tuple[str, Stat | None]] = {}
+    stats = array("q")
     for path, display, entry in chain(walk, ((path, display, path) for path, display in also)):
-        if display in walked:
-            continue
-        walked.add(display)
+        if display not in walked:
+            place = walked[display] = (path, stat_of(entry))
+            stats.extend(place[1] or _NO_STAT)
+    displays = list(walked)
+    rows = store.unchanged(displays, stats)
+    stored: dict[str, tuple[int, str]] = {}
+    for display, row in zip(displays, rows, strict=True):
         if display in fresh:
             continue
-        stat = stat_of(entry)
-        known = store.by_stat(display, stat, path)
+        path, stat = walked[display]
+        if row >= 0:
+            stored[display] = (row, path)
+            continue
+        read_ns = now_ns()
+        try:
+            with open(path, "rb") as handle:
+                content = handle.read()
+        except OSError:
+            continue  # gone, or unreadable: it defines no flow
+        key = file_key(display, content)
+        known = store.get(key, display, path)
         if known is None:
-            read_ns = now_ns()
-            try:
-                with open(path, "rb") as handle:
-                    content = handle.read()
-            except OSError:
-                continue  # gone, or unreadable: it defines no flow
-            key = file_key(display, content)
-            known = store.get(key, display, path)
-            if known is None:
-                misses.append((path, display, key, stat, read_ns))
-                continue
-            store.note(display, key, stat, read_ns)
+            misses.append((path, display, key, stat, read_ns))
+            continue
+        store.note(display, key, stat, read_ns)
         files.append(known)
     items = [(path, display) for path, display, *_ in misses]
     many = jobs > 1 and len(items) >= PARALLEL_THRESHOLD
@@ -345,8 +353,8 @@ def gather(
     for (_, display, key, stat, read_ns), entries in zip(misses, read, strict=True):
         files.append(FileFlows.of(display, entries))
         store.put(display, key, entries, stat, read_ns)
-    store.forget_others(walked)
-    return ProjectIndex.of_files(files, settings.project_namespaces)
+    store.forget_others(displays)
+    return ProjectIndex.of_files(files, settings.project_namespaces, store.stored(stored))
 
 
 def _read_all(items: Sequence[tuple[str, str]], slots: Slots | None) -> list[tuple[FlowEntry, ...]]:

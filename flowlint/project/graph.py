@@ -17,7 +17,8 @@ from flowlint.diagnostics import Span
 from flowlint.files import Candidate
 from flowlint.project.build import gather
 from flowlint.project.findings import index_store
-from flowlint.project.index import FlowEntry, FlowKey, ProjectIndex, matches_namespace
+from flowlint.project.index import FlowEntry, FlowKey, ProjectIndex
+from flowlint.project.namespaces import matches_namespace
 from flowlint.properties.slots import manifest_slots
 from flowlint.run import RunSetup
 

@@ -16,12 +16,13 @@ stores.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from itertools import chain
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from flowlint.diagnostics import Span
+from flowlint.project.namespaces import matches_namespace
 
 if TYPE_CHECKING:
     from flowlint.rules.closest import Closest
@@ -181,27 +182,6 @@ def report_lines(entry: FlowEntry) -> Iterator[int]:
         yield read.span.line
 
 
-# namespace globs -----------------------------------------------------------------------------------------
-
-
-def _glob_regex(glob: str) -> str:
-    """``glob`` as a regular expression over a namespace followed by a dot (see :func:`matches_namespace`)."""
-    pieces: list[str] = []
-    for part in glob.split("."):
-        if part == "**":
-            pieces.append("(?:[^.]+\\.)*")
-        else:
-            pieces.append(re.escape(part).replace("\\*", "[^.]*") + "\\.")
-    return "".join(pieces)
-
-
-def matches_namespace(glob: str, namespace: str) -> bool:
-    """Whether ``namespace`` matches the namespace glob ``glob``: ``*`` is one segment (or part of one:
-    ``team-*``), ``**`` any number of segments, none included (``company.**`` takes ``company`` and
-    ``company.a.b``)."""
-    return re.fullmatch(_glob_regex(glob), namespace + ".") is not None
-
-
 # the index -----------------------------------------------------------------------------------------------
 
 
@@ -237,6 +217,19 @@ class FileFlows:
         return self._entries
 
 
+class StoredFiles(Protocol):
+    """Files whose flows the index store holds, made into :class:`FileFlows` only when asked."""
+
+    def paths(self) -> Iterable[str]:
+        """Their names."""
+
+    def file(self, path: str) -> FileFlows | None:
+        """The flows of the file named ``path``, None when it is not one of them."""
+
+    def keyed(self) -> Iterator[tuple[str, int, FlowKey]]:
+        """(file, position in the file, (namespace, id)) of each of their flows."""
+
+
 class ProjectIndex:
     """The flows of a project, looked up by (namespace, id), by file, by who calls or listens to them.
 
@@ -251,6 +244,7 @@ class ProjectIndex:
         self._files: dict[str, FileFlows] = {
             path: FileFlows.of(path, sorted(found, key=lambda e: e.document)) for path, found in by_path.items()
         }
+        self._stored: StoredFiles | None = None
         self.owned_globs = tuple(owned)
         self._owned_memo: dict[str, bool] = {}
         self._closest_ids: dict[str, Closest] = {}
@@ -259,29 +253,35 @@ class ProjectIndex:
         self._index_keys()
 
     @classmethod
-    def of_files(cls, files: Iterable[FileFlows], owned: Sequence[str] = ()) -> ProjectIndex:
-        """The index of ``files`` (each file once)."""
+    def of_files(
+        cls, files: Iterable[FileFlows], owned: Sequence[str] = (), stored: StoredFiles | None = None
+    ) -> ProjectIndex:
+        """The index of ``files`` and of the ``stored`` ones (each file once, in either)."""
         index = cls((), owned)
         index._files = {f.path: f for f in files}
+        index._stored = stored
         index._index_keys()
         return index
 
     def _index_keys(self) -> None:
         """(namespace, id) -> where it is defined: (file, position in the file), in file order."""
         self._by_key = {}
-        for path, found in self._files.items():
-            for position, key in enumerate(found.keys):
-                places = self._by_key.get(key)
-                if places is None:
-                    self._by_key[key] = [(path, position)]
-                else:
-                    places.append((path, position))
-                    places.sort()
+        keyed = (
+            (path, position, key) for path, found in self._files.items() for position, key in enumerate(found.keys)
+        )
+        for path, position, key in chain(keyed, self._stored.keyed() if self._stored is not None else ()):
+            places = self._by_key.get(key)
+            if places is None:
+                self._by_key[key] = [(path, position)]
+            else:
+                places.append((path, position))
+                places.sort()
 
     @cached_property
     def flows(self) -> tuple[FlowEntry, ...]:
         """Every flow, by file then document (every stored entry decoded)."""
-        return tuple(entry for path in sorted(self._files) for entry in self._files[path].entries)
+        paths = sorted({*self._files, *(self._stored.paths() if self._stored is not None else ())})
+        return tuple(entry for path in paths for entry in self.in_file(path))
 
     def flow_keys(self) -> Iterator[FlowKey]:
         """Every (namespace, id) defined, each once."""
@@ -296,14 +296,14 @@ class ProjectIndex:
         """Every flow that defines (namespace, id), in file order (more than one: FL703)."""
         found = []
         for path, position in self._by_key.get((namespace, flow_id), ()):
-            entries = self._files[path].entries
+            entries = self.in_file(path)
             if position < len(entries) and entries[position].key == (namespace, flow_id):
                 found.append(entries[position])
         return found
 
     def in_file(self, path: str) -> tuple[FlowEntry, ...]:
         """The flows of the file ``path`` (as findings name it), in document order."""
-        found = self._files.get(path)
+        found = self._files.get(path) or (self._stored.file(path) if self._stored is not None else None)
         return found.entries if found is not None else ()
 
     def callers(self, namespace: str, flow_id: str) -> list[tuple[FlowEntry, Call]]:

@@ -5,6 +5,9 @@ several folders, with the index kept in the cache (and without it), suppressions
 from __future__ import annotations
 
 import json
+import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -172,6 +175,41 @@ def test_a_damaged_index_store_costs_time_never_a_wrong_result(project: Path) ->
         assert findings(concise(["a/parent.yml"], project).stdout) == PARENT_FINDINGS
     pack.write_bytes(b"not a pack")
     assert findings(concise(["a/parent.yml"], project).stdout) == PARENT_FINDINGS
+
+
+def _flip_entries(data: bytes) -> bytes:
+    """Every 7th byte of the files' entries (after the header, whose length the 8 bytes before it give)."""
+    start = len(b"flowlint project index 4\n") + 16 + 8
+    area = start + int.from_bytes(data[start - 8 : start], "little")
+    return data[:area] + bytes(b ^ 0xFF if i % 7 == 0 else b for i, b in enumerate(data[area:]))
+
+
+STORE_DAMAGE = {
+    "truncated in the entries": lambda data: data[:-5],
+    "junk appended": lambda data: data + b"junk",
+    "every file's entries changed": _flip_entries,
+    "another version of the format": lambda data: data.replace(b"project index 4\n", b"project index 9\n", 1),
+    "a changed flow name in the header": lambda data: data.replace(b"child", b"chile", 1),
+}
+
+
+@pytest.mark.parametrize("damage", STORE_DAMAGE.values(), ids=STORE_DAMAGE.keys())
+def test_a_damaged_index_store_is_rewritten_and_judges_nothing(project: Path, damage: Callable[[bytes], bytes]) -> None:
+    """Whatever the damage, a one-file run reports what a cold run does and rewrites the store without what is
+    damaged; once the next run has read the files dropped, the store is taken as it is."""
+    for name in (".flowlint.yaml", "a/parent.yml", "b/child.yml", "c/good.yml"):  # not written just now: the
+        os.utime(project / name, ns=(time.time_ns() - 60 * 10**9,) * 2)  # store takes their stat at its word
+    assert findings(concise(["--no-cache", "a/parent.yml"], project).stdout) == PARENT_FINDINGS
+    concise([], project)
+    [pack] = (project / ".flowlint_cache").glob("index-*.pack")
+    sound = pack.read_bytes()
+    pack.write_bytes(damage(sound))
+    assert findings(concise(["a/parent.yml"], project).stdout) == PARENT_FINDINGS
+    assert pack.read_bytes() != damage(sound)
+    assert findings(concise(["a/parent.yml"], project).stdout) == PARENT_FINDINGS  # reads what was dropped
+    repaired = pack.read_bytes()
+    assert findings(concise(["a/parent.yml"], project).stdout) == PARENT_FINDINGS
+    assert pack.read_bytes() == repaired
 
 
 def test_owned_namespaces_come_from_the_config_else_from_the_flows(project: Path) -> None:
