@@ -19,7 +19,7 @@ from pathlib import Path
 from flowlint.files import YAML_SUFFIXES, collect
 from flowlint.lsp.projects import Project
 from flowlint.project.build import read_entries, source_entries
-from flowlint.project.index import FlowEntry, ProjectIndex
+from flowlint.project.index import FileFlows, ProjectIndex
 from flowlint.project.store import Stat, stat_of
 from flowlint.source import decode, parse
 
@@ -41,8 +41,8 @@ class ProjectFlows:
         self.watched = watched
         """Whether the client reports file changes (else every question compares the files' ``stat``)."""
         self._open_texts = open_texts
-        self._disk: dict[Path, tuple[Stat | None, tuple[FlowEntry, ...]]] | None = None
-        self._open: dict[Path, tuple[str, tuple[FlowEntry, ...]]] = {}
+        self._disk: dict[Path, tuple[Stat | None, FileFlows]] | None = None
+        self._open: dict[Path, tuple[str, FileFlows]] = {}
         self._changed: set[Path] = set()
         self._index: ProjectIndex | None = None
         self._next_look = 0.0
@@ -80,9 +80,9 @@ class ProjectFlows:
             self._read([path for path in changed if path.is_file()])
         self._update_open()
         if self._index is None:
-            entries = [entry for path, (_, found) in self._disk.items() if path not in self._open for entry in found]
-            entries += [entry for _, found in self._open.values() for entry in found]
-            self._index = ProjectIndex(entries, self.settings.project_namespaces)
+            files = [found for path, (_, found) in self._disk.items() if path not in self._open]
+            files += [found for _, found in self._open.values()]
+            self._index = ProjectIndex.of_files(files, self.settings.project_namespaces)
         return self._index
 
     def _look_again(self) -> None:
@@ -120,7 +120,7 @@ class ProjectFlows:
         assert self._disk is not None
         for path in paths:
             stat = stat_of(path)
-            self._disk[path] = (stat, read_entries(path, str(path), self.slots))
+            self._disk[path] = (stat, FileFlows.of(str(path), read_entries(path, str(path), self.slots)))
             self.reads += 1
             self._index = None
 
@@ -132,7 +132,7 @@ class ProjectFlows:
         for path, text in texts.items():
             known = self._open.get(path)
             if known is None or known[0] != text:
-                self._open[path] = (text, source_entries(parse(str(path), text), self.slots))
+                self._open[path] = (text, FileFlows.of(str(path), source_entries(parse(str(path), text), self.slots)))
                 self._index = None
 
 
