@@ -39,14 +39,16 @@ def compile_patterns(patterns: Sequence[str]) -> GitIgnoreSpec | None:
 
 
 def display_name(path: Path, cwd: Path) -> str:
-    """``path`` relative to ``cwd`` when it is below it, else as an absolute path; always with ``/``."""
+    """``path`` relative to ``cwd`` when it is below it, else as an absolute path (``..`` resolved, as the
+    project walk names it); always with ``/``."""
     absolute = path if path.is_absolute() else cwd / path
+    # the folders resolved, not the file: a symlink is named as itself (and a looping or dangling one does
+    # not fail here; reading it reports why)
+    named = absolute.parent.resolve() / absolute.name
     try:
-        # the folders resolved, not the file: a symlink is named as itself (and a looping or dangling
-        # one does not fail here; reading it reports why)
-        return (absolute.parent.resolve() / absolute.name).relative_to(cwd.resolve()).as_posix()
+        return named.relative_to(cwd.resolve()).as_posix()
     except ValueError:
-        return absolute.as_posix()
+        return named.as_posix()
 
 
 def collect(

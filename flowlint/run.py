@@ -175,7 +175,13 @@ def run_check(options: CheckOptions, setup: RunSetup | None = None) -> CheckResu
             warnings.append(f"{name} is excluded (--force-exclude): standard input was not checked")
         else:
             display = display_name(Path(name), cwd) if name else "-"
-            results = [linter.lint_bytes(sys.stdin.buffer.read(), display)]
+            data = sys.stdin.buffer.read()
+            if name and project_rules_on(enabled):  # judged on the project, as the file it names
+                from flowlint.project.findings import stdin_result
+
+                results = [stdin_result(linter, data, display, cwd, cwd / name, options.jobs or default_jobs())]
+            else:
+                results = [linter.lint_bytes(data, display)]
     else:
         found = candidates(options, setup)
         if not found:

@@ -23,6 +23,7 @@ from flowlint.files import walk_names
 from flowlint.flow import Flow, PluginUse, Slots
 from flowlint.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, get, is_null, is_str, kestra_text, span_of, tag_of
 from flowlint.pebble import output_refs
+from flowlint.project.call_defaults import flow_default_inputs
 from flowlint.project.index import (
     Call,
     FileFlows,
@@ -141,7 +142,9 @@ def _input(item: Node) -> InputDecl | None:
     defaults = get(item, "defaults")
     has_defaults = defaults is not None and not is_null(defaults[1])
     literal = kestra_text(defaults[1]) if defaults is not None else None
-    return InputDecl(input_id[0], kind, required_text.lower() == "true", has_defaults, literal, span_of(input_id[1]))
+    required_value = required_text.lower() == "true"
+    conditional = _value(_value(item, "dependsOn"), "condition") is not None
+    return InputDecl(input_id[0], kind, required_value, has_defaults, literal, span_of(input_id[1]), conditional)
 
 
 def _outputs(flow: Flow) -> tuple[OutputDecl, ...] | None:
@@ -181,6 +184,8 @@ def _calls(flow: Flow) -> Iterator[Call]:
             inputs=_passed(inputs_entry[1] if inputs_entry else None),
             inputs_span=span_of(inputs_entry[0]) if inputs_entry else None,
             own_outputs=get(use.node, "outputs") is not None or (wait is not None and wait.lower() == "false"),
+            default_inputs=flow_default_inputs(flow, use, kind or ""),
+            pinned=get(use.node, "revision") is not None,
         )
 
 

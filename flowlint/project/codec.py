@@ -41,6 +41,8 @@ def _call_data(call: Call) -> tuple[Any, ...]:
         inputs,
         None if call.inputs_span is None else tuple(call.inputs_span),
         call.own_outputs,
+        call.default_inputs,
+        call.pinned,
     )
 
 
@@ -98,7 +100,7 @@ def _texts(*values: Any) -> bool:
 
 
 def _input(data: Any) -> InputDecl:
-    input_id, kind, required, has_defaults, defaults, span = data
+    input_id, kind, required, has_defaults, defaults, span, conditional = data
     return InputDecl(
         _text(input_id),
         _optional_text(kind),
@@ -106,6 +108,7 @@ def _input(data: Any) -> InputDecl:
         _flag(has_defaults),
         _optional_text(defaults),
         _span(span),
+        _flag(conditional),
     )
 
 
@@ -122,7 +125,8 @@ def _misfit(data: Any) -> tuple[str, str]:
 
 
 def _call(data: Any) -> Call:
-    task_id, kind, namespace, flow_id, ns_span, id_span, yaml_path, inputs, inputs_span, own_outputs = data
+    (task_id, kind, namespace, flow_id, ns_span, id_span, yaml_path, inputs, inputs_span, own_outputs) = data[:10]
+    default_inputs, pinned = data[10:]
     return Call(
         _optional_text(task_id),
         _text(kind),
@@ -134,6 +138,8 @@ def _call(data: Any) -> Call:
         None if inputs is None else tuple(_passed(p) for p in inputs),
         None if inputs_span is None else _span(inputs_span),
         _flag(own_outputs),
+        None if default_inputs is None else tuple(map(_text, default_inputs)),
+        _flag(pinned),
     )
 
 

@@ -22,12 +22,12 @@ from flowlint.files import Candidate
 from flowlint.flow import Slots
 from flowlint.lint import Linter
 from flowlint.project.build import gather, read_entries
-from flowlint.project.index import FileFlows, ProjectIndex
+from flowlint.project.index import FileFlows, FlowEntry, ProjectIndex
 from flowlint.project.store import IndexStore, now_ns, stat_of, store_key
 from flowlint.rules.repository import project_findings
 from flowlint.stamps import digest
 
-__all__ = ["index_store", "now_ns", "project_index", "with_project_findings"]
+__all__ = ["index_store", "now_ns", "project_index", "stdin_result", "with_project_findings"]
 
 
 def index_store(cache_dir: Path | None, slots: Slots | None) -> IndexStore:
@@ -63,6 +63,17 @@ def project_index(
         if key is not None:
             store.put(candidate.display, key, entries, stat_of(candidate.path), started_ns)
     return gather(linter.settings, cwd, store, fresh, linter.slots, jobs, checked=[c.path for c in checked])
+
+
+def stdin_result(linter: Linter, data: bytes, display: str, cwd: Path, path: Path, jobs: int) -> FileResult:
+    """The result of standard input read as the file at ``path`` (named ``display``), its FL7xx findings
+    judged on the project index, where its flows take the place of that file's."""
+    entries: list[FlowEntry] = []
+    result = linter.lint_bytes(data, display, entries=entries)
+    fresh = {display: FileFlows.of(display, entries)}
+    index = gather(linter.settings, cwd, index_store(None, linter.slots), fresh, linter.slots, jobs, checked=[path])
+    found = project_findings(index, display, linter.settings, linter.enabled_for(display))
+    return linter.lint_bytes(data, display, found) if found else result
 
 
 def with_project_findings(

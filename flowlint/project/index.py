@@ -45,11 +45,13 @@ class InputDecl(NamedTuple):
     """The ``defaults`` when it is a literal scalar (as Kestra's Jackson reads it), else None."""
     span: Span
     """The input's ``id`` value."""
+    conditional: bool = False
+    """Whether it has a ``dependsOn.condition``: Kestra disables it (no value needed) when that is false."""
 
     @property
     def needs_value(self) -> bool:
-        """Whether a caller must pass it: required and without defaults."""
-        return self.required and not self.has_defaults
+        """Whether a caller must pass it: required, without defaults, and no condition can disable it."""
+        return self.required and not self.has_defaults and not self.conditional
 
 
 class OutputDecl(NamedTuple):
@@ -97,6 +99,13 @@ class Call(NamedTuple):
     own_outputs: bool
     """The task sets its own (deprecated) ``outputs:`` property, or does not wait for the subflow: what
     ``outputs.<task>.outputs`` holds is then not the target's declared outputs (FL705 is silent)."""
+    default_inputs: tuple[str, ...] | None = ()
+    """The input keys the flow's ``pluginDefaults`` for the task's type pass too (Kestra merges them into the
+    task); None when a default sets ``inputs`` to something else than a literal mapping (FL702 then does not
+    judge missing inputs)."""
+    pinned: bool = False
+    """The task sets ``revision``: the flow it starts may not be the file's current one (FL702 and FL705 are
+    silent)."""
 
     @property
     def target(self) -> FlowKey:

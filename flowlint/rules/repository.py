@@ -23,6 +23,8 @@ PROJECT_CODES = frozenset({"FL701", "FL702", "FL703", "FL705"})
 """The rules that need the project index (a run without any of them on does not build it)."""
 FLOW_OUTPUTS_SINCE = (0, 15)
 """Flows declare ``outputs`` (what ``outputs.<subflow task>.outputs`` holds) from Kestra 0.15."""
+SHOWN_PLACES = 3
+"""FL703's message names this many other definitions (its related locations name them all)."""
 
 
 class _Report:
@@ -67,7 +69,7 @@ def project_findings(index: ProjectIndex, path: str, settings: Settings, enabled
         for call in entry.calls:
             target = _target(report, index, entry, call.namespace, call.flow_id, call.flow_id_span, call, None)
             if target is not None:
-                _inputs(report, call, target)
+                _inputs(report, call, target, entry.namespace)
         for listen in entry.listens:
             _target(report, index, entry, listen.namespace, listen.flow_id, listen.flow_id_span, None, listen)
         if (settings.target.major, settings.target.minor) >= FLOW_OUTPUTS_SINCE:
@@ -80,7 +82,9 @@ def _duplicates(report: _Report, index: ProjectIndex, entry: FlowEntry) -> None:
     others = [d for d in definitions if (d.path, d.document) != (entry.path, entry.document)]
     if not others:
         return
-    where = ", ".join(_place(d, entry.path) for d in others)
+    where = ", ".join(_place(d, entry.path) for d in others[:SHOWN_PLACES])
+    if len(others) > SHOWN_PLACES:
+        where += f" and {len(others) - SHOWN_PLACES} more"
     report(
         "FL703",
         entry.id_span,
@@ -143,12 +147,16 @@ def _target(
     return None
 
 
-def _inputs(report: _Report, call: Call, target: FlowEntry) -> None:
-    """FL702: the inputs a call passes against those its target declares."""
-    if call.inputs is None or target.inputs is None:
+def _inputs(report: _Report, call: Call, target: FlowEntry, namespace: str) -> None:
+    """FL702: the inputs a call (of a flow of ``namespace``) passes against those its target declares; the
+    inputs plugin defaults give it count as passed (not judged when which they are is not known)."""
+    from flowlint.project.call_defaults import configured_inputs
+
+    if call.inputs is None or target.inputs is None or call.pinned:
         return
-    passed = {p.key for p in call.inputs}
-    missing = [i for i in target.inputs if i.needs_value and i.id not in passed]
+    passed = {p.key for p in call.inputs} | set(call.default_inputs or ())
+    judged = call.default_inputs is not None and not configured_inputs(report.settings, namespace, call.kind)
+    missing = [i for i in target.inputs if i.needs_value and i.id not in passed] if judged else []
     task = f"{call.kind} task '{call.task_id or '?'}'"
     if missing:
         names = ", ".join(f"'{i.id}'" for i in missing)
@@ -198,7 +206,7 @@ def _closest_name(names: list[str], word: str) -> str | None:
 
 def _outputs(report: _Report, index: ProjectIndex, entry: FlowEntry) -> None:
     """FL705: ``outputs.<subflow task>.outputs.<name>`` against the outputs the called flow declares."""
-    calls = {c.task_id: c for c in entry.calls if c.kind == "Subflow" and not c.own_outputs}
+    calls = {c.task_id: c for c in entry.calls if c.kind == "Subflow" and not c.own_outputs and not c.pinned}
     for read in entry.output_reads:
         call = calls.get(read.task_id)
         definitions = index.definitions(*call.target) if call is not None else []

@@ -99,3 +99,178 @@ def test_fl704_leaves_alone_a_string_whose_pebble_tags_make_inputs_a_variable_of
     text = f"id: f\nnamespace: company.team\ninputs:\n  - id: region\n    type: STRING\ntasks:\n{tasks}"
     found = lint(text, select=["FL704"])
     assert [(d.code, where(d), d.help) for d in found] == [("FL704", (21, 25, 21, 31), "did you mean 'region'?")]
+
+
+CHILD = (
+    "id: child\nnamespace: company.team\ninputs:\n  - id: day\n    type: STRING\n  - id: zone\n    type: STRING\n"
+    "  - id: mode\n    type: STRING\n    defaults: fast\n"
+    "tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"
+)
+SUBFLOW = "    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: child\n"
+
+
+def _messages(root: Path, *args: str) -> list[tuple[str, int, int, str]]:
+    done = run_cli(["check", "--format", "json", *args], cwd=root)
+    assert done.returncode in (0, 1), done.stderr
+    return [(d["code"], d["line"], d["column"], d["message"]) for d in json.loads(done.stdout)["diagnostics"]]
+
+
+def _missing(task: str, names: str) -> str:
+    plural = "s" if "," in names else ""
+    return (
+        f"Subflow task '{task}' passes no value for input{plural} {names} of company.team.child"
+        " (no `defaults`, not `required: false`): the subflow's execution fails"
+    )
+
+
+def test_fl702_counts_the_inputs_a_flows_plugin_defaults_pass_to_its_subflow_calls(tmp_path: Path) -> None:
+    # Kestra deep-merges a pluginDefaults entry's values into every task whose type it prefixes.
+    by_prefix = (
+        "pluginDefaults:\n  - type: io.kestra.plugin.core.flow\n    values:\n      inputs:\n        day: monday\n"
+        f"tasks:\n  - id: call\n{SUBFLOW}    inputs:\n      mode: slow\n"
+    )
+    unknown = (
+        "pluginDefaults:\n  - type: io.kestra.plugin.core.flow.Subflow\n    values:\n"
+        "      inputs: \"{{ kv('CHILD_INPUTS') }}\"\n"
+        f"tasks:\n  - id: call\n{SUBFLOW}    inputs:\n      dya: monday\n"
+    )
+    other_type = (
+        "pluginDefaults:\n  - type: io.kestra.plugin.core.log\n    values:\n      inputs:\n        day: monday\n"
+        f"tasks:\n  - id: call\n{SUBFLOW}"
+    )
+    write(
+        tmp_path,
+        {
+            "manifest.json": manifest_text(),
+            ".flowlint.yaml": CONFIG,
+            "child.yml": CHILD,
+            "by_prefix.yml": "id: by_prefix\nnamespace: company.team\n" + by_prefix,
+            "unknown.yml": "id: unknown\nnamespace: company.team\n" + unknown,
+            "other_type.yml": "id: other_type\nnamespace: company.team\n" + other_type,
+        },
+    )
+    declares_no = (
+        "company.team.child declares no input 'dya': Subflow task 'call' passes a value the subflow never gets"
+        " (an execution gets the inputs its flow declares, and only those)"
+    )
+    assert _messages(tmp_path, "by_prefix.yml", "unknown.yml", "other_type.yml") == [
+        ("FL702", 13, 5, _missing("call", "'zone'")),
+        ("FL702", 12, 13, _missing("call", "'day', 'zone'")),
+        ("FL702", 13, 7, declares_no),
+    ]
+
+
+def test_fl702_does_not_judge_missing_inputs_when_a_configured_default_passes_inputs(tmp_path: Path) -> None:
+    # Namespace and global defaults of the config: flowlint records the keys they set, not the input names.
+    config = (
+        CONFIG + "namespaces:\n  company:\n    pluginDefaults:\n      - type: io.kestra.plugin.core.flow.Subflow\n"
+        "        values:\n          inputs:\n            day: monday\n            zone: eu\n"
+    )
+    parent = f"id: parent\nnamespace: company.team\ntasks:\n  - id: call\n{SUBFLOW}    inputs:\n      dya: x\n"
+    elsewhere = parent.replace("company.team\ntasks", "other.team\ntasks").replace("id: parent", "id: elsewhere")
+    write(
+        tmp_path,
+        {
+            "manifest.json": manifest_text(),
+            ".flowlint.yaml": config,
+            "child.yml": CHILD,
+            "parent.yml": parent,
+            "elsewhere.yml": elsewhere,
+        },
+    )
+    assert [(code, line) for code, line, *_ in _messages(tmp_path, "parent.yml", "elsewhere.yml")] == [
+        ("FL702", 8),  # other.team: the company namespace's default does not apply
+        ("FL702", 9),
+        ("FL702", 9),
+    ]
+
+
+def test_an_input_that_depends_on_a_condition_needs_no_value_from_a_caller(tmp_path: Path) -> None:
+    # Kestra disables an input whose dependsOn.condition is false, and a disabled input is not required.
+    child = CHILD.replace(
+        "tasks:",
+        "  - id: speed\n    type: INT\n    dependsOn:\n      inputs: [mode]\n"
+        "      condition: \"{{ inputs.mode == 'fast' }}\"\n"
+        "  - id: size\n    type: INT\n    dependsOn:\n      inputs: [mode]\ntasks:",
+    )
+    parent = f"id: parent\nnamespace: company.team\ntasks:\n  - id: call\n{SUBFLOW}    inputs:\n      day: x\n"
+    write(
+        tmp_path,
+        {"manifest.json": manifest_text(), ".flowlint.yaml": CONFIG, "child.yml": child, "parent.yml": parent},
+    )
+    assert _messages(tmp_path, "parent.yml") == [("FL702", 8, 5, _missing("call", "'zone', 'size'"))]
+
+
+def test_a_call_pinned_to_a_revision_is_not_judged_against_the_files_inputs_and_outputs(tmp_path: Path) -> None:
+    # The pinned revision of the subflow may declare other inputs and outputs than the file does today.
+    pinned = (
+        f"  - id: call\n{SUBFLOW}    revision: 3\n    inputs:\n      legacy: x\n"
+        '  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ outputs.call.outputs.total }}"\n'
+        f"  - id: gone\n{SUBFLOW.replace('child', 'chidl')}    revision: 2\n"
+    )
+    write(
+        tmp_path,
+        {
+            "manifest.json": manifest_text(),
+            ".flowlint.yaml": CONFIG,
+            "child.yml": CHILD,
+            "parent.yml": f"id: parent\nnamespace: company.team\ntasks:\n{pinned}",
+        },
+    )
+    assert [(code, line, column) for code, line, column, _ in _messages(tmp_path, "parent.yml")] == [("FL701", 17, 13)]
+
+
+def test_a_file_named_through_dot_dot_is_the_file_the_project_walk_finds(tmp_path: Path) -> None:
+    # From a subfolder, ../child.yml was counted twice: FL703 against itself, and calls to it not judged.
+    parent = f"id: parent\nnamespace: company.team\ntasks:\n  - id: call\n{SUBFLOW}"
+    write(
+        tmp_path,
+        {
+            "manifest.json": manifest_text(),
+            ".flowlint.yaml": CONFIG,
+            "child.yml": CHILD,
+            "parent.yml": parent,
+            "sub/keep.txt": "",
+        },
+    )
+    done = run_cli(["check", "--format", "json", "../child.yml", "../parent.yml"], cwd=tmp_path / "sub")
+    found = json.loads(done.stdout)["diagnostics"]
+    assert [(d["path"], d["code"], d["line"], d["message"]) for d in found] == [
+        (f"{tmp_path}/parent.yml", "FL702", 7, _missing("call", "'day', 'zone'"))
+    ]
+
+
+def test_standard_input_is_judged_on_the_project_as_the_file_it_names(tmp_path: Path) -> None:
+    parent = f"id: parent\nnamespace: company.team\ntasks:\n  - id: call\n{SUBFLOW}    inputs:\n      day: x\n"
+    write(
+        tmp_path,
+        {"manifest.json": manifest_text(), ".flowlint.yaml": CONFIG, "child.yml": CHILD, "parent.yml": parent},
+    )
+    edited = parent.replace("day: x", "day: x\n      zone: eu")
+    done = run_cli(["check", "--format", "json", "-", "--stdin-filename", "parent.yml"], tmp_path, edited.encode())
+    assert (done.returncode, json.loads(done.stdout)["diagnostics"]) == (0, [])
+    done = run_cli(["check", "--format", "json", "-", "--stdin-filename", "parent.yml"], tmp_path, parent.encode())
+    found = json.loads(done.stdout)["diagnostics"]
+    assert (done.returncode, [(d["code"], d["line"], d["message"]) for d in found]) == (
+        1,
+        [("FL702", 8, _missing("call", "'zone'"))],
+    )
+    copy = CHILD.encode()
+    done = run_cli(["check", "--format", "json", "-", "--stdin-filename", "copy.yml"], tmp_path, copy)
+    found = json.loads(done.stdout)["diagnostics"]
+    assert [(d["code"], d["line"], d["column"]) for d in found] == [("FL703", 1, 5)]
+
+
+def test_fl703_names_three_other_definitions_and_counts_the_rest_its_related_places_name_all(
+    tmp_path: Path,
+) -> None:
+    copies = {f"copy{n}.yml": _flow("same") for n in range(6)}
+    write(tmp_path, {"manifest.json": manifest_text(), ".flowlint.yaml": CONFIG, **copies})
+    done = run_cli(["check", "--format", "concise", "copy0.yml"], cwd=tmp_path)
+    assert done.stdout.splitlines()[0] == (
+        "copy0.yml:1:5: FL703 [error] flow company.team.same is also defined in copy1.yml (line 1), copy2.yml"
+        " (line 1), copy3.yml (line 1) and 2 more: deployed, each replaces the other (the last one wins)"
+    )
+    done = run_cli(["check", "copy0.yml"], cwd=tmp_path)
+    notes = [line.strip() for line in done.stdout.splitlines() if "= note:" in line]
+    assert notes == [f"= note: flow company.team.same also defined here at copy{n}.yml:1:5" for n in range(1, 6)]
