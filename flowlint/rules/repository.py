@@ -259,8 +259,10 @@ RULES = [
         "no `defaults` that is not `required: false` must be passed, or the subflow's execution fails (error); "
         "a value for an input the flow does not declare never reaches it (warning: a renamed input, a typo); a "
         "literal value that an INT or FLOAT input cannot read fails the execution too (error; expressions are "
-        "not judged). Checked when the called flow is defined once in the project and its inputs can be read "
-        "(no FORM input).",
+        "not judged). Inputs the flow's `pluginDefaults` pass to the task count as passed (a namespace or global "
+        "default of the config that sets `inputs`: missing inputs are not judged); an input with a "
+        "`dependsOn.condition` needs no value. Checked when the called flow is defined once in the project, "
+        "its inputs can be read (no FORM input) and the task sets no `revision`.",
         _CHILD + "---\nid: parent\nnamespace: company.team\ntasks:\n  - id: call\n"
         "    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: child\n"
         "    inputs:\n      dya: monday\n",
@@ -287,8 +289,8 @@ RULES = [
         "A Subflow task that waits for its subflow outputs what that flow declares under `outputs:` (Kestra "
         "0.15 and later), read as `{{ outputs.<task>.outputs.<name> }}`. A name the called flow does not "
         "declare fails the expression when it is rendered. Not judged: a Subflow task with its own "
-        "(deprecated) `outputs:` or `wait: false`, a read guarded by `??` or `is defined`, a called flow "
-        "defined twice or outside the project.",
+        "(deprecated) `outputs:`, `wait: false` or a `revision`, a read guarded by `??` or `is defined`, a "
+        "called flow defined twice or outside the project.",
         _CHILD + "---\nid: parent\nnamespace: company.team\ntasks:\n  - id: call\n"
         "    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: child\n"
         "    inputs:\n      day: monday\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
