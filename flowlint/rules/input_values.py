@@ -157,15 +157,22 @@ def _check_default_with(ctx: CheckContext, item: MappingNode, path: str, input_i
 
 
 def _has_input_validator(ctx: CheckContext) -> bool:
+    """Whether Kestra's Input has InputValidation at every data point that could describe the target (worked
+    out once per run: kept with the run's property lookup)."""
     from flowlint.properties.lookup import lookup_for
-    from flowlint.properties.model import field_at, target_points
+    from flowlint.properties.model import field_at
 
-    store = lookup_for(ctx.manifest, ctx.settings.target).store
-    record = store.flow_record("io.kestra.core.models.flows.Input")
-    points, _ = target_points(store.kestra_versions, ctx.settings.target)
-    if not record or not points:
-        return False
-    return all("InputValidation" in (field_at(record, "validators", at) or ()) for at in points)
+    lookup = lookup_for(ctx.manifest, ctx.settings.target)
+    known = lookup.selections.get(("FL601 input validator",))
+    if known is None:
+        record = lookup.store.flow_record("io.kestra.core.models.flows.Input")
+        points = lookup.kestra_points
+        known = lookup.selections[("FL601 input validator",)] = (
+            record is not None
+            and bool(points)
+            and all("InputValidation" in (field_at(record, "validators", at) or ()) for at in points)
+        )
+    return bool(known)
 
 
 def _check_file_default(ctx: CheckContext, path: str, input_id: str, value: Node) -> None:

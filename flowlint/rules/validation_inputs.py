@@ -80,7 +80,8 @@ def _read_inputs(node: SequenceNode) -> Iterator[_Input]:
 
 
 class _InputTypes:
-    """The input type names Kestra knows at the data points that could describe the target version."""
+    """The input type names Kestra knows at the data points that could describe the target version (worked
+    out when a flow first asks, once per run: kept with the run's property lookup)."""
 
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
@@ -92,17 +93,21 @@ class _InputTypes:
     def names(self) -> frozenset[str]:
         if self._names is None:
             from flowlint.properties.lookup import lookup_for
-            from flowlint.properties.model import holds, target_points
+            from flowlint.properties.model import holds
 
-            store = lookup_for(self.ctx.manifest, self.ctx.settings.target).store
-            points, self.beyond = target_points(store.kestra_versions, self.ctx.settings.target)
-            self.newest = store.kestra_versions[-1] if store.kestra_versions else ""
-            table = store.flow_table("inputTypes") or {}
-            self._names = frozenset(
-                name
-                for name, entries in table.items()
-                if any(isinstance(entry, dict) and holds(entry, at) for entry in entries for at in points)
-            )
+            lookup = lookup_for(self.ctx.manifest, self.ctx.settings.target)
+            known = lookup.selections.get(("FL601 input types",))
+            if known is None:
+                points, store = lookup.kestra_points, lookup.store
+                table = store.flow_table("inputTypes") or {}
+                known = lookup.selections[("FL601 input types",)] = frozenset(
+                    name
+                    for name, entries in table.items()
+                    if any(isinstance(entry, dict) and holds(entry, at) for entry in entries for at in points)
+                )
+            self._names = known
+            self.beyond = lookup.newest_kestra is not None
+            self.newest = lookup.store.kestra_versions[-1] if lookup.store.kestra_versions else ""
         return self._names
 
 
