@@ -257,7 +257,7 @@ class ProjectIndex:
         self.owned_globs = tuple(owned)
         self._owned_memo: dict[str, bool] = {}
         self._closest_ids: dict[str, Closest] = {}
-        self._closest_memo: dict[tuple[str, str, FlowKey | None], FlowKey | None] = {}
+        self._same_memo: dict[tuple[str, str], str | None] = {}
         self._by_key: dict[FlowKey, list[tuple[str, int]]] = {}
         self._index_keys()
 
@@ -371,16 +371,14 @@ class ProjectIndex:
         """The defined flow whose name is closest to ``namespace.flow_id`` (did-you-mean): an id of the same
         namespace, else the same id in the owned namespace closest to ``namespace``; None when none is
         close. ``besides``: a flow never suggested (the one that names the unknown flow: it does not mean
-        itself). Each name is worked out once per index."""
+        itself). Each spelling is compared with the namespace's ids once per index."""
         from flowlint.rules.closest import Closest  # only for a reference to an unknown flow
 
-        asked = (namespace, flow_id, besides)
-        if asked in self._closest_memo:
-            return self._closest_memo[asked]
-        ids = self._closest_ids.get(namespace)
-        if ids is None:
-            ids = self._closest_ids[namespace] = Closest(self.flow_ids(namespace))
-        same = ids.closest(flow_id)
+        if (namespace, flow_id) not in self._same_memo:  # one spelling, however many flows refer to it
+            if namespace not in self._closest_ids:
+                self._closest_ids[namespace] = Closest(self.flow_ids(namespace))
+            self._same_memo[namespace, flow_id] = self._closest_ids[namespace].closest(flow_id)
+        same = self._same_memo[namespace, flow_id]
         if besides is not None and (namespace, same) == besides:
             same = Closest(i for i in self.flow_ids(namespace) if i != besides[1]).closest(flow_id)
         elsewhere = [ns for ns in self._namespaces_by_id.get(flow_id, ()) if self.owns(ns) and (ns, flow_id) != besides]
@@ -389,7 +387,6 @@ class ProjectIndex:
             found = (namespace, same)
         elif elsewhere:
             found = (Closest(elsewhere).closest(namespace) or elsewhere[0], flow_id)
-        self._closest_memo[asked] = found
         return found
 
     @cached_property
