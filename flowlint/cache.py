@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import os
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +26,7 @@ from flowlint import __version__
 from flowlint.atomic import write_atomically
 from flowlint.diagnostics import Diagnostic, Edit, FileResult, Fix, Related, Severity, Span
 from flowlint.errors import UsageError
+from flowlint.packfile import framed, open_pack
 from flowlint.stamps import checksum, digest, ensure_dir
 
 _MAX_ENTRIES = 200_000
@@ -92,12 +92,11 @@ class ResultCache:
 
 
 _PACK_MAGIC = b"flowlint results pack 2\n"
-"""A pack is this, the :func:`checksum` of its header, the header's length (8 bytes, little-endian), the
-header (the marshalled ``({key: position}, offsets)``: entry ``i`` lies from ``offsets[i]`` to
-``offsets[i + 1]`` of the area, ``offsets`` an ``array('q')`` as bytes), then the area of entries, each the
-:func:`checksum` of its marshalled result then that result: a run reads the header and only the entries it
-asks for."""
-_HEAD = len(_PACK_MAGIC) + 16 + 8
+"""A pack is framed as :mod:`flowlint.packfile` says (this, the :func:`checksum` of its header, the
+header's length, the header). Its header is the marshalled ``({key: position}, offsets)``: entry ``i`` lies
+from ``offsets[i]`` to ``offsets[i + 1]`` of the area, ``offsets`` an ``array('q')`` as bytes. Each entry is
+the :func:`checksum` of its marshalled result then that result: a run reads the header and only the entries
+it asks for."""
 
 
 def _entry_blob(data: Any) -> bytes:
@@ -110,7 +109,7 @@ def _pack_bytes(blobs: dict[str, bytes]) -> bytes:
     for blob in blobs.values():
         offsets.append(offsets[-1] + len(blob))
     header = marshal.dumps(({key: i for i, key in enumerate(blobs)}, offsets.tobytes()))
-    return b"".join([_PACK_MAGIC, checksum(header), len(header).to_bytes(8, "little"), header, *blobs.values()])
+    return b"".join([framed(_PACK_MAGIC, header), *blobs.values()])
 
 
 class _Pack:
@@ -131,33 +130,17 @@ class _Pack:
     @staticmethod
     def open(path: Path) -> _Pack | None:
         """The pack at ``path``: empty when there is none; None when its header fails its checksum or its
-        shape, or the file's length is not the one the header gives (unmarshalled only when the checksum
-        holds: marshal is not safe against damaged data)."""
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 (kept open for the entries: closed by close())
-        except OSError:
-            return _Pack.empty()
-        pack = None
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            pack = _Pack._read(handle)
-        if pack is None:
-            handle.close()
-        return pack
+        shape, or the file's length is not the one the header gives."""
+        return open_pack(path, _PACK_MAGIC, _Pack._build, _Pack.empty)
 
     @staticmethod
-    def _read(handle: BinaryIO) -> _Pack | None:
-        head = handle.read(_HEAD)
-        size = int.from_bytes(head[-8:], "little")
-        header = handle.read(size) if head.startswith(_PACK_MAGIC) and len(head) == _HEAD else b""
-        if len(header) != size or head[len(_PACK_MAGIC) : _HEAD - 8] != checksum(header):
-            return None
-        positions, raw = marshal.loads(header)
+    def _build(handle: BinaryIO, header: Any, start: int, area: int) -> _Pack | None:
+        positions, raw = header
         offsets = array("q")
         offsets.frombytes(raw)
-        end = os.fstat(handle.fileno()).st_size - _HEAD - size
-        if type(positions) is not dict or len(offsets) != len(positions) + 1 or offsets[-1] != end:
+        if type(positions) is not dict or len(offsets) != len(positions) + 1 or offsets[-1] != area:
             return None  # the length of the file is checked: junk appended or a cut is a damaged pack
-        return _Pack(handle, positions, offsets, _HEAD + size)
+        return _Pack(handle, positions, offsets, start)
 
     def blob(self, key: str) -> bytes | None:
         """The stored bytes of ``key``'s entry (its checksum then its body), None when it cannot be read."""

@@ -3,9 +3,7 @@ header, each file's marshalled entries after it (see :data:`MAGIC`); :mod:`flowl
 
 from __future__ import annotations
 
-import contextlib
 import marshal
-import os
 import weakref
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -13,15 +11,16 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from flowlint.packfile import framed, open_pack
 from flowlint.project.index import FileFlows, FlowEntry, FlowKey
 from flowlint.stamps import checksum
 
 RACY_NS = 2_000_000_000
 """A file modified less than this before it was read may change again without its times showing it."""
 MAGIC = b"flowlint project index 4\n"
-"""A pack is this, the :func:`checksum` of its header, the header's length (8 bytes, little-endian), the
-header, then the marshalled entries of each file. The header is the marshalled tuple of, a row per file in
-the order the project was walked: display names, content keys, the (namespace, id) of the flows flat,
+"""A pack is framed as :mod:`flowlint.packfile` says (this, the checksum of its header, the header's length,
+the header), then come the marshalled entries of each file. The header is the marshalled tuple of, a row per
+file in the order the project was walked: display names, content keys, the (namespace, id) of the flows flat,
 the rows whose ``stat`` was racy when read, then as ``array('q')`` bytes the ``stat`` (4 numbers a row),
 when each was read, how many flows each has, where each one's entries start in the area (and the end),
 then the checksum of each one's entries."""
@@ -68,8 +67,7 @@ class Rows:
         racy = [i for i in range(len(self.read)) if self.stats[4 * i + 1] > self.read[i] - RACY_NS]
         arrays = (self.stats, self.read, self.counts, self.offsets)
         header = marshal.dumps((self.displays, self.keys, self.names, racy, *(a.tobytes() for a in arrays), self.sums))
-        head = MAGIC + checksum(header) + len(header).to_bytes(8, "little") + header
-        return b"".join([head, *self.blobs])
+        return b"".join([framed(MAGIC, header), *self.blobs])
 
 
 class Table:
@@ -102,41 +100,23 @@ class Table:
     def open(pack: Path | None) -> Table | None:
         """The table of the pack: empty when there is none; None when its header fails its checksum or its
         shape, or the pack's length is not the one its header gives."""
-        if pack is None:
-            return Table.empty()
-        try:
-            handle = open(pack, "rb")  # noqa: SIM115 (kept open for the entries: closed by close())
-        except OSError:
-            return Table.empty()
-        table = None
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            table = Table._read(handle)
-        if table is None:
-            handle.close()
-        else:
-            weakref.finalize(table, handle.close)
+        table = open_pack(pack, MAGIC, Table._build, Table.empty) if pack is not None else Table.empty()
+        if table is not None and table._handle is not None:
+            weakref.finalize(table, table._handle.close)
         return table
 
     @staticmethod
-    def _read(handle: Any) -> Table | None:
-        start = len(MAGIC) + 16 + 8
-        head = handle.read(start)
-        size = int.from_bytes(head[-8:], "little")
-        header = handle.read(size) if head.startswith(MAGIC) and len(head) == start else b""
-        if len(header) != size or head[len(MAGIC) : start - 8] != checksum(header):
-            return None
-        fields = marshal.loads(header)
+    def _build(handle: Any, fields: Any, start: int, area: int) -> Table | None:
         if type(fields) is not tuple or len(fields) != 9:
             return None
         table = Table(fields, handle)
         n = len(table.displays)
         shaped = (len(table._keys), len(table._read_ns), len(table._counts), len(table._sums)) == (n, n, n, n)
-        area = os.fstat(handle.fileno()).st_size - start - size
         if not shaped or len(table.stats) != 4 * n or len(table._offsets) != n + 1 or table._offsets[-1] != area:
             return None  # the length of the file is checked: junk appended or a cut is a damaged pack
         if len(table._names) != 2 * sum(table._counts):
             return None
-        table._area = start + size
+        table._area = start
         return table
 
     def positions(self) -> dict[str, int]:
