@@ -38,7 +38,7 @@ from flowlint.project.index import (
 from flowlint.project.store import IndexStore, Stat, now_ns, stat_of
 from flowlint.rules.outputs_walk import strings_with_expressions, task_index
 from flowlint.rules.validation_flowables import CORE_TYPES
-from flowlint.rules.validation_io import NUMERIC_TYPES, literal_problem
+from flowlint.rules.validation_io import NUMERIC_TYPES, is_expression, literal_problem
 from flowlint.rules.validation_preconditions import FLOW_TRIGGERS
 from flowlint.scalar_text import Locator, scalar_text
 from flowlint.source import Source
@@ -102,11 +102,7 @@ def _literal(entry: tuple[ScalarNode, Node] | None) -> tuple[str, Node] | None:
     if entry is None or not is_str(entry[1]):
         return None
     text = entry[1].value
-    return None if not text or _expression(text) else (text, entry[1])
-
-
-def _expression(text: str) -> bool:
-    return "{{" in text or "{%" in text or "{#" in text
+    return None if not text or is_expression(text) else (text, entry[1])
 
 
 def _value(node: Node | None, key: str) -> Node | None:
@@ -196,12 +192,12 @@ def _passed(node: Node | None) -> tuple[PassedInput, ...] | None:
         return None
     passed = []
     for key, value in node.value:
-        if not is_str(key) or _expression(key.value):
+        if not is_str(key) or is_expression(key.value):
             return None
         literal = None
         if isinstance(value, ScalarNode) and tag_of(value) not in _NOT_STRINGS:
             text = kestra_text(value)
-            literal = None if text is None or _expression(text) else text
+            literal = None if text is None or is_expression(text) else text
         misfits = tuple((kind, reason) for kind in NUMERIC_TYPES if (reason := literal_problem(kind, value)))
         passed.append(PassedInput(key.value, span_of(key), literal, span_of(value), tuple(sorted(misfits))))
     return tuple(passed)

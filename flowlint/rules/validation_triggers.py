@@ -29,6 +29,7 @@ from flowlint.flow import PluginUse, path_join
 from flowlint.nodes import get, is_str, kestra_text
 from flowlint.rules.base import CheckContext, Rule
 from flowlint.rules.dashed_refs import dashed_references
+from flowlint.rules.validation_io import applies_from
 from flowlint.scalar_text import Locator
 
 SCHEDULES = frozenset({"io.kestra.plugin.core.trigger.Schedule", "io.kestra.core.models.triggers.types.Schedule"})
@@ -56,11 +57,6 @@ CRON_SINCE = (0, 18, 0)
 SYSTEM_LABELS_SINCE = (0, 20, 0)
 
 
-def _from(ctx: CheckContext, since: tuple[int, int, int]) -> bool:
-    target = ctx.settings.target
-    return (target.major, target.minor, target.patch) >= since
-
-
 def _expression(text: str) -> bool:
     return "{{" in text or "{%" in text
 
@@ -76,11 +72,11 @@ def check_triggers(ctx: CheckContext) -> None:
         if use.kind != "trigger":
             continue
         if use.type_name in SCHEDULES:
-            if _from(ctx, CRON_SINCE):
+            if applies_from(ctx, CRON_SINCE):
                 _check_cron(ctx, use)
-            if _from(ctx, TIMEZONE_SINCE):
+            if applies_from(ctx, TIMEZONE_SINCE):
                 _check_timezone(ctx, use)
-        elif use.type_name in WEBHOOKS and _from(ctx, WEBHOOK_SINCE):
+        elif use.type_name in WEBHOOKS and applies_from(ctx, WEBHOOK_SINCE):
             _check_webhook(ctx, use)
 
 
@@ -172,7 +168,7 @@ class _Label(NamedTuple):
 def check_labels(ctx: CheckContext) -> None:
     """Report FL607 for one flow: labels under ``system.`` on the flow, triggers, SLAs, Subflow and
     ForEachItem tasks and ExecutionLabels conditions."""
-    if not ctx.on("FL607") or not _from(ctx, SYSTEM_LABELS_SINCE):
+    if not ctx.on("FL607") or not applies_from(ctx, SYSTEM_LABELS_SINCE):
         return
     flow = ctx.flow
     found = flow.top("labels")
