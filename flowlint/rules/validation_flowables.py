@@ -18,6 +18,7 @@ from flowlint.flow import PluginUse, path_join
 from flowlint.nodes import INT_TAG, get, is_null, kestra_text, tag_of
 from flowlint.rules.base import CheckContext, Rule
 from flowlint.rules.validation_dag import check_dag, task_name
+from flowlint.rules.validation_io import applies_from
 
 _CURRENT = "io.kestra.plugin.core.flow."
 _OLD = "io.kestra.core.tasks.flows."
@@ -50,7 +51,7 @@ CORE_TYPES: dict[str, str] = {
 
 NOT_RUNNABLE = frozenset(_FLOWABLES) - {"Subflow", "ForEachItem"} | {"Labels"}
 """Core tasks that are no RunnableTask in any version: the flowables and Labels (an execution update)."""
-EXECUTABLE_SINCE = (0, 13)
+EXECUTABLE_SINCE = (0, 13, 0)
 """Subflow (then ``io.kestra.core.tasks.flows.Flow``) and ForEachItem are no RunnableTask from 0.13."""
 NON_EMPTY_LISTS: dict[str, tuple[str, tuple[int, int] | None]] = {
     "Parallel": ("tasks", None),
@@ -62,14 +63,14 @@ NON_EMPTY_LISTS: dict[str, tuple[str, tuple[int, int] | None]] = {
     "AllowFailure": ("tasks", (0, 16)),
 }
 """Task -> the list Kestra requires non-empty (``@NotEmpty``) and the last version that does (None: all)."""
-WORKING_DIRECTORY_TASKS_SINCE = (0, 11)
-WORKER_GROUP_CHILD_SINCE = (0, 13)
-SWITCH_EMPTY_BRANCH_SINCE = (2, 0)
-IF_CONDITION_SINCE = (2, 0)
+WORKING_DIRECTORY_TASKS_SINCE = (0, 11, 0)
+WORKER_GROUP_CHILD_SINCE = (0, 13, 0)
+SWITCH_EMPTY_BRANCH_SINCE = (2, 0, 0)
+IF_CONDITION_SINCE = (2, 0, 0)
 """If's ``condition`` is ``@NotNull`` from 2.0 (PR #15150, 2026-03, develop at 1.4.0-SNAPSHOT, renamed 2.0.0;
 the 1.3.25 sources do not have it)."""
-FOR_EACH_SINCE = (0, 18)
-RECURSION_MESSAGE_NAMESPACE_SINCE = (0, 13)
+FOR_EACH_SINCE = (0, 18, 0)
+RECURSION_MESSAGE_NAMESPACE_SINCE = (0, 13, 0)
 """Kestra's recursion message names the flow as ``namespace.id`` from 0.13 (its id alone before)."""
 
 NOT_EMPTY = "must not be empty"
@@ -111,11 +112,6 @@ def _where(entry: tuple[ScalarNode, Node]) -> Node:
     return entry[0] if is_null(entry[1]) else entry[1]
 
 
-def _at_least(ctx: CheckContext, version: tuple[int, int]) -> bool:
-    target = ctx.settings.target
-    return (target.major, target.minor) >= version
-
-
 # FL606 ------------------------------------------------------------------------------------------------
 
 
@@ -125,7 +121,7 @@ def _check_recursion(ctx: CheckContext, use: PluginUse, own: tuple[str | None, s
     if not ctx.on("FL606") or flow_id is None or None in own or called != own:
         return
     namespace, identifier = own
-    shown = f"{namespace}.{identifier}" if _at_least(ctx, RECURSION_MESSAGE_NAMESPACE_SINCE) else identifier
+    shown = f"{namespace}.{identifier}" if applies_from(ctx, RECURSION_MESSAGE_NAMESPACE_SINCE) else identifier
     ctx.report(
         "FL606",
         flow_id,
@@ -163,7 +159,7 @@ def _check_switch(ctx: CheckContext, use: PluginUse) -> None:
             help="give it a case with tasks, or `defaults`",
         )
         return
-    if not _at_least(ctx, SWITCH_EMPTY_BRANCH_SINCE):
+    if not applies_from(ctx, SWITCH_EMPTY_BRANCH_SINCE):
         return
     for key, tasks in cases.value if isinstance(cases, MappingNode) else []:
         label = kestra_text(key)
@@ -188,7 +184,7 @@ def _check_switch(ctx: CheckContext, use: PluginUse) -> None:
 
 
 def _check_if_condition(ctx: CheckContext, use: PluginUse) -> None:
-    if not ctx.on("FL604") or not _at_least(ctx, IF_CONDITION_SINCE):
+    if not ctx.on("FL604") or not applies_from(ctx, IF_CONDITION_SINCE):
         return
     entry = get(use.node, "condition")
     if entry is not None and not is_null(entry[1]):
@@ -211,7 +207,7 @@ def _check_working_directory(ctx: CheckContext, use: PluginUse) -> None:
     if tasks is not None and not is_null(tasks) and not isinstance(tasks, SequenceNode):
         return  # not a list: Kestra's parser refuses it first
     if not (isinstance(tasks, SequenceNode) and tasks.value):
-        if _at_least(ctx, WORKING_DIRECTORY_TASKS_SINCE):
+        if applies_from(ctx, WORKING_DIRECTORY_TASKS_SINCE):
             ctx.report(
                 "FL604",
                 _where(entry) if entry else use.type_node,
@@ -231,7 +227,7 @@ def _check_child(ctx: CheckContext, use: PluginUse, child: MappingNode, path: st
     child_id = kestra_text(_value(child, "id"))
     named = f"'{child_id}'" if child_id is not None else "a child"
     runnable = core not in NOT_RUNNABLE and not (
-        core in ("Subflow", "ForEachItem") and _at_least(ctx, EXECUTABLE_SINCE)
+        core in ("Subflow", "ForEachItem") and applies_from(ctx, EXECUTABLE_SINCE)
     )
     if type_node is not None and not runnable:
         ctx.report(
@@ -244,7 +240,7 @@ def _check_child(ctx: CheckContext, use: PluginUse, child: MappingNode, path: st
             help=f"move {named} out of WorkingDirectory {task_name(use)}",
         )
     group = get(child, "workerGroup")
-    if group is not None and not is_null(group[1]) and _at_least(ctx, WORKER_GROUP_CHILD_SINCE):
+    if group is not None and not is_null(group[1]) and applies_from(ctx, WORKER_GROUP_CHILD_SINCE):
         ctx.report(
             "FL604",
             group[0],
@@ -278,7 +274,7 @@ def _check_for_each(ctx: CheckContext, use: PluginUse) -> None:
     if not ctx.on("FL604") or not isinstance(limit, ScalarNode) or tag_of(limit) != INT_TAG:
         return
     text = kestra_text(limit)
-    if text is None or not text.startswith("-") or not text[1:].isdigit() or not _at_least(ctx, FOR_EACH_SINCE):
+    if text is None or not text.startswith("-") or not text[1:].isdigit() or not applies_from(ctx, FOR_EACH_SINCE):
         return
     ctx.report(
         "FL604",
