@@ -49,6 +49,13 @@ def _shown(value: Any) -> str:
 _NO_OPTIONS: Mapping[str, Option] = MappingProxyType({})
 
 
+def applies_from(ctx: CheckContext, since: tuple[int, int, int]) -> bool:
+    """Whether the target Kestra version is ``since`` or newer (a check applies from the version that
+    introduced it)."""
+    target = ctx.settings.target
+    return (target.major, target.minor, target.patch) >= since
+
+
 class CheckContext:
     """One flow under check: its source, view, settings, manifest, and the findings so far."""
 

@@ -17,7 +17,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.flow import path_join
 from flowlint.nodes import get, is_str
-from flowlint.rules.base import CheckContext
+from flowlint.rules.base import CheckContext, applies_from
 from flowlint.scalar_text import ScalarText, scalar_text
 
 DASHED_SINCE = (1, 0, 0)
@@ -53,8 +53,7 @@ def dashed_references(ctx: CheckContext) -> list[Dashed]:
     check), worked out once: FL301 leaves these to FL610."""
     found = _DASHED.get(ctx)
     if found is None:
-        target = ctx.settings.target
-        applies = ctx.on("FL610") and (target.major, target.minor, target.patch) >= DASHED_SINCE
+        applies = ctx.on("FL610") and applies_from(ctx, DASHED_SINCE)
         found = _DASHED[ctx] = _find_dashed(ctx) if applies else []
     return found
 

@@ -25,9 +25,9 @@ import re
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.nodes import get, is_null, kestra_text
-from flowlint.rules.base import CheckContext
+from flowlint.rules.base import CheckContext, applies_from
 from flowlint.rules.java_regex import java_rejects
-from flowlint.rules.validation_io import applies_from, is_expression, literal_problem
+from flowlint.rules.validation_io import is_expression, literal_problem
 
 KESTRA_2 = (2, 0, 0)
 ARRAY_ITEM_SINCE = (0, 17, 0)

@@ -16,9 +16,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Severity
 from flowlint.flow import PluginUse, path_join
 from flowlint.nodes import INT_TAG, get, is_null, kestra_text, tag_of
-from flowlint.rules.base import CheckContext, Rule
+from flowlint.rules.base import CheckContext, Rule, applies_from
 from flowlint.rules.validation_dag import check_dag, task_name
-from flowlint.rules.validation_io import applies_from
 
 _CURRENT = "io.kestra.plugin.core.flow."
 _OLD = "io.kestra.core.tasks.flows."

@@ -19,10 +19,10 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.diagnostics import Severity
 from flowlint.nodes import get, is_null, kestra_text, kind_name, span_of
-from flowlint.rules.base import CheckContext, Rule
+from flowlint.rules.base import CheckContext, Rule, applies_from
 from flowlint.rules.input_values import check_values
 from flowlint.rules.validation_edition import EE_INPUT_TYPES
-from flowlint.rules.validation_io import OUTPUT_ID, OUTPUT_ID_TEXT, applies_from
+from flowlint.rules.validation_io import OUTPUT_ID, OUTPUT_ID_TEXT
 
 ID_SINCE = (0, 13, 0)
 ID_REQUIRED_SINCE = (0, 15, 0)

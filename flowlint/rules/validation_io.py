@@ -24,7 +24,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Severity
 from flowlint.flow import PluginUse, path_join
 from flowlint.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, get, is_null, kestra_text, span_of, tag_of
-from flowlint.rules.base import CheckContext, Rule
+from flowlint.rules.base import CheckContext, Rule, applies_from
 
 OUTPUTS_SINCE = (0, 15, 0)
 LITERALS_SINCE = (2, 0, 0)
@@ -40,12 +40,6 @@ NUMERIC_TYPES = frozenset({"INT", "FLOAT"})
 _DECIMAL = re.compile(r"[+-]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][+-]?\d+)?[fFdD]?")
 _HEX = re.compile(r"[+-]?0[xX][0-9a-fA-F.]*([pP][+-]?\d+)?[fFdD]?")
 _WORDS = frozenset({"nan", "inf", "infinity", "+inf", "-inf", "+infinity", "-infinity", "+nan", "-nan"})
-
-
-def applies_from(ctx: CheckContext, since: tuple[int, int, int]) -> bool:
-    """Whether the target Kestra version is ``since`` or newer."""
-    target = ctx.settings.target
-    return (target.major, target.minor, target.patch) >= since
 
 
 def is_expression(text: str) -> bool:

@@ -22,7 +22,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Severity
 from flowlint.flow import PluginUse
 from flowlint.nodes import get, is_null, is_str, kestra_text
-from flowlint.rules.base import CheckContext, Rule
+from flowlint.rules.base import CheckContext, Rule, applies_from
 
 FLOW_TRIGGERS = frozenset({"io.kestra.plugin.core.trigger.Flow", "io.kestra.core.models.triggers.types.Flow"})
 PRECONDITIONS_SINCE = (0, 20, 0)
@@ -76,9 +76,7 @@ WINDOW_FIELDS = {
 
 
 def _between(ctx: CheckContext, since: tuple[int, int, int], until: tuple[int, int, int] | None = None) -> bool:
-    target = ctx.settings.target
-    version = (target.major, target.minor, target.patch)
-    return version >= since and (until is None or version < until)
+    return applies_from(ctx, since) and (until is None or not applies_from(ctx, until))
 
 
 def _set(node: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:

@@ -27,9 +27,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Severity
 from flowlint.flow import PluginUse, path_join
 from flowlint.nodes import get, is_str, kestra_text
-from flowlint.rules.base import CheckContext, Rule
+from flowlint.rules.base import CheckContext, Rule, applies_from
 from flowlint.rules.dashed_refs import dashed_references
-from flowlint.rules.validation_io import applies_from
 from flowlint.scalar_text import Locator
 
 SCHEDULES = frozenset({"io.kestra.plugin.core.trigger.Schedule", "io.kestra.core.models.triggers.types.Schedule"})
