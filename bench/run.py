@@ -125,6 +125,15 @@ def flowlint_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "flowlint"]
 
 
+def check_flowlint_starts() -> None:
+    """Stop when the flowlint command does not start (not installed, an import failing): its exit code would
+    pass for a run with findings (1) and its start-up time for a check."""
+    cmd = [*flowlint_command(), "--version"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != 0 or not done.stdout.startswith("flowlint"):
+        raise SystemExit(f"{' '.join(cmd)} does not run (exit {done.returncode}):\n{done.stderr[-2000:]}")
+
+
 def run_timed(cmd: Sequence[str], cwd: Path, ok: Sequence[int] = (0, 1)) -> tuple[float, int, str]:
     """Run ``cmd``; returns (wall seconds, peak RSS in KiB of it and its children, stdout)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -429,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
             meta[key] = tool_version([found]) if found else None
     if not args.quick:
         compile_flowlint()
+    check_flowlint_starts()
     results: list[dict[str, Any]] = []
     if args.folder is not None:
         if not args.folder.is_dir():

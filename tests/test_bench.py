@@ -128,3 +128,30 @@ def test_project_index_bench_writes_json(tmp_path: Path) -> None:
     assert data["cold"]["without_seconds"] > 0 and data["cold"]["with_seconds"] > 0
     assert data["one_file"]["alone_ms"] > 0 and data["one_file"]["warm_ms"] > 0
     assert not list(folder.rglob(".flowlint_cache"))  # the warm runs used their own cache folder
+
+
+def test_run_stops_when_flowlint_does_not_start(tmp_path: Path) -> None:
+    # a flowlint that fails to import exits 1, as a run with findings does: the bench must not time it
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    python = bin_dir / "python"
+    python.symlink_to(sys.executable)
+    broken = bin_dir / "flowlint"
+    broken.write_text("#!/bin/sh\necho 'ModuleNotFoundError: No module named flowlint' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    folder = tmp_path / "flows"
+    _generator().generate(folder, 3, seed=1)
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [str(python), str(BENCH / "run.py"), str(folder), "--quick", "--json", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert f"{broken} --version does not run (exit 1):" in done.stderr
+    assert "No module named flowlint" in done.stderr
+    assert "PASS" not in done.stdout
+    assert not out.exists()
