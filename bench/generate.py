@@ -11,6 +11,10 @@ comments. The types and versions exist in flowlint's bundled catalog of official
 without ``--manifest`` resolves them; a few versions are deliberately not released (FL102) or unquoted
 (FL107), a few types are deprecated aliases (FL108), as in real repositories.
 
+Across files the repository holds together, as a deployed one does: a Subflow task or a Flow trigger names a
+flow generated before it (with the inputs that flow declares, its FILE input passed), and a flow reads
+``inputs.x`` only for the inputs it declares.
+
 About 5% of the flows are broken (exactly ``round(N * 0.05)``, at least one from 10 flows on): a YAML
 syntax error (FL001), a duplicate task id (FL005) or an unknown type (FL101), a third of each.
 ``OUT_DIR/bench-flows.json`` lists them (path relative to OUT_DIR -> kind).
@@ -129,8 +133,18 @@ class Writer:
 class FlowMaker:
     """Makes one flow; ``rng`` decides everything."""
 
-    def __init__(self, rng: random.Random, flow_id: str, namespace: str, target_lines: int, dup_id: bool) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        flow_id: str,
+        namespace: str,
+        target_lines: int,
+        dup_id: bool,
+        earlier: list[tuple[str, str, tuple[str, ...]]] | None = None,
+    ) -> None:
         self.rng = rng
+        self.earlier = earlier or []
+        """(namespace, id, input ids) of the flows made before this one: what its calls and triggers name."""
         self.flow_id = flow_id
         self.namespace = namespace
         self.target = target_lines
@@ -566,12 +580,19 @@ class FlowMaker:
         self.w.block(i, "expression", ["{", '  "id": id,', '  "total": $sum(lines.amount)', "}"])
 
     def t_subflow(self, indent: int) -> None:
+        if not self.earlier:
+            self.t_log(indent)
+            return
+        namespace, flow_id, inputs = self.earlier[self.rng.randrange(len(self.earlier))]
         i = self.head(indent, "child", "io.kestra.plugin.core.flow.Subflow")
         w = self.w
-        w.add(i, f"namespace: {self.namespace}", plain=True)
-        w.add(i, f"flowId: {self.pick(VERBS)}_{self.pick(NOUNS)}", plain=True)
-        w.add(i, "inputs:")
-        w.add(i + 2, 'day: "{{ inputs.day }}"')
+        w.add(i, f"namespace: {namespace}", plain=True)
+        w.add(i, f"flowId: {flow_id}", plain=True)
+        if inputs:
+            w.add(i, "inputs:")
+            w.add(i + 2, 'day: "{{ inputs.day }}"')
+            if "file" in inputs:
+                w.add(i + 2, f'file: "{self.prev_output()}"')
         w.add(i, "wait: true", plain=True)
         w.add(i, "transmitFailed: true", plain=True)
 
@@ -700,6 +721,7 @@ class FlowMaker:
             w.add(2, f"team: {self.pick(TEAMS)}", plain=True)
             w.add(2, f"env: {self.pick(ENVS)}", plain=True)
         if self.chance(0.6):
+            self.inputs = ["day", "env"]
             w.add(0, "inputs:")
             w.add(2, "- id: day")
             w.add(4, "type: DATE" if self.chance(0.5) else "type: STRING", plain=True)
@@ -709,6 +731,7 @@ class FlowMaker:
             w.add(4, "values: [dev, staging, prod]")
             w.add(4, "defaults: prod", plain=True)
             if self.chance(0.3):
+                self.inputs.append("file")
                 w.add(2, "- id: file")
                 w.add(4, "type: FILE", plain=True)
         if self.chance(0.3):
@@ -747,15 +770,16 @@ class FlowMaker:
                     w.add(6, "- type: io.kestra.plugin.core.condition.Weekend")
                     w.add(6, "- type: io.kestra.plugin.core.condition.DayWeek")
                     w.add(8, "dayOfWeek: MONDAY", plain=True)
-            elif r < 0.8:
+            elif r < 0.8 and self.earlier:
                 w.add(2, f"- id: {self.trigger_id('upstream')}")
                 w.add(4, "type: io.kestra.plugin.core.trigger.Flow")
                 w.add(4, "conditions:")
                 w.add(6, "- type: io.kestra.plugin.core.condition.ExecutionStatus")
                 w.add(8, "in: [SUCCESS, WARNING]")
+                namespace, flow_id, _ = self.earlier[self.rng.randrange(len(self.earlier))]
                 w.add(6, "- type: io.kestra.plugin.core.condition.ExecutionFlow")
-                w.add(8, f"namespace: {self.namespace}", plain=True)
-                w.add(8, f"flowId: {self.pick(VERBS)}_{self.pick(NOUNS)}", plain=True)
+                w.add(8, f"namespace: {namespace}", plain=True)
+                w.add(8, f"flowId: {flow_id}", plain=True)
             elif r < 0.9:
                 w.add(2, f"- id: {self.trigger_id('webhook')}")
                 w.add(4, "type: io.kestra.plugin.core.trigger.Webhook")
@@ -816,7 +840,18 @@ class FlowMaker:
             if len(self.w) + len(tail) >= self.target:
                 break
         self.w.extend(tail)
-        return self.w.lines
+        return [self.declared_only(line) for line in self.w.lines]
+
+    def declared_only(self, line: str) -> str:
+        """``line`` with the reads of inputs the flow does not declare made reads of execution variables."""
+        for name, instead in UNDECLARED:
+            if name not in self.inputs:
+                line = line.replace(f"inputs.{name}", instead)
+        return line
+
+
+UNDECLARED = (("day", "execution.startDate"), ("env", "labels.env"), ("file", "execution.id"))
+"""What a flow that does not declare the input reads instead of ``inputs.<name>``."""
 
 
 def _target_lines(rng: random.Random) -> int:
@@ -881,13 +916,14 @@ def generate(out_dir: Path, flows: int, seed: int = 0) -> dict[str, str]:
     kinds = {index: BROKEN_KINDS[k % len(BROKEN_KINDS)] for k, index in enumerate(broken_at)}
     broken: dict[str, str] = {}
     used: set[tuple[str, str]] = set()
+    made: list[tuple[str, str, tuple[str, ...]]] = []
     for index in range(flows):
         flow_rng = random.Random(f"{seed}:{index}")
         ns = namespaces[flow_rng.randrange(len(namespaces))]
         flow_id = f"{flow_rng.choice(VERBS)}_{flow_rng.choice(NOUNS)}_{index:05d}"
         kind = kinds.get(index)
         while True:  # a flow of MIN_LINES to MAX_LINES lines, with a leaf task to break
-            maker = FlowMaker(flow_rng, flow_id, ns, _target_lines(flow_rng), dup_id=kind == "duplicate-id")
+            maker = FlowMaker(flow_rng, flow_id, ns, _target_lines(flow_rng), kind == "duplicate-id", made)
             lines = maker.make()
             if MIN_LINES <= len(lines) <= MAX_LINES and maker.w.types and len(maker.ids) >= 2:
                 break
@@ -901,6 +937,7 @@ def generate(out_dir: Path, flows: int, seed: int = 0) -> dict[str, str]:
         rel = f"{ns}/{flow_id}{ext}"
         assert (ns, flow_id) not in used
         used.add((ns, flow_id))
+        made.append((ns, flow_id, tuple(maker.inputs)))
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
