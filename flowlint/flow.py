@@ -147,6 +147,8 @@ class Flow:
         self.defaults: list[FlowDefault] = []
         self.slot_items: list[SlotItem] = []
         self.shape_errors: list[ShapeError] = []
+        self.derived: dict[str, object] = {}
+        """What the rules work out of the flow once for several of them (keyed by what it is)."""
 
     def top(self, key: str) -> tuple[ScalarNode, Node] | None:
         """The top-level (key node, value node) of ``key``."""

@@ -172,10 +172,19 @@ def output_refs(text: str) -> list[OutputRef]:
 def root_refs(text: str, root: str) -> list[OutputRef]:
     """Every reference that starts at the bare identifier ``root`` (``outputs``, ``inputs``) in the Pebble
     blocks of ``text``, in order: ``trigger.inputs`` is a member access, not one."""
-    found: list[OutputRef] = []
+    return roots_refs(text, (root,))[0]
+
+
+def roots_refs(text: str, roots: tuple[str, ...]) -> tuple[list[OutputRef], ...]:
+    """:func:`root_refs` of each of ``roots``, each Pebble block lexed once for all of them."""
+    found: tuple[list[OutputRef], ...] = tuple([] for _ in roots)
     for expression in expressions(text):
-        if text.find(root, expression.body_start, expression.body_end) >= 0:  # else no token is
-            found.extend(_refs_in(text, tokens(text, expression.body_start, expression.body_end), root))
+        start, end = expression.body_start, expression.body_end
+        toks: list[Token] | None = None
+        for root, refs in zip(roots, found, strict=True):
+            if text.find(root, start, end) >= 0:  # else no token is
+                toks = toks if toks is not None else tokens(text, start, end)
+                refs.extend(_refs_in(text, toks, root))
     return found
 
 

@@ -22,7 +22,6 @@ from flowlint.config import Settings
 from flowlint.files import walk_names
 from flowlint.flow import Flow, PluginUse, Slots
 from flowlint.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, get, is_null, is_str, kestra_text, span_of, tag_of
-from flowlint.pebble import output_refs
 from flowlint.project.call_defaults import flow_default_inputs
 from flowlint.project.index import (
     Call,
@@ -36,11 +35,11 @@ from flowlint.project.index import (
     ProjectIndex,
 )
 from flowlint.project.store import IndexStore, Stat, now_ns, stat_of
-from flowlint.rules.outputs_walk import strings_with_expressions, task_index
+from flowlint.rules.outputs_walk import expression_strings, task_index
 from flowlint.rules.validation_flowables import CORE_TYPES
 from flowlint.rules.validation_io import NUMERIC_TYPES, is_expression, literal_problem
 from flowlint.rules.validation_preconditions import FLOW_TRIGGERS
-from flowlint.scalar_text import Locator, scalar_text
+from flowlint.scalar_text import Locator
 from flowlint.source import Source
 from flowlint.stamps import file_key
 
@@ -240,9 +239,9 @@ def _output_reads(source: Source, flow: Flow, calls: Sequence[Call]) -> Iterator
         return
     tasks = task_index(flow)
     locator: Locator | None = None
-    for node, yaml_path in strings_with_expressions(flow, source.text):
-        text = scalar_text(source.text, node)
-        for ref in output_refs(text.text):
+    for string in expression_strings(flow, source.text):
+        text, yaml_path = string.text, string.yaml_path
+        for ref in string.outputs:
             task = tasks.get(ref.task_id or "")
             if task is None or task.id not in judged or ref.guarded:
                 continue

@@ -21,10 +21,10 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from flowlint.diagnostics import Severity
 from flowlint.flow import Flow
 from flowlint.nodes import get, is_null, is_str
-from flowlint.pebble import OutputRef, root_refs
+from flowlint.pebble import OutputRef
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.rules.outputs_walk import strings_with_expressions
-from flowlint.scalar_text import Locator, ScalarText, scalar_text
+from flowlint.rules.outputs_walk import expression_strings
+from flowlint.scalar_text import Locator, ScalarText
 
 
 def declared_inputs(flow: Flow) -> dict[str, Node] | None:
@@ -66,11 +66,11 @@ def check(ctx: CheckContext) -> None:
     declared: dict[str, Node] | None = None
     refs: list[tuple[ScalarText, str, OutputRef]] = []
     unapplied = _unapplied_defaults(ctx.flow)
-    for node, yaml_path in strings_with_expressions(ctx.flow, ctx.source.text, "inputs"):
-        if unapplied and any(_under(yaml_path, path) for path in unapplied):
+    for string in expression_strings(ctx.flow, ctx.source.text):
+        text, yaml_path = string.text, string.yaml_path
+        found = [ref for ref in string.inputs if ref.task_id is not None]
+        if found and unapplied and any(_under(yaml_path, path) for path in unapplied):
             continue
-        text = scalar_text(ctx.source.text, node)
-        found = [ref for ref in root_refs(text.text, "inputs") if ref.task_id is not None]
         if not found or _BINDS_INPUTS.search(text.text):
             continue
         if declared is None:

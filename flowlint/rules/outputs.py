@@ -27,9 +27,9 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from flowlint.diagnostics import Severity, Span
 from flowlint.flow import Flow, PluginUse
 from flowlint.nodes import BOOL_TAG, get, is_str, kestra_text, tag_of
-from flowlint.pebble import OutputRef, Segment, output_refs
+from flowlint.pebble import OutputRef, Segment
 from flowlint.rules.base import CheckContext, Rule
-from flowlint.rules.outputs_walk import TEMPLATES, TaskInfo, simple_name, strings_with_expressions, task_index
+from flowlint.rules.outputs_walk import TEMPLATES, TaskInfo, expression_strings, simple_name, task_index
 from flowlint.rules.task_families import (
     FETCH,
     FETCH_ONE,
@@ -41,7 +41,7 @@ from flowlint.rules.task_families import (
     families_table,
     family_of,
 )
-from flowlint.scalar_text import Locator, ScalarText, scalar_text
+from flowlint.scalar_text import Locator, ScalarText
 
 
 class Mode(NamedTuple):
@@ -63,9 +63,9 @@ def check(ctx: CheckContext) -> None:
     hints: _Hints | None = None  # worked out for the first unknown task id
     ids_complete = True
     locator = Locator(ctx.source.text)
-    for node, yaml_path in strings_with_expressions(flow, ctx.source.text):
-        text = scalar_text(ctx.source.text, node)
-        refs = [ref for ref in output_refs(text.text) if ref.task_id is not None]
+    for string in expression_strings(flow, ctx.source.text):
+        text, yaml_path = string.text, string.yaml_path
+        refs = [ref for ref in string.outputs if ref.task_id is not None]
         if not refs:
             continue
         if tasks is None:

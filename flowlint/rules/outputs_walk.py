@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flowlint.flow import Flow, KeyChain, PluginUse, chain_path
 from flowlint.nodes import get, is_str, kestra_text
+from flowlint.pebble import OutputRef, roots_refs
+from flowlint.scalar_text import ScalarText, scalar_text
 
 LOOPS = frozenset({"ForEach", "EachSequential", "EachParallel", "LoopUntil"})
 """Flowable tasks that run their children once per value (or iteration): a child's outputs may be
@@ -92,7 +94,42 @@ def _inside(path: str, ancestor: str) -> bool:
     return len(path) > len(ancestor) and path.startswith(ancestor) and path[len(ancestor)] in ".["
 
 
-def strings_with_expressions(flow: Flow, text: str, word: str = "outputs") -> Iterator[tuple[ScalarNode, str]]:
+class ExpressionString(NamedTuple):
+    """A string of the flow that reads ``outputs`` or ``inputs`` in an expression (see
+    :func:`expression_strings`)."""
+
+    node: ScalarNode
+    yaml_path: str
+    text: ScalarText
+    outputs: list[OutputRef]
+    """Every ``outputs…`` reference of its Pebble blocks, in order."""
+    inputs: list[OutputRef]
+    """Every ``inputs…`` reference of its Pebble blocks, in order."""
+
+
+_READ_ROOTS = ("outputs", "inputs")
+
+
+def expression_strings(flow: Flow, text: str) -> list[ExpressionString]:
+    """The strings of ``flow`` (a document of the file ``text``) that :func:`strings_with_expressions` gives
+    for ``outputs`` or for ``inputs``, with their references to each: one walk and one lexing of their
+    Pebble blocks for FL301/FL302, FL704 and the project index, made on first need and kept on the flow."""
+    known = flow.derived.get("expression_strings")
+    if known is not None:
+        return cast("list[ExpressionString]", known)
+    found = []
+    for node, yaml_path in strings_with_expressions(flow, text, "puts", _READ_ROOTS):
+        scalar = scalar_text(text, node)
+        outputs, inputs = roots_refs(scalar.text, _READ_ROOTS)
+        if outputs or inputs:
+            found.append(ExpressionString(node, yaml_path, scalar, outputs, inputs))
+    flow.derived["expression_strings"] = found
+    return found
+
+
+def strings_with_expressions(
+    flow: Flow, text: str, word: str = "outputs", words: tuple[str, ...] | None = None
+) -> Iterator[tuple[ScalarNode, str]]:
     """Every string scalar of the flow that may hold an ``outputs`` (or other ``word``) expression, with
     its YAML path.
 
@@ -103,8 +140,10 @@ def strings_with_expressions(flow: Flow, text: str, word: str = "outputs") -> It
     (rendered in the child execution).
     Aliased nodes are read once. Paths are only spelt out for the scalars returned. A mapping or list
     whose source ``text`` has neither ``word`` nor a backslash (the only way a double-quoted scalar
-    can hold a word its source does not spell) is not walked into.
+    can hold a word its source does not spell) is not walked into. ``words``: the scalars returned hold
+    one of these (``word`` then a part they all share), rather than ``word``.
     """
+    wanted = words if words is not None else (word,)
     child_contexts = {
         id(use.node)
         for use in flow.uses
@@ -121,7 +160,7 @@ def strings_with_expressions(flow: Flow, text: str, word: str = "outputs") -> It
         node, chain = stack.pop()
         if isinstance(node, ScalarNode):
             value = node.value
-            if word in value and "{" in value and is_str(node) and id(node) not in seen:
+            if "{" in value and any(w in value for w in wanted) and is_str(node) and id(node) not in seen:
                 seen.add(id(node))
                 yield node, chain_path(chain)
             continue
