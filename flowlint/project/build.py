@@ -291,8 +291,11 @@ def project_folders(settings: Settings, checked: Iterable[Path] = ()) -> list[Pa
         roots = [settings.root]
     else:
         top = next((d for d in (settings.root, *settings.root.parents) if (d / ".git").exists()), None)
-        parents = sorted({(settings.root / path).parent for path in checked})
-        roots = [top] if top is not None else [p for p in parents if not any(q in p.parents for q in parents)]
+        if top is not None:
+            roots = [top]
+        else:
+            parents = sorted({os.path.dirname(os.path.join(settings.root, path)) for path in checked})
+            roots = [Path(p) for p in parents if not any(p.startswith(os.path.join(q, "")) for q in parents)]
     return [root for root in roots if root.is_dir()]
 
 
