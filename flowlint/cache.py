@@ -30,6 +30,9 @@ from flowlint.packfile import framed, open_pack
 from flowlint.stamps import checksum, digest, ensure_dir
 
 _MAX_ENTRIES = 200_000
+_MEMO_KEY = "project findings"
+"""The entry that holds :meth:`ResultCache.project_memo` (no file's key: those are hex digests)."""
+_MAX_MEMO = 200_000
 _SEVERITIES = {s.value: s for s in Severity}
 
 
@@ -59,6 +62,21 @@ class ResultCache:
             return None
         self.hits += 1
         return result
+
+    def project_memo(self) -> dict[str, str]:
+        """What the project rules found in a file, by :meth:`~flowlint.project.index.ProjectIndex.dependency_key`:
+        the key of the file's result with those findings, "" when they found nothing (empty when the entry is
+        absent, damaged or of another shape)."""
+        data = self._stored.data(_MEMO_KEY) if _MEMO_KEY in self._stored.positions else None
+        if type(data) is not dict or not all(type(k) is str and type(v) is str for k, v in data.items()):
+            return {}
+        return data
+
+    def put_project_memo(self, memo: dict[str, str]) -> None:
+        """Remember ``memo`` (see :meth:`project_memo`), its latest entries only when it grew too large."""
+        if len(memo) > _MAX_MEMO:
+            memo = dict(list(memo.items())[-_MAX_MEMO:])
+        self._new[_MEMO_KEY] = _entry_blob(memo)
 
     def put(self, key: str, result: FileResult) -> None:
         """Remember ``result`` under ``key``."""

@@ -148,22 +148,20 @@ def _outer_ignores(top: Path, root: Path) -> list[tuple[Path, GitIgnoreSpec]]:
     return [(folder, spec) for folder, spec in found if spec is not None]
 
 
-def walk_names(
-    folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str]
-) -> Iterator[tuple[str, str, os.DirEntry[str]]]:
-    """(path, display name, directory entry) of every YAML file under ``folders``, each once, as
+def walk_names(folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """(path, display name) of every YAML file under ``folders`` (twice when two of them hold it), as
     :func:`collect` finds them (``exclude`` and ``.gitignore`` files applied): no Path object per file (the
     project index walks every file of a repository on each run, even a pre-commit run on one file)."""
     excluded = compile_patterns(exclude)
     resolved_root = root.resolve()
     prefix = str(cwd.resolve()) + os.sep
-    seen: set[str] = set()
+    cut = len(prefix)
+    slash = os.sep != "/"
     for folder in folders:
         for entry in _walk(folder if folder.is_absolute() else cwd / folder, resolved_root, excluded):
             text = entry.path
-            if text not in seen:
-                seen.add(text)
-                yield text, text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else text, entry
+            display = text[cut:] if text.startswith(prefix) else text
+            yield text, display.replace(os.sep, "/") if slash and display is not text else display
 
 
 def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Iterator[os.DirEntry[str]]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -299,6 +299,15 @@ def project_folders(settings: Settings, checked: Iterable[Path] = ()) -> list[Pa
     return [root for root in roots if root.is_dir()]
 
 
+class CheckedFile(NamedTuple):
+    """A file the run checked, whose content it read: where it is, its content key, and its entries when the
+    run parsed it (None when its result came from the result cache)."""
+
+    path: str
+    key: str
+    entries: tuple[FlowEntry, ...] | list[FlowEntry] | None
+
+
 def gather(
     settings: Settings,
     cwd: Path,
@@ -308,42 +317,61 @@ def gather(
     jobs: int = 1,
     also: Iterable[tuple[str, str]] = (),
     checked: Iterable[Path] = (),
+    learnt: Mapping[str, CheckedFile] | None = None,
+    started_ns: int = 0,
 ) -> ProjectIndex:
     """The index of the project of ``settings`` (its files named relative to ``cwd``), of the files in
-    ``fresh`` (the flows of the files the run just checked, by display name; a file of both is taken from
+    ``fresh`` (the flows of files the run just read, by display name; a file of both is taken from
     ``fresh``) and of the files ``also`` names ((path, display name): files a command was given outside the
     project; ``checked``: the paths of the files the run checks, which place the project when there is no
-    config, see :func:`project_folders`). The files not in ``fresh`` come from ``store`` (unchanged ``stat``,
-    else unchanged content), else are read and parsed (in ``jobs`` worker processes when there are many);
-    ``store`` learns what was read."""
+    config, see :func:`project_folders`). ``learnt``: the files the run checked and whose content it read
+    (from ``started_ns`` on), by display name: the store learns them with the ``stat`` the walk takes. The
+    other files come from ``store`` (unchanged ``stat``, else unchanged content), else are read and parsed
+    (in ``jobs`` worker processes when there are many); ``store`` learns what was read."""
+    learnt = learnt or {}
     files = list(fresh.values())
     misses: list[tuple[str, str, str, Stat | None, int]] = []
-    walk: Iterable[tuple[str, str, str | os.DirEntry[str]]] = walk_names(
-        project_folders(settings, checked), cwd, settings.root, settings.exclude
-    )
-    walked: dict[str, tuple[str, Stat | None]] = {}
+    paths: dict[str, str] = {}
     stats = array("q")
-    for path, display, entry in chain(walk, ((path, display, path) for path, display in also)):
-        if display not in walked:
-            place = walked[display] = (path, stat_of(entry))
-            stats.extend(place[1] or _NO_STAT)
-    displays = list(walked)
+    for path, display in walk_names(project_folders(settings, checked), cwd, settings.root, settings.exclude):
+        if display not in paths:
+            paths[display] = path
+            try:
+                found = os.stat(path)
+            except OSError:
+                stats.extend(_NO_STAT)
+            else:
+                stats.extend((found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
+    for path, display in (*also, *((c.path, d) for d, c in learnt.items())):
+        if display not in paths:
+            paths[display] = path
+            stats.extend(stat_of(path) or _NO_STAT)
+    displays = list(paths)
     rows = store.unchanged(displays, stats)
     stored: dict[str, tuple[int, str]] = {}
-    for display, row in zip(displays, rows, strict=True):
+    for at, (display, row) in enumerate(zip(displays, rows, strict=True)):
         if display in fresh:
             continue
-        path, stat = walked[display]
-        if row >= 0:
+        path = paths[display]
+        checked_file = learnt.get(display)
+        if row >= 0 and (checked_file is None or store.content_at(row) == checked_file.key):
             stored[display] = (row, path)
             continue
-        read_ns = now_ns()
-        try:
-            with open(path, "rb") as handle:
-                content = handle.read()
-        except OSError:
-            continue  # gone, or unreadable: it defines no flow
-        key = file_key(display, content)
+        stat = _stat_at(stats, at)
+        if checked_file is not None:
+            key, read_ns = checked_file.key, started_ns
+            if checked_file.entries is not None:
+                store.put(display, key, checked_file.entries, stat, read_ns)
+                files.append(FileFlows.of(display, checked_file.entries, key))
+                continue
+        else:
+            read_ns = now_ns()
+            try:
+                with open(path, "rb") as handle:
+                    content = handle.read()
+            except OSError:
+                continue  # gone, or unreadable: it defines no flow
+            key = file_key(display, content)
         known = store.get(key, display, path)
         if known is None:
             misses.append((path, display, key, stat, read_ns))
@@ -354,10 +382,16 @@ def gather(
     many = jobs > 1 and len(items) >= PARALLEL_THRESHOLD
     read = _in_workers(items, slots, jobs) if many else _read_all(items, slots)
     for (_, display, key, stat, read_ns), entries in zip(misses, read, strict=True):
-        files.append(FileFlows.of(display, entries))
+        files.append(FileFlows.of(display, entries, key))
         store.put(display, key, entries, stat, read_ns)
     store.forget_others(displays)
     return ProjectIndex.of_files(files, settings.project_namespaces, store.stored(stored))
+
+
+def _stat_at(stats: array[int], at: int) -> Stat | None:
+    """The ``stat`` of the ``at``-th file walked (None when it had none)."""
+    size, mtime, ctime, inode = stats[4 * at : 4 * at + 4]
+    return None if size < 0 else (size, mtime, ctime, inode)
 
 
 def _read_all(items: Sequence[tuple[str, str]], slots: Slots | None) -> list[tuple[FlowEntry, ...]]:

@@ -21,13 +21,13 @@ from flowlint.diagnostics import Diagnostic, FileResult
 from flowlint.files import Candidate
 from flowlint.flow import Slots
 from flowlint.lint import Linter
-from flowlint.project.build import gather, read_entries
+from flowlint.project.build import CheckedFile, gather, read_entries
 from flowlint.project.index import FileFlows, FlowEntry, ProjectIndex
-from flowlint.project.store import IndexStore, now_ns, stat_of, store_key
+from flowlint.project.store import IndexStore, now_ns, store_key
 from flowlint.rules.repository import project_findings
 from flowlint.stamps import digest
 
-__all__ = ["index_store", "now_ns", "project_index", "stdin_result", "with_project_findings"]
+__all__ = ["MEMO_FROM", "index_store", "now_ns", "project_index", "stdin_result", "with_project_findings"]
 
 
 def index_store(cache_dir: Path | None, slots: Slots | None) -> IndexStore:
@@ -49,20 +49,26 @@ def project_index(
     """The index of the project and of the ``checked`` files (``indexed``: what linting them gave;
     ``started_ns``: when the run began reading them); the store learns the checked files."""
     fresh: dict[str, FileFlows] = {}
+    learnt: dict[str, CheckedFile] = {}
     for candidate in checked:
         key, entries = indexed.get(candidate.display, (None, None))
-        if entries is None and key is not None:
-            stored = store.get(key, candidate.display, str(candidate.path))
-            if stored is not None:
-                fresh[candidate.display] = stored
-                store.note(candidate.display, key, stat_of(candidate.path), started_ns)
-                continue
+        if key is not None:  # its content is known: the project walk takes its stat and the store learns it
+            learnt[candidate.display] = CheckedFile(str(candidate.path), key, entries)
+            continue
         if entries is None:
             entries = read_entries(candidate.path, candidate.display, linter.slots)
         fresh[candidate.display] = FileFlows.of(candidate.display, entries)
-        if key is not None:
-            store.put(candidate.display, key, entries, stat_of(candidate.path), started_ns)
-    return gather(linter.settings, cwd, store, fresh, linter.slots, jobs, checked=[c.path for c in checked])
+    return gather(
+        linter.settings,
+        cwd,
+        store,
+        fresh,
+        linter.slots,
+        jobs,
+        checked=[c.path for c in checked],
+        learnt=learnt,
+        started_ns=started_ns,
+    )
 
 
 def stdin_result(linter: Linter, data: bytes, display: str, cwd: Path, path: Path, jobs: int) -> FileResult:
@@ -76,6 +82,11 @@ def stdin_result(linter: Linter, data: bytes, display: str, cwd: Path, path: Pat
     return linter.lint_bytes(data, display, found) if found else result
 
 
+MEMO_FROM = 50
+"""A run that checks at least this many files reads and keeps the project findings memo (see
+:meth:`flowlint.cache.ResultCache.project_memo`); a run on fewer judges its few files at once."""
+
+
 def with_project_findings(
     linter: Linter,
     checked: Sequence[Candidate],
@@ -87,30 +98,53 @@ def with_project_findings(
 ) -> list[FileResult]:
     """``results`` (in the order of ``checked``) with the FL7xx findings of each file: a file that has some
     is taken from the cache under its key and those findings, else linted again with them (in ``jobs``
-    worker processes when there are many)."""
+    worker processes when there are many). With many files, a file whose findings depend on nothing that
+    changed since a run remembered them (its :meth:`~ProjectIndex.dependency_key`) is not judged again."""
     merged = list(results)
-    todo: list[tuple[int, Candidate, list[Diagnostic], str | None]] = []
+    todo: list[tuple[int, Candidate, list[Diagnostic], str | None, str | None]] = []
+    memo = cache.project_memo() if cache is not None and len(checked) >= MEMO_FROM else None
+    learnt: dict[str, str] = {}
     for position, candidate in enumerate(checked):
         display = candidate.display
+        depends = index.dependency_key(display) if memo is not None else None
+        if depends is not None and memo is not None:
+            known = memo.get(depends)
+            hit = cache.get(known) if cache is not None and known else None
+            if known == "" or hit is not None:
+                learnt[depends] = known or ""
+                if hit is not None:
+                    merged[position] = hit
+                continue
         found = project_findings(index, display, linter.settings, linter.enabled_for(display))
         if not found:
-            continue
-        joined = _joined(merged[position], found, candidate)
-        if joined is not None:
-            merged[position] = joined
+            if depends is not None:
+                learnt[depends] = ""
             continue
         content_key = indexed.get(display, (None, None))[0]
         key = digest(content_key.encode(), repr(found).encode()) if content_key is not None else None
+        joined = _joined(merged[position], found, candidate)
+        if joined is not None:
+            merged[position] = joined
+            if cache is not None and key is not None and depends is not None:
+                cache.put(key, joined)
+                learnt[depends] = key
+            continue
         hit = cache.get(key) if cache is not None and key is not None else None
         if hit is not None:
             merged[position] = hit
+            if depends is not None and key is not None:
+                learnt[depends] = key
         else:
-            todo.append((position, candidate, found, key))
-    again = lint_again(linter, [(candidate, found) for _, candidate, found, _ in todo], jobs)
-    for (position, _, _, key), result in zip(todo, again, strict=True):
+            todo.append((position, candidate, found, key, depends))
+    again = lint_again(linter, [(candidate, found) for _, candidate, found, _, _ in todo], jobs)
+    for (position, _, _, key, depends), result in zip(todo, again, strict=True):
         merged[position] = result
         if cache is not None and key is not None:
             cache.put(key, result)
+            if depends is not None:
+                learnt[depends] = key
+    if cache is not None and memo is not None and any(memo.get(k) != v for k, v in learnt.items()):
+        cache.put_project_memo({**{k: v for k, v in memo.items() if k not in learnt}, **learnt})
     return merged
 
 

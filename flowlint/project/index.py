@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from flowlint.diagnostics import Span
 from flowlint.project.namespaces import matches_namespace
+from flowlint.stamps import digest
 
 if TYPE_CHECKING:
     from flowlint.rules.closest import Closest
@@ -196,9 +197,10 @@ def report_lines(entry: FlowEntry) -> Iterator[int]:
 
 class FileFlows:
     """The flows of one file: their (namespace, id) at once, their entries when first asked (a run on one
-    file decodes the stored entries of the few files it needs, not of the whole project)."""
+    file decodes the stored entries of the few files it needs, not of the whole project). ``content``: the
+    key of the file's content (:func:`flowlint.stamps.file_key`), None when not known (unsaved text)."""
 
-    __slots__ = ("_entries", "_load", "keys", "path")
+    __slots__ = ("_entries", "_load", "_targets", "content", "keys", "path")
 
     def __init__(
         self,
@@ -206,16 +208,20 @@ class FileFlows:
         keys: tuple[FlowKey, ...],
         entries: tuple[FlowEntry, ...] | None = None,
         load: Callable[[], Sequence[FlowEntry]] | None = None,
+        targets: tuple[FlowKey, ...] | None = None,
+        content: str | None = None,
     ) -> None:
         self.path = path
         self.keys = keys
         self._entries = entries
         self._load = load
+        self._targets = targets
+        self.content = content
 
     @classmethod
-    def of(cls, path: str, entries: Sequence[FlowEntry]) -> FileFlows:
+    def of(cls, path: str, entries: Sequence[FlowEntry], content: str | None = None) -> FileFlows:
         """The flows of a file whose entries are at hand."""
-        return cls(path, tuple(entry.key for entry in entries), tuple(entries))
+        return cls(path, tuple(entry.key for entry in entries), tuple(entries), content=content)
 
     @property
     def entries(self) -> tuple[FlowEntry, ...]:
@@ -224,6 +230,22 @@ class FileFlows:
             self._entries = tuple(self._load()) if self._load is not None else ()
             self._load = None
         return self._entries
+
+    @property
+    def targets(self) -> tuple[FlowKey, ...]:
+        """The (namespace, id) of the flows its flows call or listen to, sorted, each once."""
+        if self._targets is None:
+            self._targets = targets_of(self.entries)
+        return self._targets
+
+
+def targets_of(entries: Iterable[FlowEntry]) -> tuple[FlowKey, ...]:
+    """The (namespace, id) of the flows ``entries`` call or listen to, sorted, each once."""
+    found: set[FlowKey] = set()
+    for entry in entries:
+        found.update(call.target for call in entry.calls)
+        found.update(listen.target for listen in entry.listens)
+    return tuple(sorted(found))
 
 
 class StoredFiles(Protocol):
@@ -234,6 +256,9 @@ class StoredFiles(Protocol):
 
     def file(self, path: str) -> FileFlows | None:
         """The flows of the file named ``path``, None when it is not one of them."""
+
+    def content(self, path: str) -> str | None:
+        """The content key of the file named ``path``, None when it is not one of them."""
 
     def keyed(self) -> Iterator[tuple[str, int, FlowKey]]:
         """(file, position in the file, (namespace, id)) of each of their flows."""
@@ -285,6 +310,37 @@ class ProjectIndex:
             else:
                 places.append((path, position))
                 places.sort()
+
+    def dependency_key(self, path: str) -> str | None:
+        """A key of all the project rules' findings of the file ``path`` depend on (for the same settings): its
+        content, and that of every file defining one of its flows or a flow they call or listen to; where such
+        a flow is defined nowhere, whether its namespace is owned and every (namespace, id) of the project (what
+        a did-you-mean reads). None when the content of one of those files is not known."""
+        own = self._files.get(path) or (self._stored.file(path) if self._stored is not None else None)
+        if own is None or own.content is None:
+            return None
+        parts: list[object] = [own.content]
+        for key in sorted({*own.keys, *own.targets}) if own.targets else own.keys:
+            places = self._by_key.get(key)
+            if places is None:
+                parts.append((key, self.owns(key[0]), self._keys_digest))
+                continue
+            contents = [(place, position, self._content(place)) for place, position in places]
+            if any(content is None for _, _, content in contents):
+                return None
+            parts.append((key, contents))
+        return digest(repr(parts).encode())
+
+    def _content(self, path: str) -> str | None:
+        """The content key of the file ``path``, None when not known."""
+        found = self._files.get(path)
+        if found is not None:
+            return found.content
+        return self._stored.content(path) if self._stored is not None else None
+
+    @cached_property
+    def _keys_digest(self) -> str:
+        return digest(*("\0".join(key).encode() for key in sorted(self._by_key)))
 
     @cached_property
     def flows(self) -> tuple[FlowEntry, ...]:

@@ -17,13 +17,14 @@ from flowlint.stamps import checksum
 
 RACY_NS = 2_000_000_000
 """A file modified less than this before it was read may change again without its times showing it."""
-MAGIC = b"flowlint project index 4\n"
+MAGIC = b"flowlint project index 5\n"
 """A pack is framed as :mod:`flowlint.packfile` says (this, the checksum of its header, the header's length,
 the header), then come the marshalled entries of each file. The header is the marshalled tuple of, a row per
 file in the order the project was walked: display names, content keys, the (namespace, id) of the flows flat,
 the rows whose ``stat`` was racy when read, then as ``array('q')`` bytes the ``stat`` (4 numbers a row),
 when each was read, how many flows each has, where each one's entries start in the area (and the end),
-then the checksum of each one's entries."""
+then the checksum of each one's entries, the (namespace, id) of the flows each calls or listens to flat,
+and as ``array('q')`` bytes how many those are a row."""
 
 
 class Rows:
@@ -39,6 +40,8 @@ class Rows:
         self.offsets = array("q", [0])
         self.sums: list[bytes] = []
         self.blobs: list[bytes | memoryview] = []
+        self.targets: list[str] = []
+        self.target_counts = array("q")
 
     def add(
         self,
@@ -49,8 +52,10 @@ class Rows:
         flows: tuple[FlowKey, ...],
         blob: bytes | memoryview,
         expected: bytes,
+        targets: tuple[FlowKey, ...],
     ) -> None:
-        """One file: its name, ``stat``, when it was read, content key, flows and marshalled entries."""
+        """One file: its name, ``stat``, when it was read, content key, flows, marshalled entries and the flows
+        it calls or listens to."""
         self.displays.append(display)
         self.keys.append(key)
         self.stats.extend(stat)
@@ -61,12 +66,26 @@ class Rows:
         self.offsets.append(self.offsets[-1] + len(blob))
         self.sums.append(expected)
         self.blobs.append(blob)
+        self.target_counts.append(len(targets))
+        for namespace, flow_id in targets:
+            self.targets += (namespace, flow_id)
 
     def pack(self) -> bytes:
         """The bytes of the pack (see :data:`MAGIC`)."""
         racy = [i for i in range(len(self.read)) if self.stats[4 * i + 1] > self.read[i] - RACY_NS]
         arrays = (self.stats, self.read, self.counts, self.offsets)
-        header = marshal.dumps((self.displays, self.keys, self.names, racy, *(a.tobytes() for a in arrays), self.sums))
+        header = marshal.dumps(
+            (
+                self.displays,
+                self.keys,
+                self.names,
+                racy,
+                *(a.tobytes() for a in arrays),
+                self.sums,
+                self.targets,
+                self.target_counts.tobytes(),
+            )
+        )
         return b"".join([framed(MAGIC, header), *self.blobs])
 
 
@@ -74,13 +93,18 @@ class Table:
     """The files of a pack on disk: read from its header at once, their entries read when asked (from the
     file as it was opened, should another run replace it meanwhile)."""
 
-    def __init__(self, header: tuple[Any, ...] = ([], [], [], [], b"", b"", b"", b"", []), handle: Any = None) -> None:
+    def __init__(
+        self, header: tuple[Any, ...] = ([], [], [], [], b"", b"", b"", b"", [], [], b""), handle: Any = None
+    ) -> None:
         self.displays: list[str] = header[0]
         self._keys: list[str] = header[1]
         self._names: list[str] = header[2]
         self.racy: set[int] = set(header[3])
         self.stats, self._read_ns, self._counts, self._offsets = (longs(raw) for raw in header[4:8])
         self._sums: list[bytes] = header[8]
+        self._targets: list[str] = header[9]
+        self._target_counts = longs(header[10])
+        self._target_starts: list[int] | None = None
         self._handle = handle
         self._memory: bytes | None = None
         """The entries, once :meth:`detach` read them."""
@@ -107,7 +131,7 @@ class Table:
 
     @staticmethod
     def _build(handle: Any, fields: Any, start: int, area: int) -> Table | None:
-        if type(fields) is not tuple or len(fields) != 9:
+        if type(fields) is not tuple or len(fields) != 11:
             return None
         table = Table(fields, handle)
         n = len(table.displays)
@@ -115,6 +139,8 @@ class Table:
         if not shaped or len(table.stats) != 4 * n or len(table._offsets) != n + 1 or table._offsets[-1] != area:
             return None  # the length of the file is checked: junk appended or a cut is a damaged pack
         if len(table._names) != 2 * sum(table._counts):
+            return None
+        if len(table._target_counts) != n or len(table._targets) != 2 * sum(table._target_counts):
             return None
         table._area = start
         return table
@@ -155,6 +181,18 @@ class Table:
         names = self._names[start:end]
         return tuple(zip(names[::2], names[1::2], strict=True))
 
+    def targets_at(self, position: int) -> tuple[FlowKey, ...]:
+        """The (namespace, id) of each flow row ``position`` calls or listens to."""
+        if self._target_starts is None:
+            self._target_starts = list(accumulate(self._target_counts, initial=0))
+        start, end = 2 * self._target_starts[position], 2 * self._target_starts[position + 1]
+        names = self._targets[start:end]
+        return tuple(zip(names[::2], names[1::2], strict=True))
+
+    def content_at(self, position: int) -> str:
+        """The content key of row ``position``."""
+        return self._keys[position]
+
     def keyed(self, rows: Iterable[tuple[str, int]]) -> Iterator[tuple[str, int, FlowKey]]:
         """(display, position in the file, (namespace, id)) of each flow of ``rows`` ((display, row))."""
         if self._starts is None:
@@ -171,7 +209,9 @@ class Table:
 
     def flows(self, position: int, display: str, load: Callable[[], Sequence[FlowEntry]]) -> FileFlows:
         """The flows of row ``position`` (named ``display``), their entries from ``load`` when asked."""
-        return FileFlows(display, self.keys_at(position), load=load)
+        return FileFlows(
+            display, self.keys_at(position), load=load, targets=self.targets_at(position), content=self._keys[position]
+        )
 
     def blob(self, position: int) -> memoryview | None:
         """The marshalled entries of row ``position`` when they pass their checksum."""

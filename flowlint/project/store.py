@@ -31,11 +31,11 @@ from flowlint import __version__
 from flowlint.atomic import write_atomically
 from flowlint.errors import UsageError
 from flowlint.project.codec import entry_from_data, entry_to_data
-from flowlint.project.index import FileFlows, FlowEntry, FlowKey
+from flowlint.project.index import FileFlows, FlowEntry, FlowKey, targets_of
 from flowlint.project.pack import RACY_NS, Rows, Table, differing
 from flowlint.stamps import checksum, digest, ensure_dir
 
-INDEX_FORMAT = b"4"
+INDEX_FORMAT = b"5"
 """The shape of a stored entry: changed whenever :func:`entry_to_data` changes."""
 _MAX_FILES = 200_000
 
@@ -72,8 +72,9 @@ class IndexStore:
         self._table = table or Table.empty()
         self._records: dict[str, tuple[Stat, int, str]] = {}
         """What this run learnt: display -> (its ``stat``, when it was read (ns), its content key)."""
-        self._learnt: dict[str, tuple[tuple[FlowKey, ...], bytes]] = {}
-        """What this run learnt: content key -> (the (namespace, id) of each flow, the marshalled entries)."""
+        self._learnt: dict[str, tuple[tuple[FlowKey, ...], bytes, tuple[FlowKey, ...]]] = {}
+        """What this run learnt: content key -> (the (namespace, id) of each flow, the marshalled entries, the
+        (namespace, id) of the flows they call or listen to)."""
         self._order: list[str] | None = None
         self._changed = False
 
@@ -90,6 +91,10 @@ class IndexStore:
         rows = [positions.get(display, -1) for display in displays]
         return [-1 if j < 0 or j in table.racy or not table.same_stat(j, stats, i) else j for i, j in enumerate(rows)]
 
+    def content_at(self, row: int) -> str:
+        """The content key stored at ``row`` of the table."""
+        return self._table.content_at(row)
+
     def stored(self, rows: dict[str, tuple[int, str]]) -> StoredRows:
         """The files of ``rows`` (display -> (row, path), from :meth:`unchanged`)."""
         return StoredRows(self, rows)
@@ -100,7 +105,13 @@ class IndexStore:
         damaged)."""
         learnt = self._learnt.get(key)
         if learnt is not None:
-            return FileFlows(display, learnt[0], load=lambda: self._decoded(display, path, memoryview(learnt[1])))
+            return FileFlows(
+                display,
+                learnt[0],
+                load=lambda: self._decoded(display, path, memoryview(learnt[1])),
+                targets=learnt[2],
+                content=key,
+            )
         position = self._table.by_content().get(key)
         return (
             None
@@ -134,7 +145,7 @@ class IndexStore:
         """Remember the entries of content ``key``, and that ``display`` had that content (see :meth:`note`)."""
         if key not in self._learnt and key not in self._table.by_content():
             data = tuple(entry_to_data(e) for e in entries)
-            self._learnt[key] = (tuple(e.key for e in entries), marshal.dumps(data))
+            self._learnt[key] = (tuple(e.key for e in entries), marshal.dumps(data), targets_of(entries))
             self._changed = True
         self.note(display, key, stat, read_ns)
 
@@ -176,12 +187,13 @@ class IndexStore:
             stat, read_ns, key = record
             learnt = self._learnt.get(key)
             if learnt is not None:
-                rows.add(display, stat, read_ns, key, learnt[0], memoryview(learnt[1]), checksum(learnt[1]))
+                rows.add(display, stat, read_ns, key, learnt[0], memoryview(learnt[1]), checksum(learnt[1]), learnt[2])
                 continue
             position = table.by_content().get(key)
             blob = None if position is None else table.blob(position)
             if position is not None and blob is not None:
-                rows.add(display, stat, read_ns, key, table.keys_at(position), blob, table.sum_at(position))
+                keys, targets = table.keys_at(position), table.targets_at(position)
+                rows.add(display, stat, read_ns, key, keys, blob, table.sum_at(position), targets)
         with contextlib.suppress(OSError, UsageError):  # a cache that cannot be written only costs speed
             ensure_dir(directory)
             write_atomically(pack, rows.pack())
@@ -207,6 +219,11 @@ class StoredRows:
             row, file = self._rows[path]
             found = self._made[path] = self._store.table_flows(row, path, file)
         return found
+
+    def content(self, path: str) -> str | None:
+        """The content key of the file named ``path``."""
+        found = self._rows.get(path)
+        return None if found is None else self._store.content_at(found[0])
 
     def keyed(self) -> Iterator[tuple[str, int, FlowKey]]:
         """(display, position in the file, (namespace, id)) of each of their flows."""

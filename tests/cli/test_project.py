@@ -179,7 +179,7 @@ def test_a_damaged_index_store_costs_time_never_a_wrong_result(project: Path) ->
 
 def _flip_entries(data: bytes) -> bytes:
     """Every 7th byte of the files' entries (after the header, whose length the 8 bytes before it give)."""
-    start = len(b"flowlint project index 4\n") + 16 + 8
+    start = len(b"flowlint project index 5\n") + 16 + 8
     area = start + int.from_bytes(data[start - 8 : start], "little")
     return data[:area] + bytes(b ^ 0xFF if i % 7 == 0 else b for i, b in enumerate(data[area:]))
 
@@ -188,7 +188,7 @@ STORE_DAMAGE = {
     "truncated in the entries": lambda data: data[:-5],
     "junk appended": lambda data: data + b"junk",
     "every file's entries changed": _flip_entries,
-    "another version of the format": lambda data: data.replace(b"project index 4\n", b"project index 9\n", 1),
+    "another version of the format": lambda data: data.replace(b"project index 5\n", b"project index 9\n", 1),
     "a changed flow name in the header": lambda data: data.replace(b"child", b"chile", 1),
 }
 
@@ -343,3 +343,51 @@ def test_impact_lists_the_flows_a_plugin_change_reaches_through_calls(tmp_path: 
         "id": "run_mid",
         "origin": "company.team.db",
     }
+
+
+def test_a_warm_run_over_many_files_judges_again_what_another_file_changed(tmp_path: Path) -> None:
+    """A run over MEMO_FROM files or more remembers the project findings of each file by what they depend on:
+    every change below is to another file than the caller's, and each warm run reports what a cold run does."""
+    from flowlint.project.findings import MEMO_FROM
+
+    caller = PARENT.replace("dya: monday", "day: monday").replace("count: many", "count: 2")
+    files = {"manifest.json": manifest_text(), ".flowlint.yaml": CONFIG, "a/parent.yml": caller, "b/child.yml": CHILD}
+    files.update(
+        {f"d/filler_{n}.yml": f"id: filler_{n}\nnamespace: company.ops\ntasks: []\n" for n in range(MEMO_FROM)}
+    )
+    project = write(tmp_path, files)
+
+    def warm_and_cold() -> list[str]:
+        warm = findings(concise([], project).stdout)
+        assert warm == findings(concise(["--no-cache"], project).stdout)
+        return warm
+
+    first = warm_and_cold()
+    assert [line.split(": ")[1].split(" ")[0] + "@" + line.split(":")[1] for line in first] == [
+        "FL705@13",  # totl
+        "FL701@20",  # chlid
+        "FL701@31",  # nightly
+    ]
+    assert warm_and_cold() == first
+    typo = run_cli(["check", "--format", "full", "a/parent.yml"], cwd=project)
+    assert "    = help: did you mean company.team.child?\n" in typo.stdout
+    (project / "b/child.yml").write_text(CHILD.replace("    defaults: 1\n", ""), "utf-8")  # count now required
+    assert warm_and_cold() == first  # passed as 2: nothing new
+    (project / "b/child.yml").write_text(CHILD.replace("    type: STRING\n", "    type: INT\n"), "utf-8")
+    changed = warm_and_cold()
+    assert changed[0].startswith("a/parent.yml:9:12: FL702 [error] input 'day' of company.team.child is INT:")
+    assert changed[1:] == first
+    (project / "b/child.yml").write_text(CHILD.replace("id: total", "id: totl"), "utf-8")  # the output renamed
+    renamed = warm_and_cold()
+    assert "declares no output 'total' (read as `outputs.call.outputs.total`)" in renamed[0]
+    assert renamed[1:] == first[1:]
+    (project / "b/child.yml").unlink()
+    gone = warm_and_cold()
+    assert [line.split(":")[1] for line in gone] == ["7", "20", "31"]
+    assert "starts company.team.child, a flow no file of the project defines" in gone[0]
+    (project / "d/nightly.yml").write_text("id: nightly\nnamespace: company.team\ntasks: []\n", "utf-8")
+    assert [line.split(":")[1] for line in warm_and_cold()] == ["7", "20"]  # the trigger's flow now exists
+    (project / "d/chlid_2.yml").write_text("id: chlid_2\nnamespace: company.team\ntasks: []\n", "utf-8")
+    warm_and_cold()  # the did-you-mean of the unknown flows reads every flow id: a new one is seen
+    typo = run_cli(["check", "--format", "full", "."], cwd=project)
+    assert "    = help: did you mean company.team.chlid_2?\n" in typo.stdout
