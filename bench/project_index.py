@@ -43,7 +43,8 @@ def index_share(files: list[Path], folder: Path) -> dict[str, float]:
     """Seconds to lint ``files`` in this process without and with their index entries (and the index)."""
     from flowlint.files import display_name
     from flowlint.lint import Linter
-    from flowlint.project.index import FlowEntry, ProjectIndex
+    from flowlint.project.entries import FlowEntry
+    from flowlint.project.index import ProjectIndex
     from flowlint.run import CheckOptions, prepare
 
     setup = prepare(CheckOptions(cwd=folder, cache=False))

@@ -16,7 +16,7 @@ from flowlint.cache import ResultCache, result_from_data, result_to_data
 from flowlint.diagnostics import Diagnostic, FileResult
 from flowlint.files import Candidate
 from flowlint.lint import Linter
-from flowlint.project.index import FlowEntry
+from flowlint.project.entries import FlowEntry
 from flowlint.stamps import file_key
 
 PARALLEL_THRESHOLD = 100

@@ -14,7 +14,7 @@ from flowlint.files import root_relative
 from flowlint.flow import flows_of
 from flowlint.manifest.model import Manifest
 from flowlint.project.build import flow_entry
-from flowlint.project.index import FlowEntry, report_lines
+from flowlint.project.entries import FlowEntry, report_lines
 from flowlint.properties.slots import manifest_slots
 from flowlint.rules import ALL_CODES, CHECKS, RULE_NAMES, RULES_BY_CODE, CheckContext, selected
 from flowlint.source import Source, SourceError, decode, parse, split_lines

@@ -22,8 +22,10 @@ class Formatter(Protocol):
 FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab", "junit")
 
 # Characters XML 1.0 cannot hold at all, escaped or not: controls, and the lone surrogates that stand for
-# the bytes of a file name that is not UTF-8 (``os.fsdecode``), which no UTF-8 output can hold either.
-_UNWRITABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# the bytes of a file name that is not UTF-8 (``os.fsdecode``), which no UTF-8 output can hold either. (All
+# but tab, newline, carriage return, U+0020-U+D7FF, U+E000-U+FFFD and U+10000 on, spelt as the characters
+# it holds: the negated class compiles ten times slower, 3 ms of every run.)
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape_text(text: str) -> str:

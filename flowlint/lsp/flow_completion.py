@@ -17,7 +17,7 @@ from flowlint.lsp.locate import flows_at
 from flowlint.lsp.positions import LineIndex
 from flowlint.nodes import get, is_str
 from flowlint.project.build import CALLING
-from flowlint.project.index import InputDecl
+from flowlint.project.entries import InputDecl
 from flowlint.rules.validation_flowables import CORE_TYPES
 from flowlint.source import parse
 

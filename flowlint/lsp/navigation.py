@@ -24,7 +24,7 @@ from flowlint.lsp.locate import flows_at, inside
 from flowlint.lsp.positions import LineIndex
 from flowlint.pebble import root_refs
 from flowlint.project.build import flow_entry
-from flowlint.project.index import FlowEntry, FlowKey
+from flowlint.project.entries import FlowEntry, FlowKey
 from flowlint.rules.input_refs import declared_inputs, readable_inputs
 from flowlint.rules.outputs_walk import strings_with_expressions, task_index
 from flowlint.scalar_text import scalar_text

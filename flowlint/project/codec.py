@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flowlint.diagnostics import Span
-from flowlint.project.index import Call, FlowEntry, InputDecl, Listen, OutputDecl, OutputRead, PassedInput
+from flowlint.project.entries import Call, FlowEntry, InputDecl, Listen, OutputDecl, OutputRead, PassedInput
 
 
 def entry_to_data(entry: FlowEntry) -> tuple[Any, ...]:

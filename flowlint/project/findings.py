@@ -21,8 +21,10 @@ from flowlint.diagnostics import Diagnostic, FileResult
 from flowlint.files import Candidate
 from flowlint.flow import Slots
 from flowlint.lint import Linter
-from flowlint.project.build import CheckedFile, gather, read_entries
-from flowlint.project.index import FileFlows, FlowEntry, ProjectIndex
+from flowlint.project.build import read_entries
+from flowlint.project.entries import FlowEntry
+from flowlint.project.gather import CheckedFile, gather
+from flowlint.project.index import FileFlows, ProjectIndex
 from flowlint.project.store import IndexStore, now_ns, store_key
 from flowlint.rules.repository import project_findings
 from flowlint.stamps import digest

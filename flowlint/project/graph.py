@@ -15,9 +15,10 @@ from typing import NamedTuple
 
 from flowlint.diagnostics import Span
 from flowlint.files import Candidate
-from flowlint.project.build import gather
+from flowlint.project.entries import FlowEntry, FlowKey
 from flowlint.project.findings import index_store
-from flowlint.project.index import FlowEntry, FlowKey, ProjectIndex
+from flowlint.project.gather import gather
+from flowlint.project.index import ProjectIndex
 from flowlint.project.namespaces import matches_namespace
 from flowlint.properties.slots import manifest_slots
 from flowlint.run import RunSetup

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from flowlint.packfile import framed, open_pack
-from flowlint.project.index import FileFlows, FlowEntry, FlowKey
+from flowlint.project.entries import FlowEntry, FlowKey
+from flowlint.project.index import FileFlows
 from flowlint.stamps import checksum
 
 RACY_NS = 2_000_000_000

@@ -31,7 +31,8 @@ from flowlint import __version__
 from flowlint.atomic import write_atomically
 from flowlint.errors import UsageError
 from flowlint.project.codec import entry_from_data, entry_to_data
-from flowlint.project.index import FileFlows, FlowEntry, FlowKey, targets_of
+from flowlint.project.entries import FlowEntry, FlowKey, targets_of
+from flowlint.project.index import FileFlows
 from flowlint.project.pack import RACY_NS, Rows, Table, differing
 from flowlint.stamps import checksum, digest, ensure_dir
 

@@ -13,11 +13,15 @@ flow elsewhere may live on the Kestra instance only. A target defined twice (FL7
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from flowlint.config import Settings
 from flowlint.diagnostics import Diagnostic, Related, Severity, Span
-from flowlint.project.index import Call, FlowEntry, Listen, ProjectIndex
 from flowlint.rules.base import Rule
+
+if TYPE_CHECKING:  # the index is built only by runs with a project rule on
+    from flowlint.project.entries import Call, FlowEntry, Listen
+    from flowlint.project.index import ProjectIndex
 
 PROJECT_CODES = frozenset({"FL701", "FL702", "FL703", "FL705"})
 """The rules that need the project index (a run without any of them on does not build it)."""

@@ -1,0 +1,160 @@
+"""The project index of a run: the flows of every file of the project, from the files the run checked, the
+persistent cache (:mod:`flowlint.project.store`), or, when the cache does not have them (absent, damaged,
+the file changed), read again (:func:`flowlint.project.build.read_entries`)."""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from flowlint.config import Settings
+from flowlint.files import walk_names
+from flowlint.flow import Slots
+from flowlint.project.build import read_entries
+from flowlint.project.entries import FlowEntry
+from flowlint.project.index import FileFlows, ProjectIndex
+from flowlint.project.store import IndexStore, Stat, now_ns, stat_of
+from flowlint.stamps import file_key
+
+_NO_STAT = (-1, -1, -1, -1)
+PARALLEL_THRESHOLD = 100
+"""Fewer files than this to read for the index are read in this process."""
+
+
+def project_folders(settings: Settings, checked: Iterable[Path] = ()) -> list[Path]:
+    """The folders of the project: those ``include`` names (that exist), else the config's folder. Without a
+    config, the top of the git work tree that holds the working folder (where pre-commit and CI run), else the
+    folders that hold the ``checked`` files (a run on a file outside any repository does not read all that
+    lies under the working folder)."""
+    if settings.include:
+        roots = [settings.root / p for p in settings.include]
+    elif settings.config_path is not None:
+        roots = [settings.root]
+    else:
+        top = next((d for d in (settings.root, *settings.root.parents) if (d / ".git").exists()), None)
+        if top is not None:
+            roots = [top]
+        else:
+            parents = sorted({os.path.dirname(os.path.join(settings.root, path)) for path in checked})
+            roots = [Path(p) for p in parents if not any(p.startswith(os.path.join(q, "")) for q in parents)]
+    return [root for root in roots if root.is_dir()]
+
+
+class CheckedFile(NamedTuple):
+    """A file the run checked, whose content it read: where it is, its content key, and its entries when the
+    run parsed it (None when its result came from the result cache)."""
+
+    path: str
+    key: str
+    entries: tuple[FlowEntry, ...] | list[FlowEntry] | None
+
+
+def gather(
+    settings: Settings,
+    cwd: Path,
+    store: IndexStore,
+    fresh: Mapping[str, FileFlows],
+    slots: Slots | None = None,
+    jobs: int = 1,
+    also: Iterable[tuple[str, str]] = (),
+    checked: Iterable[Path] = (),
+    learnt: Mapping[str, CheckedFile] | None = None,
+    started_ns: int = 0,
+) -> ProjectIndex:
+    """The index of the project of ``settings`` (its files named relative to ``cwd``), of the files in
+    ``fresh`` (the flows of files the run just read, by display name; a file of both is taken from
+    ``fresh``) and of the files ``also`` names ((path, display name): files a command was given outside the
+    project; ``checked``: the paths of the files the run checks, which place the project when there is no
+    config, see :func:`project_folders`). ``learnt``: the files the run checked and whose content it read
+    (from ``started_ns`` on), by display name: the store learns them with the ``stat`` the walk takes. The
+    other files come from ``store`` (unchanged ``stat``, else unchanged content), else are read and parsed
+    (in ``jobs`` worker processes when there are many); ``store`` learns what was read."""
+    learnt = learnt or {}
+    files = list(fresh.values())
+    misses: list[tuple[str, str, str, Stat | None, int]] = []
+    paths: dict[str, str] = {}
+    stats = array("q")
+    for path, display in walk_names(project_folders(settings, checked), cwd, settings.root, settings.exclude):
+        if display not in paths:
+            paths[display] = path
+            try:
+                found = os.stat(path)
+            except OSError:
+                stats.extend(_NO_STAT)
+            else:
+                stats.extend((found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
+    for path, display in (*also, *((c.path, d) for d, c in learnt.items())):
+        if display not in paths:
+            paths[display] = path
+            stats.extend(stat_of(path) or _NO_STAT)
+    displays = list(paths)
+    rows = store.unchanged(displays, stats)
+    stored: dict[str, tuple[int, str]] = {}
+    for at, (display, row) in enumerate(zip(displays, rows, strict=True)):
+        if display in fresh:
+            continue
+        path = paths[display]
+        checked_file = learnt.get(display)
+        if row >= 0 and (checked_file is None or store.content_at(row) == checked_file.key):
+            stored[display] = (row, path)
+            continue
+        stat = _stat_at(stats, at)
+        if checked_file is not None:
+            key, read_ns = checked_file.key, started_ns
+            if checked_file.entries is not None:
+                store.put(display, key, checked_file.entries, stat, read_ns)
+                files.append(FileFlows.of(display, checked_file.entries, key))
+                continue
+        else:
+            read_ns = now_ns()
+            try:
+                with open(path, "rb") as handle:
+                    content = handle.read()
+            except OSError:
+                continue  # gone, or unreadable: it defines no flow
+            key = file_key(display, content)
+        known = store.get(key, display, path)
+        if known is None:
+            misses.append((path, display, key, stat, read_ns))
+            continue
+        store.note(display, key, stat, read_ns)
+        files.append(known)
+    items = [(path, display) for path, display, *_ in misses]
+    many = jobs > 1 and len(items) >= PARALLEL_THRESHOLD
+    read = _in_workers(items, slots, jobs) if many else _read_all(items, slots)
+    for (_, display, key, stat, read_ns), entries in zip(misses, read, strict=True):
+        files.append(FileFlows.of(display, entries, key))
+        store.put(display, key, entries, stat, read_ns)
+    store.forget_others(displays)
+    return ProjectIndex.of_files(files, settings.project_namespaces, store.stored(stored))
+
+
+def _stat_at(stats: array[int], at: int) -> Stat | None:
+    """The ``stat`` of the ``at``-th file walked (None when it had none)."""
+    size, mtime, ctime, inode = stats[4 * at : 4 * at + 4]
+    return None if size < 0 else (size, mtime, ctime, inode)
+
+
+def _read_all(items: Sequence[tuple[str, str]], slots: Slots | None) -> list[tuple[FlowEntry, ...]]:
+    return [read_entries(path, display, slots) for path, display in items]
+
+
+def _in_workers(items: list[tuple[str, str]], slots: Slots | None, jobs: int) -> list[tuple[FlowEntry, ...]]:
+    import multiprocessing  # only large cold runs pay for these imports
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(jobs, max(1, len(items) // 20))
+    size = max(8, min(64, len(items) // (workers * 4) or 1))
+    chunks = [(items[i : i + size], slots) for i in range(0, len(items), size)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return [found for chunk in pool.map(_read_chunk, chunks) for found in chunk]
+
+
+def _read_chunk(chunk: tuple[list[tuple[str, str]], Slots | None]) -> list[tuple[FlowEntry, ...]]:
+    items, slots = chunk
+    return _read_all(items, slots)
