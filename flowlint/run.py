@@ -224,9 +224,10 @@ def _check_project(
 
     store = findings.index_store(setup.cache_dir if setup.use_cache else None, linter.slots)
     started = findings.now_ns()
+    walk = findings.project_walk(linter, setup.cwd, found, store)
     indexed: Indexed = {}
-    results = lint_files(linter, found, cache, jobs, indexed)
-    index = findings.project_index(linter, setup.cwd, found, indexed, store, started, jobs)
+    results = lint_files(linter, found, cache, jobs, indexed, walk.stored_contents() if cache is not None else None)
+    index = findings.project_index(linter, setup.cwd, found, indexed, store, started, jobs, walk)
     merged = findings.with_project_findings(linter, found, results, index, indexed, cache, jobs)
     store.save()  # after the findings: entries they found damaged are left out of the pack it writes
     return merged

@@ -23,13 +23,21 @@ from flowlint.flow import Slots
 from flowlint.lint import Linter
 from flowlint.project.build import read_entries
 from flowlint.project.entries import FlowEntry
-from flowlint.project.gather import CheckedFile, gather
+from flowlint.project.gather import CheckedFile, ProjectWalk, gather, walk_project
 from flowlint.project.index import FileFlows, ProjectIndex
 from flowlint.project.store import IndexStore, now_ns, store_key
 from flowlint.rules.repository import project_findings
 from flowlint.stamps import digest
 
-__all__ = ["MEMO_FROM", "index_store", "now_ns", "project_index", "stdin_result", "with_project_findings"]
+__all__ = [
+    "MEMO_FROM",
+    "index_store",
+    "now_ns",
+    "project_index",
+    "project_walk",
+    "stdin_result",
+    "with_project_findings",
+]
 
 
 def index_store(cache_dir: Path | None, slots: Slots | None) -> IndexStore:
@@ -37,6 +45,12 @@ def index_store(cache_dir: Path | None, slots: Slots | None) -> IndexStore:
     keeps nothing)."""
     key = store_key(repr(sorted(slots.items()) if slots else None).encode())
     return IndexStore(cache_dir, key, lambda path, display: read_entries(path, display, slots))
+
+
+def project_walk(linter: Linter, cwd: Path, checked: Sequence[Candidate], store: IndexStore) -> ProjectWalk:
+    """The files of the project of a run that checks ``checked``, walked before it reads any: those whose
+    stored row stands need not be read (:meth:`ProjectWalk.stored_contents`)."""
+    return walk_project(linter.settings, cwd, store, [c.path for c in checked])
 
 
 def project_index(
@@ -47,9 +61,11 @@ def project_index(
     store: IndexStore,
     started_ns: int,
     jobs: int,
+    walk: ProjectWalk | None = None,
 ) -> ProjectIndex:
-    """The index of the project and of the ``checked`` files (``indexed``: what linting them gave;
-    ``started_ns``: when the run began reading them); the store learns the checked files."""
+    """The index of the project (``walk``: its files, from :func:`project_walk`) and of the ``checked`` files
+    (``indexed``: what linting them gave; ``started_ns``: when the run began reading them); the store learns
+    the checked files."""
     fresh: dict[str, FileFlows] = {}
     learnt: dict[str, CheckedFile] = {}
     for candidate in checked:
@@ -70,6 +86,7 @@ def project_index(
         checked=[c.path for c in checked],
         learnt=learnt,
         started_ns=started_ns,
+        walk=walk,
     )
 
 

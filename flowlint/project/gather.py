@@ -52,6 +52,45 @@ class CheckedFile(NamedTuple):
     entries: tuple[FlowEntry, ...] | list[FlowEntry] | None
 
 
+class ProjectWalk:
+    """The files of the project, each with the ``stat`` taken as it was walked, and the row of the index store
+    that still stands for each (-1: none, the file changed, or is new)."""
+
+    def __init__(self, store: IndexStore, paths: dict[str, str], stats: array[int]) -> None:
+        self.paths = paths
+        """display name -> path."""
+        self.stats = stats
+        self.rows = store.unchanged(list(paths), stats)
+        self._store = store
+
+    def stored_contents(self) -> dict[str, str]:
+        """display name -> content key, of the files whose stored row stands (their content is the one the
+        store read: a run need not read them again)."""
+        store = self._store
+        return {display: store.content_at(row) for display, row in zip(self.paths, self.rows, strict=True) if row >= 0}
+
+    def add(self, path: str, display: str) -> None:
+        """Take in a file the walk did not meet (given on the command line outside the project)."""
+        if display not in self.paths:
+            stat = array("q", stat_of(path) or _NO_STAT)
+            self.paths[display] = path
+            self.stats.extend(stat)
+            self.rows.extend(self._store.unchanged([display], stat))
+
+
+def walk_project(settings: Settings, cwd: Path, store: IndexStore, checked: Iterable[Path] = ()) -> ProjectWalk:
+    """The files of the project of ``settings`` (named relative to ``cwd``; ``checked``: the paths of the files
+    the run checks, which place the project when there is no config, see :func:`project_folders`), one
+    ``stat`` each."""
+    paths: dict[str, str] = {}
+    stats = array("q")
+    for path, display in walk_names(project_folders(settings, checked), cwd, settings.root, settings.exclude):
+        if display not in paths:
+            paths[display] = path
+            stats.extend(stat_of(path) or _NO_STAT)
+    return ProjectWalk(store, paths, stats)
+
+
 def gather(
     settings: Settings,
     cwd: Path,
@@ -63,45 +102,31 @@ def gather(
     checked: Iterable[Path] = (),
     learnt: Mapping[str, CheckedFile] | None = None,
     started_ns: int = 0,
+    walk: ProjectWalk | None = None,
 ) -> ProjectIndex:
-    """The index of the project of ``settings`` (its files named relative to ``cwd``), of the files in
+    """The index of the project of ``settings`` (``walk``: its files, walked when not given), of the files in
     ``fresh`` (the flows of files the run just read, by display name; a file of both is taken from
     ``fresh``) and of the files ``also`` names ((path, display name): files a command was given outside the
-    project; ``checked``: the paths of the files the run checks, which place the project when there is no
-    config, see :func:`project_folders`). ``learnt``: the files the run checked and whose content it read
-    (from ``started_ns`` on), by display name: the store learns them with the ``stat`` the walk takes. The
-    other files come from ``store`` (unchanged ``stat``, else unchanged content), else are read and parsed
-    (in ``jobs`` worker processes when there are many); ``store`` learns what was read."""
+    project; ``checked``: see :func:`walk_project`). ``learnt``: the files the run checked and whose content
+    it read (from ``started_ns`` on), by display name: the store learns them with the ``stat`` the walk
+    took. The other files come from ``store`` (unchanged ``stat``, else unchanged content), else are read
+    and parsed (in ``jobs`` worker processes when there are many); ``store`` learns what was read."""
     learnt = learnt or {}
+    walk = walk or walk_project(settings, cwd, store, checked)
+    for path, display in (*also, *((c.path, d) for d, c in learnt.items())):
+        walk.add(path, display)
     files = list(fresh.values())
     misses: list[tuple[str, str, str, Stat | None, int]] = []
-    paths: dict[str, str] = {}
-    stats = array("q")
-    for path, display in walk_names(project_folders(settings, checked), cwd, settings.root, settings.exclude):
-        if display not in paths:
-            paths[display] = path
-            try:
-                found = os.stat(path)
-            except OSError:
-                stats.extend(_NO_STAT)
-            else:
-                stats.extend((found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
-    for path, display in (*also, *((c.path, d) for d, c in learnt.items())):
-        if display not in paths:
-            paths[display] = path
-            stats.extend(stat_of(path) or _NO_STAT)
-    displays = list(paths)
-    rows = store.unchanged(displays, stats)
     stored: dict[str, tuple[int, str]] = {}
-    for at, (display, row) in enumerate(zip(displays, rows, strict=True)):
+    for at, (display, path) in enumerate(walk.paths.items()):
         if display in fresh:
             continue
-        path = paths[display]
+        row = walk.rows[at]
         checked_file = learnt.get(display)
         if row >= 0 and (checked_file is None or store.content_at(row) == checked_file.key):
             stored[display] = (row, path)
             continue
-        stat = _stat_at(stats, at)
+        stat = _stat_at(walk.stats, at)
         if checked_file is not None:
             key, read_ns = checked_file.key, started_ns
             if checked_file.entries is not None:
@@ -128,7 +153,7 @@ def gather(
     for (_, display, key, stat, read_ns), entries in zip(misses, read, strict=True):
         files.append(FileFlows.of(display, entries, key))
         store.put(display, key, entries, stat, read_ns)
-    store.forget_others(displays)
+    store.forget_others(list(walk.paths))
     return ProjectIndex.of_files(files, settings.project_namespaces, store.stored(stored))
 
 

@@ -46,10 +46,10 @@ Reader = Callable[[str, str], Sequence[FlowEntry]]
 """Reads the entries of the file at a path, named as given (when the stored ones turn out damaged)."""
 
 
-def stat_of(path: str | Path | os.DirEntry[str]) -> Stat | None:
-    """The ``stat`` the store compares (of a path or a directory entry), None when the file cannot be read."""
+def stat_of(path: str | Path) -> Stat | None:
+    """The ``stat`` the store compares, None when the file cannot be read."""
     try:
-        found = os.stat(path.path if isinstance(path, os.DirEntry) else path)  # faster than DirEntry.stat()
+        found = os.stat(path)
     except OSError:
         return None
     return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)

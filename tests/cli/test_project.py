@@ -391,3 +391,22 @@ def test_a_warm_run_over_many_files_judges_again_what_another_file_changed(tmp_p
     warm_and_cold()  # the did-you-mean of the unknown flows reads every flow id: a new one is seen
     typo = run_cli(["check", "--format", "full", "."], cwd=project)
     assert "    = help: did you mean company.team.chlid_2?\n" in typo.stdout
+
+
+def test_a_warm_run_reads_again_a_file_rewritten_with_its_size_and_times_kept(project: Path) -> None:
+    """A warm run takes the result of a file whose ``stat`` the index store knows without reading it: a
+    rewrite that keeps its size and modification time still changes its ``ctime``, and is seen."""
+    for name in (".flowlint.yaml", "a/parent.yml", "b/child.yml", "c/good.yml"):  # older than the racy window
+        os.utime(project / name, ns=(time.time_ns() - 60 * 10**9,) * 2)
+    assert findings(concise([], project).stdout) == PARENT_FINDINGS
+    assert findings(concise([], project).stdout) == PARENT_FINDINGS
+    parent = project / "a/parent.yml"
+    before = parent.stat()
+    parent.write_text(PARENT.replace("flowId: chlid", "flowId: child"), "utf-8")  # same length
+    os.utime(parent, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (parent.stat().st_size, parent.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    typo = "a/parent.yml:20:13: FL702 [error] ForEachItem task 'typo' passes no value for input 'day' of"
+    expected = [typo if ":20:13: FL701" in line else line for line in PARENT_FINDINGS]
+    expected[4] += " company.team.child (no `defaults`, not `required: false`): the subflow's execution fails"
+    assert findings(concise([], project).stdout) == expected
+    assert findings(concise(["a/parent.yml"], project).stdout) == expected
