@@ -8,7 +8,7 @@ as plain tuples. The order of the returned results is always the order of the in
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,17 +44,17 @@ def lint_files(
     cache: ResultCache | None,
     jobs: int,
     indexed: Indexed | None = None,
-    contents: Mapping[str, str] | None = None,
+    stored_content: Callable[[str], str | None] | None = None,
 ) -> list[FileResult]:
     """The result of every candidate, in order; fills ``cache`` with what it had to compute, and ``indexed``
-    (when given) with the content key and index entries of each file. ``contents``: the content keys of files
-    known unchanged (by display name, from the project index store): their cached result is taken without
-    reading them."""
+    (when given) with the content key and index entries of each file. ``stored_content``: the content key of a
+    file known unchanged (by display name, from the project index store): its cached result is taken without
+    reading it."""
     results: list[FileResult | None] = [None] * len(candidates)
     todo: list[tuple[int, Candidate, str | None]] = []
     for index, candidate in enumerate(candidates):
         key = None
-        known = contents.get(candidate.display) if contents else None
+        known = stored_content(candidate.display) if stored_content is not None and cache is not None else None
         if cache is not None and known is not None and (hit := cache.get(known)) is not None:
             results[index] = hit
             if indexed is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -148,6 +149,9 @@ def _outer_ignores(top: Path, root: Path) -> list[tuple[Path, GitIgnoreSpec]]:
     return [(folder, spec) for folder, spec in found if spec is not None]
 
 
+_NAME = attrgetter("name")
+
+
 def walk_names(folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str]) -> Iterator[tuple[str, str]]:
     """(path, display name) of every YAML file under ``folders`` (twice when two of them hold it), as
     :func:`collect` finds them (``exclude`` and ``.gitignore`` files applied): no Path object per file (the
@@ -178,21 +182,24 @@ def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Ite
         if spec is not None:
             ignores = [*ignores, (folder, spec)]
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=_NAME)
         except OSError:
             continue
+        checks = excluded is not None or bool(ignores)
         subfolders = []
         for entry in entries:
-            is_dir = entry.is_dir(follow_symlinks=False)
-            if is_dir and entry.name in _ALWAYS_SKIPPED:
-                continue
-            if not is_dir and not entry.name.endswith(YAML_SUFFIXES):
-                continue
-            if (excluded is not None or ignores) and _ignored(entry.path, is_dir, resolved_root, excluded, ignores):
-                continue
-            if is_dir:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name in _ALWAYS_SKIPPED or (
+                    checks and _ignored(entry.path, True, resolved_root, excluded, ignores)
+                ):
+                    continue
                 subfolders.append((Path(entry.path), ignores))
-            elif entry.is_symlink() or entry.is_file():
+            elif (
+                entry.name.endswith(YAML_SUFFIXES)
+                and (entry.is_file() or entry.is_symlink())
+                and not (checks and _ignored(entry.path, False, resolved_root, excluded, ignores))
+            ):
                 yield entry
         stack.extend(reversed(subfolders))
 

@@ -226,7 +226,7 @@ def _check_project(
     started = findings.now_ns()
     walk = findings.project_walk(linter, setup.cwd, found, store)
     indexed: Indexed = {}
-    results = lint_files(linter, found, cache, jobs, indexed, walk.stored_contents() if cache is not None else None)
+    results = lint_files(linter, found, cache, jobs, indexed, walk.stored_content)
     index = findings.project_index(linter, setup.cwd, found, indexed, store, started, jobs, walk)
     merged = findings.with_project_findings(linter, found, results, index, indexed, cache, jobs)
     store.save()  # after the findings: entries they found damaged are left out of the pack it writes

@@ -16,10 +16,9 @@ from flowlint.flow import Slots
 from flowlint.project.build import read_entries
 from flowlint.project.entries import FlowEntry
 from flowlint.project.index import FileFlows, ProjectIndex
-from flowlint.project.store import IndexStore, Stat, now_ns, stat_of
+from flowlint.project.store import IndexStore, Stat, StoredRows, now_ns, stats_of
 from flowlint.stamps import file_key
 
-_NO_STAT = (-1, -1, -1, -1)
 PARALLEL_THRESHOLD = 100
 """Fewer files than this to read for the index are read in this process."""
 
@@ -53,27 +52,36 @@ class CheckedFile(NamedTuple):
 
 
 class ProjectWalk:
-    """The files of the project, each with the ``stat`` taken as it was walked, and the row of the index store
-    that still stands for each (-1: none, the file changed, or is new)."""
+    """The files of the project (``displays``, ``paths``), each with the ``stat`` taken as it was walked, and
+    the row of the index store that still stands for each (-1: none, the file changed, or is new)."""
 
-    def __init__(self, store: IndexStore, paths: dict[str, str], stats: array[int]) -> None:
+    def __init__(self, store: IndexStore, displays: list[str], paths: list[str]) -> None:
+        self.at = dict(zip(displays, range(len(displays)), strict=True))
+        """display name -> where it was walked."""
+        if len(self.at) < len(displays):  # a file under two of the folders walked: once
+            first = sorted(self.at.values())
+            displays, paths = [displays[i] for i in first], [paths[i] for i in first]
+            self.at = dict(zip(displays, range(len(displays)), strict=True))
+        self.displays = displays
         self.paths = paths
-        """display name -> path."""
-        self.stats = stats
-        self.rows = store.unchanged(list(paths), stats)
+        self.stats = stats_of(paths)
+        self.rows = store.unchanged(displays, self.stats)
         self._store = store
 
-    def stored_contents(self) -> dict[str, str]:
-        """display name -> content key, of the files whose stored row stands (their content is the one the
-        store read: a run need not read them again)."""
-        store = self._store
-        return {display: store.content_at(row) for display, row in zip(self.paths, self.rows, strict=True) if row >= 0}
+    def stored_content(self, display: str) -> str | None:
+        """The content key of the file ``display`` when its stored row stands (its content is the one the store
+        read: a run need not read it again)."""
+        at = self.at.get(display)
+        row = -1 if at is None else self.rows[at]
+        return self._store.content_at(row) if row >= 0 else None
 
     def add(self, path: str, display: str) -> None:
         """Take in a file the walk did not meet (given on the command line outside the project)."""
-        if display not in self.paths:
-            stat = array("q", stat_of(path) or _NO_STAT)
-            self.paths[display] = path
+        if display not in self.at:
+            stat = stats_of((path,))
+            self.at[display] = len(self.displays)
+            self.displays.append(display)
+            self.paths.append(path)
             self.stats.extend(stat)
             self.rows.extend(self._store.unchanged([display], stat))
 
@@ -82,13 +90,12 @@ def walk_project(settings: Settings, cwd: Path, store: IndexStore, checked: Iter
     """The files of the project of ``settings`` (named relative to ``cwd``; ``checked``: the paths of the files
     the run checks, which place the project when there is no config, see :func:`project_folders`), one
     ``stat`` each."""
-    paths: dict[str, str] = {}
-    stats = array("q")
+    displays: list[str] = []
+    paths: list[str] = []
     for path, display in walk_names(project_folders(settings, checked), cwd, settings.root, settings.exclude):
-        if display not in paths:
-            paths[display] = path
-            stats.extend(stat_of(path) or _NO_STAT)
-    return ProjectWalk(store, paths, stats)
+        displays.append(display)
+        paths.append(path)
+    return ProjectWalk(store, displays, paths)
 
 
 def gather(
@@ -117,15 +124,18 @@ def gather(
         walk.add(path, display)
     files = list(fresh.values())
     misses: list[tuple[str, str, str, Stat | None, int]] = []
-    stored: dict[str, tuple[int, str]] = {}
-    for at, (display, path) in enumerate(walk.paths.items()):
+    skip = {display for display in fresh if display in walk.at}
+    todo = {at for at, row in enumerate(walk.rows) if row < 0}
+    for display, known_file in learnt.items():
+        at = walk.at[display]
+        if walk.rows[at] >= 0 and store.content_at(walk.rows[at]) != known_file.key:
+            todo.add(at)
+            skip.add(display)
+    for at in sorted(todo):
+        display, path = walk.displays[at], walk.paths[at]
         if display in fresh:
             continue
-        row = walk.rows[at]
         checked_file = learnt.get(display)
-        if row >= 0 and (checked_file is None or store.content_at(row) == checked_file.key):
-            stored[display] = (row, path)
-            continue
         stat = _stat_at(walk.stats, at)
         if checked_file is not None:
             key, read_ns = checked_file.key, started_ns
@@ -153,8 +163,9 @@ def gather(
     for (_, display, key, stat, read_ns), entries in zip(misses, read, strict=True):
         files.append(FileFlows.of(display, entries, key))
         store.put(display, key, entries, stat, read_ns)
-    store.forget_others(list(walk.paths))
-    return ProjectIndex.of_files(files, settings.project_namespaces, store.stored(stored))
+    store.forget_others(walk.displays)
+    stored = StoredRows(store, walk.displays, walk.paths, walk.rows, skip)
+    return ProjectIndex.of_files(files, settings.project_namespaces, stored)
 
 
 def _stat_at(stats: array[int], at: int) -> Stat | None:

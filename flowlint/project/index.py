@@ -68,6 +68,10 @@ class FileFlows:
         return self._targets
 
 
+_LOOKED_UP_ALONE = 256
+"""An index with more files of its own than this makes the map of every (namespace, id) at its first look-up."""
+
+
 class StoredFiles(Protocol):
     """Files whose flows the index store holds, made into :class:`FileFlows` only when asked."""
 
@@ -79,6 +83,12 @@ class StoredFiles(Protocol):
 
     def content(self, path: str) -> str | None:
         """The content key of the file named ``path``, None when it is not one of them."""
+
+    def places(self, key: FlowKey) -> list[tuple[str, int]]:
+        """(file, position in the file) of each of their flows named ``key``."""
+
+    def namespaces(self) -> set[str]:
+        """The namespaces of their flows."""
 
     def keyed(self) -> Iterator[tuple[str, int, FlowKey]]:
         """(file, position in the file, (namespace, id)) of each of their flows."""
@@ -103,8 +113,6 @@ class ProjectIndex:
         self._owned_memo: dict[str, bool] = {}
         self._closest_ids: dict[str, Closest] = {}
         self._same_memo: dict[tuple[str, str], str | None] = {}
-        self._by_key: dict[FlowKey, list[tuple[str, int]]] = {}
-        self._index_keys()
 
     @classmethod
     def of_files(
@@ -114,22 +122,31 @@ class ProjectIndex:
         index = cls((), owned)
         index._files = {f.path: f for f in files}
         index._stored = stored
-        index._index_keys()
         return index
 
-    def _index_keys(self) -> None:
+    @cached_property
+    def _by_key(self) -> dict[FlowKey, list[tuple[str, int]]]:
         """(namespace, id) -> where it is defined: (file, position in the file), in file order."""
-        self._by_key = {}
+        found: dict[FlowKey, list[tuple[str, int]]] = {}
         keyed = (
-            (path, position, key) for path, found in self._files.items() for position, key in enumerate(found.keys)
+            (path, position, key) for path, files in self._files.items() for position, key in enumerate(files.keys)
         )
         for path, position, key in chain(keyed, self._stored.keyed() if self._stored is not None else ()):
-            places = self._by_key.get(key)
+            places = found.get(key)
             if places is None:
-                self._by_key[key] = [(path, position)]
+                found[key] = [(path, position)]
             else:
                 places.append((path, position))
                 places.sort()
+        return found
+
+    def _places(self, key: FlowKey) -> list[tuple[str, int]]:
+        """Where ``key`` is defined, in file order: from the map of every key once it is made (or the index has
+        many files of its own), else looked up alone (a run on a few files asks of a few flows)."""
+        if "_by_key" in self.__dict__ or self._stored is None or len(self._files) > _LOOKED_UP_ALONE:
+            return self._by_key.get(key, [])
+        own = [(path, at) for path, files in self._files.items() for at, known in enumerate(files.keys) if known == key]
+        return sorted([*own, *self._stored.places(key)])
 
     def dependency_key(self, path: str) -> str | None:
         """A key of all the project rules' findings of the file ``path`` depend on (for the same settings): its
@@ -141,8 +158,8 @@ class ProjectIndex:
             return None
         parts: list[object] = [own.content]
         for key in sorted({*own.keys, *own.targets}) if own.targets else own.keys:
-            places = self._by_key.get(key)
-            if places is None:
+            places = self._places(key)
+            if not places:
                 parts.append((key, self.owns(key[0]), self._keys_digest))
                 continue
             contents = [(place, position, self._content(place)) for place, position in places]
@@ -180,7 +197,7 @@ class ProjectIndex:
     def definitions(self, namespace: str, flow_id: str) -> list[FlowEntry]:
         """Every flow that defines (namespace, id), in file order (more than one: FL703)."""
         found = []
-        for path, position in self._by_key.get((namespace, flow_id), ()):
+        for path, position in self._places((namespace, flow_id)):
             entries = self.in_file(path)
             if position < len(entries) and entries[position].key == (namespace, flow_id):
                 found.append(entries[position])
@@ -218,7 +235,10 @@ class ProjectIndex:
     @cached_property
     def namespaces(self) -> frozenset[str]:
         """The namespaces with at least one flow of the project."""
-        return frozenset(namespace for namespace, _ in self._by_key)
+        if "_by_key" in self.__dict__ or self._stored is None:
+            return frozenset(namespace for namespace, _ in self._by_key)
+        own = {namespace for files in self._files.values() for namespace, _ in files.keys}
+        return frozenset(own | self._stored.namespaces())
 
     def owns(self, namespace: str) -> bool:
         """Whether the project owns ``namespace``: it matches a configured glob, or (none configured) one

@@ -6,6 +6,7 @@ from __future__ import annotations
 import marshal
 import weakref
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
@@ -193,6 +194,28 @@ class Table:
     def content_at(self, position: int) -> str:
         """The content key of row ``position``."""
         return self._keys[position]
+
+    def defining(self, key: FlowKey) -> Iterator[tuple[int, int]]:
+        """(row, position in the file) of each flow named ``key``, looked up in the flat names (no map)."""
+        if self._starts is None:
+            self._starts = list(accumulate(self._counts, initial=0))
+        namespace, flow_id = key
+        names, starts = self._names, self._starts
+        at = 0
+        while True:
+            try:
+                at = names.index(flow_id, at)
+            except ValueError:
+                return
+            if at % 2 == 1 and names[at - 1] == namespace:
+                flow = at // 2
+                row = bisect_right(starts, flow) - 1
+                yield row, flow - starts[row]
+            at += 1
+
+    def namespaces(self) -> set[str]:
+        """The namespace of every flow of the table."""
+        return set(self._names[::2])
 
     def keyed(self, rows: Iterable[tuple[str, int]]) -> Iterator[tuple[str, int, FlowKey]]:
         """(display, position in the file, (namespace, id)) of each flow of ``rows`` ((display, row))."""

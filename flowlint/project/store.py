@@ -42,17 +42,31 @@ _MAX_FILES = 200_000
 
 Stat = tuple[int, int, int, int]
 """(size, mtime_ns, ctime_ns, inode) of a file."""
+NO_STAT = (-1, -1, -1, -1)
+"""What :func:`stats_of` gives a file it cannot read."""
 Reader = Callable[[str, str], Sequence[FlowEntry]]
 """Reads the entries of the file at a path, named as given (when the stored ones turn out damaged)."""
 
 
+def stats_of(paths: Iterable[str | Path]) -> array[int]:
+    """The ``stat`` the store compares of each of ``paths`` (size, mtime, ctime, inode: 4 numbers a file, all -1
+    when it cannot be read)."""
+    found = array("q")
+    stat, extend = os.stat, found.extend
+    for path in paths:
+        try:
+            now = stat(path)
+        except OSError:
+            extend(NO_STAT)
+        else:
+            extend((now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino))
+    return found
+
+
 def stat_of(path: str | Path) -> Stat | None:
-    """The ``stat`` the store compares, None when the file cannot be read."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+    """The ``stat`` the store compares (see :func:`stats_of`), None when the file cannot be read."""
+    size, mtime, ctime, inode = stats_of((path,))
+    return None if size < 0 else (size, mtime, ctime, inode)
 
 
 def store_key(*parts: bytes) -> str:
@@ -96,10 +110,6 @@ class IndexStore:
         """The content key stored at ``row`` of the table."""
         return self._table.content_at(row)
 
-    def stored(self, rows: dict[str, tuple[int, str]]) -> StoredRows:
-        """The files of ``rows`` (display -> (row, path), from :meth:`unchanged`)."""
-        return StoredRows(self, rows)
-
     def get(self, key: str, display: str, path: str) -> FileFlows | None:
         """The flows stored for content ``key`` (of the file at ``path`` named ``display``), None when there
         are none; their entries are decoded when first asked (the file is read again should they turn out
@@ -123,6 +133,23 @@ class IndexStore:
     def table_flows(self, row: int, display: str, path: str) -> FileFlows:
         """The flows of ``row`` of the stored table (the file at ``path`` named ``display``)."""
         return self._table.flows(row, display, lambda: self.entries_at(row, display, path))
+
+    def table_defining(self, key: FlowKey) -> Iterator[tuple[int, int]]:
+        """(row, position in the file) of each stored flow named ``key``."""
+        return self._table.defining(key)
+
+    def table_namespaces(self) -> set[str]:
+        """The namespace of every stored flow."""
+        return self._table.namespaces()
+
+    def display_at(self, row: int) -> str:
+        """The display name stored at ``row``."""
+        return self._table.displays[row]
+
+    @property
+    def rows(self) -> int:
+        """How many files the stored table has."""
+        return len(self._table.displays)
 
     def table_keyed(self, rows: Iterable[tuple[str, int]]) -> Iterator[tuple[str, int, FlowKey]]:
         """(display, position in the file, (namespace, id)) of each flow of the stored ``rows``."""
@@ -201,34 +228,75 @@ class IndexStore:
 
 
 class StoredRows:
-    """Files whose stored flows stand (see :class:`flowlint.project.index.StoredFiles`): their
+    """Files whose stored flows stand (see :class:`flowlint.project.index.StoredFiles`): the files walked
+    (``displays`` and ``paths``, with their ``rows`` in the store, -1 for none) but those of ``skip``, their
     :class:`FileFlows` made when asked."""
 
-    def __init__(self, store: IndexStore, rows: dict[str, tuple[int, str]]) -> None:
+    def __init__(
+        self, store: IndexStore, displays: list[str], paths: list[str], rows: list[int], skip: set[str]
+    ) -> None:
         self._store = store
+        self._displays = displays
+        self._paths = paths
         self._rows = rows
+        self._skip = skip
+        self._at: dict[str, int] | None = None
         self._made: dict[str, FileFlows] = {}
+
+    def _row(self, display: str) -> tuple[int, int] | None:
+        """(where ``display`` was walked, its row in the store) when its stored flows stand."""
+        if self._at is None:
+            self._at = dict(zip(self._displays, range(len(self._displays)), strict=True))
+        at = self._at.get(display)
+        if at is None or self._rows[at] < 0 or display in self._skip:
+            return None
+        return at, self._rows[at]
 
     def paths(self) -> Iterable[str]:
         """Their display names."""
-        return self._rows.keys()
+        return [display for display, _ in self._standing()]
+
+    def _standing(self) -> Iterator[tuple[str, int]]:
+        skip = self._skip
+        return ((d, row) for d, row in zip(self._displays, self._rows, strict=True) if row >= 0 and d not in skip)
 
     def file(self, path: str) -> FileFlows | None:
         """The flows of the file named ``path``."""
         found = self._made.get(path)
-        if found is None and path in self._rows:
-            row, file = self._rows[path]
-            found = self._made[path] = self._store.table_flows(row, path, file)
+        if found is None:
+            place = self._row(path)
+            if place is not None:
+                found = self._made[path] = self._store.table_flows(place[1], path, self._paths[place[0]])
         return found
 
     def content(self, path: str) -> str | None:
         """The content key of the file named ``path``."""
-        found = self._rows.get(path)
-        return None if found is None else self._store.content_at(found[0])
+        place = self._row(path)
+        return None if place is None else self._store.content_at(place[1])
+
+    def places(self, key: FlowKey) -> list[tuple[str, int]]:
+        """(display, position in the file) of each of their flows named ``key``."""
+        found = []
+        for row, position in self._store.table_defining(key):
+            display = self._store.display_at(row)
+            place = self._row(display)
+            if place is not None and place[1] == row:
+                found.append((display, position))
+        return found
+
+    def namespaces(self) -> set[str]:
+        """The namespaces of their flows."""
+        if (
+            all(row == at for at, row in enumerate(self._rows))
+            and not self._skip
+            and self._store.rows == len(self._rows)
+        ):
+            return self._store.table_namespaces()  # the walk met every stored file, in order, and takes them all
+        return {namespace for _, _, (namespace, _) in self.keyed()}
 
     def keyed(self) -> Iterator[tuple[str, int, FlowKey]]:
         """(display, position in the file, (namespace, id)) of each of their flows."""
-        return self._store.table_keyed((display, row) for display, (row, _) in self._rows.items())
+        return self._store.table_keyed(self._standing())
 
 
 def now_ns() -> int:
