@@ -70,13 +70,15 @@ def collect(
             continue
         if absolute.is_dir():
             prefix = str(cwd.resolve()) + os.sep
-            for entry in _walk(absolute, resolved_root, excluded):
-                text = entry.path
-                found = Path(text)  # walked paths are canonical: no resolve() per file
-                if found not in seen:
-                    seen.add(found)
-                    display = text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else found.as_posix()
-                    yield Candidate(found, display)
+            for batch in _walk(absolute, resolved_root, excluded):
+                for text in batch:
+                    found = Path(text)  # walked paths are canonical: no resolve() per file
+                    if found not in seen:
+                        seen.add(found)
+                        display = (
+                            text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else found.as_posix()
+                        )
+                        yield Candidate(found, display)
         else:
             key = absolute.resolve() if absolute.exists() else absolute
             if key not in seen:
@@ -152,23 +154,29 @@ def _outer_ignores(top: Path, root: Path) -> list[tuple[Path, GitIgnoreSpec]]:
 _NAME = attrgetter("name")
 
 
-def walk_names(folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """(path, display name) of every YAML file under ``folders`` (twice when two of them hold it), as
-    :func:`collect` finds them (``exclude`` and ``.gitignore`` files applied): no Path object per file (the
-    project index walks every file of a repository on each run, even a pre-commit run on one file)."""
+def walk_names(
+    folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str]
+) -> Iterator[tuple[list[str], list[str]]]:
+    """(paths, display names) of the YAML files under ``folders``, a pair of lists per folder (a file under two
+    of them twice), as :func:`collect` finds them (``exclude`` and ``.gitignore`` files applied): no Path
+    object per file (the project index walks every file of a repository on each run, even a pre-commit run
+    on one file)."""
     excluded = compile_patterns(exclude)
     resolved_root = root.resolve()
     prefix = str(cwd.resolve()) + os.sep
     cut = len(prefix)
-    slash = os.sep != "/"
     for folder in folders:
-        for entry in _walk(folder if folder.is_absolute() else cwd / folder, resolved_root, excluded):
-            text = entry.path
-            display = text[cut:] if text.startswith(prefix) else text
-            yield text, display.replace(os.sep, "/") if slash and display is not text else display
+        for batch in _walk(folder if folder.is_absolute() else cwd / folder, resolved_root, excluded):
+            if not batch[0].startswith(prefix):  # a folder outside the working folder: named by its path
+                yield batch, batch
+            elif os.sep == "/":
+                yield batch, [text[cut:] for text in batch]
+            else:
+                yield batch, [text[cut:].replace(os.sep, "/") for text in batch]
 
 
-def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Iterator[os.DirEntry[str]]:
+def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Iterator[list[str]]:
+    """The paths of the YAML files under ``top``, a list per folder (none empty), folders in sorted order."""
     start = top.resolve()
     if excluded is not None:
         excluded = _unblocked(excluded, resolved_root, start)
@@ -188,6 +196,7 @@ def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Ite
             continue
         checks = excluded is not None or bool(ignores)
         subfolders = []
+        batch = []
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name in _ALWAYS_SKIPPED or (
@@ -200,7 +209,9 @@ def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Ite
                 and (entry.is_file() or entry.is_symlink())
                 and not (checks and _ignored(entry.path, False, resolved_root, excluded, ignores))
             ):
-                yield entry
+                batch.append(entry.path)
+        if batch:
+            yield batch
         stack.extend(reversed(subfolders))
 
 

@@ -92,9 +92,9 @@ def walk_project(settings: Settings, cwd: Path, store: IndexStore, checked: Iter
     ``stat`` each."""
     displays: list[str] = []
     paths: list[str] = []
-    for path, display in walk_names(project_folders(settings, checked), cwd, settings.root, settings.exclude):
-        displays.append(display)
-        paths.append(path)
+    for batch, names in walk_names(project_folders(settings, checked), cwd, settings.root, settings.exclude):
+        paths += batch
+        displays += names
     return ProjectWalk(store, displays, paths)
 
 
