@@ -136,17 +136,24 @@ def _gitignore(folder: Path) -> GitIgnoreSpec | None:
     return None
 
 
-def _outer_ignores(top: Path, root: Path) -> list[tuple[Path, GitIgnoreSpec]]:
+def _outer_ignores(top: Path, root: Path, read: list[str] | None = None) -> list[tuple[Path, GitIgnoreSpec]]:
     """The ``.gitignore`` files of the folders above ``top``: up to the repository's root (the folder
-    holding ``.git``), or, outside a repository, up to ``root``."""
+    holding ``.git``), or, outside a repository, up to ``root``. ``read``: receives the paths whose presence
+    or content decided it."""
     above: list[Path] = []
+    if read is not None:
+        read.append(str(top / ".git"))
     if not (top / ".git").exists():
         for folder in top.parents:
             above.append(folder)
+            if read is not None:
+                read.append(str(folder / ".git"))
             if (folder / ".git").exists():
                 break
         else:
             above = [folder for folder in above if folder == root or root in folder.parents]
+    if read is not None:
+        read.extend(str(folder / ".gitignore") for folder in above)
     found = ((folder, _gitignore(folder)) for folder in reversed(above))
     return [(folder, spec) for folder, spec in found if spec is not None]
 
@@ -155,18 +162,19 @@ _NAME = attrgetter("name")
 
 
 def walk_names(
-    folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str]
+    folders: Sequence[Path], cwd: Path, root: Path, exclude: Sequence[str], read: list[str] | None = None
 ) -> Iterator[tuple[list[str], list[str]]]:
     """(paths, display names) of the YAML files under ``folders``, a pair of lists per folder (a file under two
     of them twice), as :func:`collect` finds them (``exclude`` and ``.gitignore`` files applied): no Path
     object per file (the project index walks every file of a repository on each run, even a pre-commit run
-    on one file)."""
+    on one file). ``read``: receives every path whose presence, content or entries decided what was found
+    (the folders listed, the ``.gitignore`` files read or looked for, the ``.git`` looked for)."""
     excluded = compile_patterns(exclude)
     resolved_root = root.resolve()
     prefix = str(cwd.resolve()) + os.sep
     cut = len(prefix)
     for folder in folders:
-        for batch in _walk(folder if folder.is_absolute() else cwd / folder, resolved_root, excluded):
+        for batch in _walk(folder if folder.is_absolute() else cwd / folder, resolved_root, excluded, read):
             if not batch[0].startswith(prefix):  # a folder outside the working folder: named by its path
                 yield batch, batch
             elif os.sep == "/":
@@ -175,17 +183,22 @@ def walk_names(
                 yield batch, [text[cut:].replace(os.sep, "/") for text in batch]
 
 
-def _walk(top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None) -> Iterator[list[str]]:
-    """The paths of the YAML files under ``top``, a list per folder (none empty), folders in sorted order."""
+def _walk(
+    top: Path, resolved_root: Path, excluded: GitIgnoreSpec | None, read: list[str] | None = None
+) -> Iterator[list[str]]:
+    """The paths of the YAML files under ``top``, a list per folder (none empty), folders in sorted order
+    (``read``: see :func:`walk_names`)."""
     start = top.resolve()
     if excluded is not None:
         excluded = _unblocked(excluded, resolved_root, start)
-    outer = [(base, _unblocked(spec, base, start)) for base, spec in _outer_ignores(start, resolved_root)]
+    outer = [(base, _unblocked(spec, base, start)) for base, spec in _outer_ignores(start, resolved_root, read)]
     stack: list[tuple[Path, list[tuple[Path, GitIgnoreSpec]]]] = [
         (start, [(base, spec) for base, spec in outer if spec is not None])
     ]
     while stack:
         folder, ignores = stack.pop()
+        if read is not None:
+            read += (str(folder), str(folder / ".gitignore"))
         spec = _gitignore(folder)
         if spec is not None:
             ignores = [*ignores, (folder, spec)]

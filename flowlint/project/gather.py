@@ -16,8 +16,9 @@ from flowlint.flow import Slots
 from flowlint.project.build import read_entries
 from flowlint.project.entries import FlowEntry
 from flowlint.project.index import FileFlows, ProjectIndex
+from flowlint.project.pack import RACY_NS, Walked
 from flowlint.project.store import IndexStore, Stat, StoredRows, now_ns, stats_of
-from flowlint.stamps import file_key
+from flowlint.stamps import digest, file_key
 
 PARALLEL_THRESHOLD = 100
 """Fewer files than this to read for the index are read in this process."""
@@ -89,13 +90,29 @@ class ProjectWalk:
 def walk_project(settings: Settings, cwd: Path, store: IndexStore, checked: Iterable[Path] = ()) -> ProjectWalk:
     """The files of the project of ``settings`` (named relative to ``cwd``; ``checked``: the paths of the files
     the run checks, which place the project when there is no config, see :func:`project_folders`), one
-    ``stat`` each."""
-    displays: list[str] = []
-    paths: list[str] = []
-    for batch, names in walk_names(project_folders(settings, checked), cwd, settings.root, settings.exclude):
+    ``stat`` each. When nothing the last walk read has changed (folders listed, ``.gitignore`` files, the
+    ``.git`` looked for: one ``stat`` each), its files are taken from the store without walking."""
+    folders = project_folders(settings, checked)
+    prefix = str(cwd.resolve()) + os.sep
+    key = digest(repr((prefix, [str(f) for f in folders], str(settings.root.resolve()), settings.exclude)).encode())
+    known = store.walked(key)
+    if known is not None and stats_of(known.read) == known.stats:
+        displays = store.stored_displays(known.files)
+        store.remember_walk(known, displays)
+        sep = os.sep != "/"
+        paths = [d if os.path.isabs(d) else prefix + (d.replace("/", os.sep) if sep else d) for d in displays]
+        return ProjectWalk(store, displays, paths)
+    started = now_ns()
+    read: list[str] = []
+    displays, paths = [], []
+    for batch, names in walk_names(folders, cwd, settings.root, settings.exclude, read):
         paths += batch
         displays += names
-    return ProjectWalk(store, displays, paths)
+    walk = ProjectWalk(store, displays, paths)
+    stats = stats_of(read)
+    if all(mtime <= started - RACY_NS for mtime in stats[1::4]):  # else a change may not show in its times
+        store.remember_walk(Walked(key, read, stats, len(walk.displays)), list(walk.displays))
+    return walk
 
 
 def gather(

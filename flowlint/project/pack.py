@@ -10,7 +10,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from flowlint.packfile import framed, open_pack
 from flowlint.project.entries import FlowEntry, FlowKey
@@ -19,14 +19,27 @@ from flowlint.stamps import checksum
 
 RACY_NS = 2_000_000_000
 """A file modified less than this before it was read may change again without its times showing it."""
-MAGIC = b"flowlint project index 5\n"
+MAGIC = b"flowlint project index 6\n"
 """A pack is framed as :mod:`flowlint.packfile` says (this, the checksum of its header, the header's length,
 the header), then come the marshalled entries of each file. The header is the marshalled tuple of, a row per
 file in the order the project was walked: display names, content keys, the (namespace, id) of the flows flat,
 the rows whose ``stat`` was racy when read, then as ``array('q')`` bytes the ``stat`` (4 numbers a row),
 when each was read, how many flows each has, where each one's entries start in the area (and the end),
 then the checksum of each one's entries, the (namespace, id) of the flows each calls or listens to flat,
-and as ``array('q')`` bytes how many those are a row."""
+as ``array('q')`` bytes how many those are a row, and the walk that found the files (:class:`Walked`) or
+None."""
+
+
+class Walked(NamedTuple):
+    """How the project's files were found, so that a run whose walk would find the same ones need not walk:
+    the first ``files`` rows of the table are the files it found, in order, when nothing ``read`` (the folders
+    listed, the ``.gitignore`` files, the ``.git`` looked for) has changed its ``stats`` since. ``key`` names
+    what the walk was given (folders, working folder, exclude patterns)."""
+
+    key: str
+    read: list[str]
+    stats: array[int]
+    files: int
 
 
 class Rows:
@@ -72,8 +85,8 @@ class Rows:
         for namespace, flow_id in targets:
             self.targets += (namespace, flow_id)
 
-    def pack(self) -> bytes:
-        """The bytes of the pack (see :data:`MAGIC`)."""
+    def pack(self, walked: Walked | None = None) -> bytes:
+        """The bytes of the pack (see :data:`MAGIC`; ``walked``: how its first rows were found)."""
         racy = [i for i in range(len(self.read)) if self.stats[4 * i + 1] > self.read[i] - RACY_NS]
         arrays = (self.stats, self.read, self.counts, self.offsets)
         header = marshal.dumps(
@@ -86,6 +99,7 @@ class Rows:
                 self.sums,
                 self.targets,
                 self.target_counts.tobytes(),
+                None if walked is None else (walked.key, walked.read, walked.stats.tobytes(), walked.files),
             )
         )
         return b"".join([framed(MAGIC, header), *self.blobs])
@@ -96,7 +110,7 @@ class Table:
     file as it was opened, should another run replace it meanwhile)."""
 
     def __init__(
-        self, header: tuple[Any, ...] = ([], [], [], [], b"", b"", b"", b"", [], [], b""), handle: Any = None
+        self, header: tuple[Any, ...] = ([], [], [], [], b"", b"", b"", b"", [], [], b"", None), handle: Any = None
     ) -> None:
         self.displays: list[str] = header[0]
         self._keys: list[str] = header[1]
@@ -106,6 +120,8 @@ class Table:
         self._sums: list[bytes] = header[8]
         self._targets: list[str] = header[9]
         self._target_counts = longs(header[10])
+        self.walked = _walked(header[11], len(self.displays))
+        """How the first rows were found, when that can be trusted."""
         self._target_starts: list[int] | None = None
         self._handle = handle
         self._memory: bytes | None = None
@@ -133,7 +149,7 @@ class Table:
 
     @staticmethod
     def _build(handle: Any, fields: Any, start: int, area: int) -> Table | None:
-        if type(fields) is not tuple or len(fields) != 11:
+        if type(fields) is not tuple or len(fields) != 12:
             return None
         table = Table(fields, handle)
         n = len(table.displays)
@@ -264,6 +280,21 @@ class Table:
                 self._memory = b""
             self._handle.close()
             self._handle = None
+
+
+def _walked(raw: Any, rows: int) -> Walked | None:
+    """The :class:`Walked` of a header, None when there is none or it does not have the stored shape."""
+    if type(raw) is not tuple or len(raw) != 4:
+        return None
+    key, read, stats, files = raw
+    if type(key) is not str or type(read) is not list or type(stats) is not bytes or type(files) is not int:
+        return None
+    found = longs(stats) if len(stats) % 8 == 0 else None
+    if found is None or len(found) != 4 * len(read) or not 0 <= files <= rows:
+        return None
+    if not all(type(path) is str for path in read):
+        return None
+    return Walked(key, read, found, files)
 
 
 def longs(raw: bytes) -> array[int]:

@@ -33,7 +33,7 @@ from flowlint.errors import UsageError
 from flowlint.project.codec import entry_from_data, entry_to_data
 from flowlint.project.entries import FlowEntry, FlowKey, targets_of
 from flowlint.project.index import FileFlows
-from flowlint.project.pack import RACY_NS, Rows, Table, differing
+from flowlint.project.pack import RACY_NS, Rows, Table, Walked, differing
 from flowlint.stamps import checksum, digest, ensure_dir
 
 INDEX_FORMAT = b"5"
@@ -91,6 +91,7 @@ class IndexStore:
         """What this run learnt: content key -> (the (namespace, id) of each flow, the marshalled entries, the
         (namespace, id) of the flows they call or listen to)."""
         self._order: list[str] | None = None
+        self._walked: tuple[Walked, list[str]] | None = None
         self._changed = False
 
     def unchanged(self, displays: Sequence[str], stats: array[int]) -> list[int]:
@@ -192,6 +193,21 @@ class IndexStore:
         self._records[display] = (stat, read_ns, key)
         self._changed = True
 
+    def walked(self, key: str) -> Walked | None:
+        """How the stored files were found by a walk given ``key`` (see :class:`Walked`), None when they were not."""
+        walked = self._table.walked
+        return walked if walked is not None and walked.key == key else None
+
+    def stored_displays(self, count: int) -> list[str]:
+        """The display names of the first ``count`` stored files."""
+        return self._table.displays[:count]
+
+    def remember_walk(self, walked: Walked, displays: list[str]) -> None:
+        """Keep ``walked``, the walk that found ``displays`` (its ``read`` paths older than the racy window):
+        the pack written next holds it when those files are its first rows."""
+        self._walked = (walked, displays)
+        self._changed = self._changed or self._table.walked != walked
+
     def forget_others(self, displays: Sequence[str]) -> None:
         """Keep the records of ``displays`` only (the files of the project, in the order they were walked)."""
         self._order = list(displays)
@@ -222,9 +238,14 @@ class IndexStore:
             if position is not None and blob is not None:
                 keys, targets = table.keys_at(position), table.targets_at(position)
                 rows.add(display, stat, read_ns, key, keys, blob, table.sum_at(position), targets)
+        walked = None
+        if self._walked is not None:
+            walked, displays = self._walked
+            if rows.displays[: walked.files] != displays[: walked.files]:
+                walked = None  # a file it found is not stored (it could not be read): the next run walks
         with contextlib.suppress(OSError, UsageError):  # a cache that cannot be written only costs speed
             ensure_dir(directory)
-            write_atomically(pack, rows.pack())
+            write_atomically(pack, rows.pack(walked))
 
 
 class StoredRows:

@@ -179,7 +179,7 @@ def test_a_damaged_index_store_costs_time_never_a_wrong_result(project: Path) ->
 
 def _flip_entries(data: bytes) -> bytes:
     """Every 7th byte of the files' entries (after the header, whose length the 8 bytes before it give)."""
-    start = len(b"flowlint project index 5\n") + 16 + 8
+    start = len(b"flowlint project index 6\n") + 16 + 8
     area = start + int.from_bytes(data[start - 8 : start], "little")
     return data[:area] + bytes(b ^ 0xFF if i % 7 == 0 else b for i, b in enumerate(data[area:]))
 
@@ -188,7 +188,7 @@ STORE_DAMAGE = {
     "truncated in the entries": lambda data: data[:-5],
     "junk appended": lambda data: data + b"junk",
     "every file's entries changed": _flip_entries,
-    "another version of the format": lambda data: data.replace(b"project index 5\n", b"project index 9\n", 1),
+    "another version of the format": lambda data: data.replace(b"project index 6\n", b"project index 9\n", 1),
     "a changed flow name in the header": lambda data: data.replace(b"child", b"chile", 1),
 }
 
@@ -410,3 +410,52 @@ def test_a_warm_run_reads_again_a_file_rewritten_with_its_size_and_times_kept(pr
     expected[4] += " company.team.child (no `defaults`, not `required: false`): the subflow's execution fails"
     assert findings(concise([], project).stdout) == expected
     assert findings(concise(["a/parent.yml"], project).stdout) == expected
+
+
+def _age(root: Path) -> None:
+    """Every file and folder under ``root`` (and itself) last modified a minute ago: older than the racy
+    window, so the index store takes their ``stat`` (and the walk's) at its word."""
+    past = time.time_ns() - 60 * 10**9
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, ns=(past, past))
+
+
+def test_a_one_file_run_sees_files_added_removed_or_ignored_since_the_last_walk(project: Path) -> None:
+    """A run whose project folders, ``.gitignore`` files and ``.git`` are as the last walk found them takes the
+    project's files from the store without walking: each change below, made once the store holds such a walk,
+    shows in the next one-file run."""
+    nightly = "a/parent.yml:31:17: FL701"
+
+    def settled() -> None:  # the store holds a walk the next run can take
+        _age(project)
+        concise(["a/parent.yml"], project)
+        assert findings(concise(["a/parent.yml"], project).stdout) == one_file()
+
+    def one_file() -> list[str]:
+        warm = findings(concise(["a/parent.yml"], project).stdout)
+        assert warm == findings(concise(["--no-cache", "a/parent.yml"], project).stdout)
+        return warm
+
+    concise([], project)
+    settled()
+    assert one_file() == PARENT_FINDINGS
+    (project / "b/nightly.yml").write_text("id: nightly\nnamespace: company.team\ntasks: []\n", "utf-8")
+    assert [line for line in one_file() if line.startswith(nightly)] == []  # a file added to a folder
+    settled()
+    (project / "b/nightly.yml").unlink()
+    assert one_file() == PARENT_FINDINGS  # and removed
+    settled()
+    (project / "e/deep").mkdir(parents=True)
+    (project / "e/deep/nightly.yml").write_text("id: nightly\nnamespace: company.team\ntasks: []\n", "utf-8")
+    assert [line for line in one_file() if line.startswith(nightly)] == []  # a new folder
+    settled()
+    (project / "e/.gitignore").write_text("deep/\n", "utf-8")
+    assert one_file() == PARENT_FINDINGS  # a .gitignore added
+    settled()
+    (project / "e/.gitignore").write_text("other/\n", "utf-8")  # the same size, written in place
+    assert [line for line in one_file() if line.startswith(nightly)] == []  # a .gitignore changed
+    (project / ".flowlint.yaml").write_text(CONFIG + "include: [a, b, c, e]\n", "utf-8")
+    settled()
+    assert [line for line in one_file() if line.startswith(nightly)] == []
+    (project / ".gitignore").write_text("e/deep/\n", "utf-8")  # above the folders walked
+    assert one_file() == PARENT_FINDINGS
