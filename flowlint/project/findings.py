@@ -118,14 +118,17 @@ def with_project_findings(
     """``results`` (in the order of ``checked``) with the FL7xx findings of each file: a file that has some
     is taken from the cache under its key and those findings, else linted again with them (in ``jobs``
     worker processes when there are many). With many files, a file whose findings depend on nothing that
-    changed since a run remembered them (its :meth:`~ProjectIndex.dependency_key`) is not judged again."""
+    changed since a run remembered them (its :meth:`~ProjectIndex.dependency_key`; when no file of the project
+    changed since the store learnt it, its name in the project as it is: ``ProjectIndex.world``) is not judged
+    again."""
     merged = list(results)
     todo: list[tuple[int, Candidate, list[Diagnostic], str | None, str | None]] = []
     memo = cache.project_memo() if cache is not None and len(checked) >= MEMO_FROM else None
     learnt: dict[str, str] = {}
+    world = f"w:{index.world}:" if index.world is not None else None
     for position, candidate in enumerate(checked):
         display = candidate.display
-        depends = index.dependency_key(display) if memo is not None else None
+        depends = None if memo is None else world + display if world is not None else index.dependency_key(display)
         if depends is not None and memo is not None:
             known = memo.get(depends)
             hit = cache.get(known) if cache is not None and known else None
@@ -163,7 +166,10 @@ def with_project_findings(
             if depends is not None:
                 learnt[depends] = key
     if cache is not None and memo is not None and any(memo.get(k) != v for k, v in learnt.items()):
-        cache.put_project_memo({**{k: v for k, v in memo.items() if k not in learnt}, **learnt})
+        # the outcomes remembered for another state of the whole project are not needed any more
+        current = (world,) if world is not None else ()
+        kept = {k: v for k, v in memo.items() if k not in learnt and (not k.startswith("w:") or k.startswith(current))}
+        cache.put_project_memo({**kept, **learnt})
     return merged
 
 

@@ -38,8 +38,13 @@ def project_folders(settings: Settings, checked: Iterable[Path] = ()) -> list[Pa
         if top is not None:
             roots = [top]
         else:
-            parents = sorted({os.path.dirname(os.path.join(settings.root, path)) for path in checked})
-            roots = [Path(p) for p in parents if not any(p.startswith(os.path.join(q, "")) for q in parents)]
+            root = str(settings.root)
+            folders = sorted({os.path.join(os.path.dirname(os.path.join(root, path)), "") for path in checked})
+            tops: list[str] = []  # sorted with a separator after each, what a folder holds comes right after it
+            for folder in folders:
+                if not tops or not folder.startswith(tops[-1]):
+                    tops.append(folder)
+            roots = [Path(folder) for folder in tops]
     return [root for root in roots if root.is_dir()]
 
 
@@ -182,7 +187,10 @@ def gather(
         store.put(display, key, entries, stat, read_ns)
     store.forget_others(walk.displays)
     stored = StoredRows(store, walk.displays, walk.paths, walk.rows, skip)
-    return ProjectIndex.of_files(files, settings.project_namespaces, stored)
+    index = ProjectIndex.of_files(files, settings.project_namespaces, stored)
+    if not todo and not skip and not fresh:  # every file of the project as the store has it
+        index.world = store.world(walk.displays)
+    return index
 
 
 def _stat_at(stats: array[int], at: int) -> Stat | None:

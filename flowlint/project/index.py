@@ -69,7 +69,8 @@ class FileFlows:
 
 
 _LOOKED_UP_ALONE = 256
-"""An index with more files of its own than this makes the map of every (namespace, id) at its first look-up."""
+"""Past this many look-ups and files of its own, an index makes the map of every (namespace, id) (a look-up
+alone searches the stored table: a run on a few files asks of a few flows)."""
 
 
 class StoredFiles(Protocol):
@@ -113,6 +114,10 @@ class ProjectIndex:
         self._owned_memo: dict[str, bool] = {}
         self._closest_ids: dict[str, Closest] = {}
         self._same_memo: dict[tuple[str, str], str | None] = {}
+        self._lookups = 0
+        self.world: str | None = None
+        """A key of the whole project (every file's name and content) when all of it came from the index
+        store unchanged, else None."""
 
     @classmethod
     def of_files(
@@ -143,7 +148,8 @@ class ProjectIndex:
     def _places(self, key: FlowKey) -> list[tuple[str, int]]:
         """Where ``key`` is defined, in file order: from the map of every key once it is made (or the index has
         many files of its own), else looked up alone (a run on a few files asks of a few flows)."""
-        if "_by_key" in self.__dict__ or self._stored is None or len(self._files) > _LOOKED_UP_ALONE:
+        self._lookups += 1
+        if "_by_key" in self.__dict__ or self._stored is None or self._lookups + len(self._files) > _LOOKED_UP_ALONE:
             return self._by_key.get(key, [])
         own = [(path, at) for path, files in self._files.items() for at, known in enumerate(files.keys) if known == key]
         return sorted([*own, *self._stored.places(key)])

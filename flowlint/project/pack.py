@@ -207,6 +207,10 @@ class Table:
         names = self._targets[start:end]
         return tuple(zip(names[::2], names[1::2], strict=True))
 
+    def contents_joined(self) -> bytes:
+        """The content key of every row, one string."""
+        return "".join(self._keys).encode()
+
     def content_at(self, position: int) -> str:
         """The content key of row ``position``."""
         return self._keys[position]

@@ -198,6 +198,13 @@ class IndexStore:
         walked = self._table.walked
         return walked if walked is not None and walked.key == key else None
 
+    def world(self, displays: list[str]) -> str | None:
+        """A key of the stored files' names and contents when ``displays`` are all of them, in order, else None."""
+        table = self._table
+        if displays != table.displays or self._records or self._learnt:
+            return None
+        return digest("\0".join(displays).encode("utf-8", "surrogateescape"), table.contents_joined())
+
     def stored_displays(self, count: int) -> list[str]:
         """The display names of the first ``count`` stored files."""
         return self._table.displays[:count]

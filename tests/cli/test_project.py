@@ -459,3 +459,28 @@ def test_a_one_file_run_sees_files_added_removed_or_ignored_since_the_last_walk(
     assert [line for line in one_file() if line.startswith(nightly)] == []
     (project / ".gitignore").write_text("e/deep/\n", "utf-8")  # above the folders walked
     assert one_file() == PARENT_FINDINGS
+
+
+def test_a_warm_run_over_an_unchanged_project_gives_what_it_gave_and_sees_the_next_change(tmp_path: Path) -> None:
+    """When no file of the project changed since the store learnt it, a run over many files takes each file's
+    FL7xx outcome from the run that last saw the project so; a change to any file (not the caller) shows."""
+    from flowlint.project.findings import MEMO_FROM
+
+    files = {"manifest.json": manifest_text(), ".flowlint.yaml": CONFIG, "a/parent.yml": PARENT, "b/child.yml": CHILD}
+    files.update(
+        {f"d/filler_{n}.yml": f"id: filler_{n}\nnamespace: company.ops\ntasks: []\n" for n in range(MEMO_FROM)}
+    )
+    project = write(tmp_path, files)
+
+    def settled_runs() -> list[str]:  # aged: the store takes every file's stat at its word, and the walk's
+        _age(project)
+        runs = [findings(concise([], project).stdout) for _ in range(3)]
+        assert runs[0] == runs[1] == runs[2] == findings(concise(["--no-cache"], project).stdout)
+        return runs[0]
+
+    assert settled_runs() == PARENT_FINDINGS
+    (project / "b/child.yml").write_text(CHILD.replace("id: total", "id: totl"), "utf-8")  # the output renamed
+    changed = settled_runs()
+    assert "declares no output 'total' (read as `outputs.call.outputs.total`)" in changed[3]
+    (project / "b/child.yml").write_text(CHILD, "utf-8")  # back: the outcomes of this state were remembered
+    assert settled_runs() == PARENT_FINDINGS
