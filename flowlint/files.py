@@ -219,7 +219,7 @@ def _walk(
                 subfolders.append((Path(entry.path), ignores))
             elif (
                 entry.name.endswith(YAML_SUFFIXES)
-                and (entry.is_file() or entry.is_symlink())
+                and (entry.is_symlink() or entry.is_file())  # a link is yielded as it is: reading it says why it fails
                 and not (checks and _ignored(entry.path, False, resolved_root, excluded, ignores))
             ):
                 batch.append(entry.path)

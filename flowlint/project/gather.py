@@ -64,8 +64,8 @@ class ProjectWalk:
     def __init__(self, store: IndexStore, displays: list[str], paths: list[str]) -> None:
         self.at = dict(zip(displays, range(len(displays)), strict=True))
         """display name -> where it was walked."""
-        if len(self.at) < len(displays):  # a file under two of the folders walked: once
-            first = sorted(self.at.values())
+        if len(self.at) < len(displays):  # a file under two of the folders walked: once, where first met
+            first = sorted({display: at for at, display in reversed(list(enumerate(displays)))}.values())
             displays, paths = [displays[i] for i in first], [paths[i] for i in first]
             self.at = dict(zip(displays, range(len(displays)), strict=True))
         self.displays = displays

@@ -157,16 +157,19 @@ class ProjectIndex:
     def dependency_key(self, path: str) -> str | None:
         """A key of all the project rules' findings of the file ``path`` depend on (for the same settings): its
         content, and that of every file defining one of its flows or a flow they call or listen to; where such
-        a flow is defined nowhere, whether its namespace is owned and every (namespace, id) of the project (what
-        a did-you-mean reads). None when the content of one of those files is not known."""
+        a flow is defined nowhere, whether its namespace is owned, every (namespace, id) of the project (what a
+        did-you-mean reads) and where the flow it suggests is. None when the content of one of those files is not
+        known."""
         own = self._files.get(path) or (self._stored.file(path) if self._stored is not None else None)
         if own is None or own.content is None:
             return None
         parts: list[object] = [own.content]
         for key in sorted({*own.keys, *own.targets}) if own.targets else own.keys:
             places = self._places(key)
-            if not places:
-                parts.append((key, self.owns(key[0]), self._keys_digest))
+            if not places:  # FL701: its did-you-mean reads every flow id, and points at the flow it names
+                close = sorted({near for besides in own.keys if (near := self.closest(*key, besides)) is not None})
+                named = [(near, [(p, at, self._content(p)) for p, at in self._places(near)]) for near in close]
+                parts.append((key, self.owns(key[0]), self._keys_digest, named))
                 continue
             contents = [(place, position, self._content(place)) for place, position in places]
             if any(content is None for _, _, content in contents):

@@ -484,3 +484,30 @@ def test_a_warm_run_over_an_unchanged_project_gives_what_it_gave_and_sees_the_ne
     assert "declares no output 'total' (read as `outputs.call.outputs.total`)" in changed[3]
     (project / "b/child.yml").write_text(CHILD, "utf-8")  # back: the outcomes of this state were remembered
     assert settled_runs() == PARENT_FINDINGS
+
+
+def test_a_warm_run_points_the_did_you_mean_at_where_the_suggested_flow_is_now(tmp_path: Path) -> None:
+    """FL701's did-you-mean names a flow the caller does not otherwise read: moving that flow in its file, or
+    to another file, shows in the finding's related location of a warm run over many files."""
+    from flowlint.project.findings import MEMO_FROM
+
+    caller = PARENT.split("  - id: log\n")[0].replace("flowId: child", "flowId: chlid").split("    inputs:")[0]
+    files = {"manifest.json": manifest_text(), ".flowlint.yaml": CONFIG, "a/caller.yml": caller, "b/child.yml": CHILD}
+    files.update(
+        {f"d/filler_{n}.yml": f"id: filler_{n}\nnamespace: company.ops\ntasks: []\n" for n in range(MEMO_FROM)}
+    )
+    project = write(tmp_path, files)
+
+    def full() -> str:
+        warm = run_cli(["check", "--format", "full", "a/caller.yml", "b", "d"], cwd=project).stdout
+        assert (
+            warm == run_cli(["check", "--format", "full", "--no-cache", "a/caller.yml", "b", "d"], cwd=project).stdout
+        )
+        return warm
+
+    assert "= note: flow company.team.child at b/child.yml:1:5" in full()
+    assert "= note: flow company.team.child at b/child.yml:1:5" in full()
+    (project / "b/child.yml").write_text("# the child\n# of the caller\n" + CHILD, "utf-8")
+    assert "= note: flow company.team.child at b/child.yml:3:5" in full()
+    (project / "b/child.yml").rename(project / "b/kid.yml")
+    assert "= note: flow company.team.child at b/kid.yml:3:5" in full()
