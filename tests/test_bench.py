@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -29,6 +30,19 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
+def _diagnostics(folder: Path, cwd: Path) -> list[dict[str, Any]]:
+    """The findings of ``flowlint check FOLDER`` (JSON, no cache) run in ``cwd``."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flowlint", "check", str(folder), "--format", "json", "--no-cache", "--exit-zero"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: list[dict[str, Any]] = json.loads(done.stdout)["diagnostics"]
+    return found
+
+
 def test_generator_is_deterministic_and_about_5_percent_broken(tmp_path: Path) -> None:
     generate = _generator()
     first, second, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
@@ -45,16 +59,8 @@ def test_generator_is_deterministic_and_about_5_percent_broken(tmp_path: Path) -
     assert 1 <= len(broken) <= 3  # ~5% of 30
     assert json.loads((first / generate.MANIFEST_NAME).read_text(encoding="utf-8"))["broken"] == broken
 
-    done = subprocess.run(
-        [sys.executable, "-m", "flowlint", "check", str(first), "--format", "json", "--no-cache", "--exit-zero"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    report = json.loads(done.stdout)
     codes: dict[str, set[str]] = {}
-    for diagnostic in report["diagnostics"]:
+    for diagnostic in _diagnostics(first, tmp_path):
         rel = (tmp_path / diagnostic["path"]).resolve().relative_to(first.resolve()).as_posix()
         codes.setdefault(rel, set()).add(diagnostic["code"])
     breaking = {"FL001", "FL005", "FL101"}
@@ -72,14 +78,7 @@ def test_generated_repository_holds_together_across_files(tmp_path: Path) -> Non
     folder = tmp_path / "flows"
     broken = _generator().generate(folder, 300, seed=3)
     unreadable = {rel.rsplit("/", 1)[1].rsplit(".", 1)[0] for rel, kind in broken.items() if kind == "yaml-syntax"}
-    done = subprocess.run(
-        [sys.executable, "-m", "flowlint", "check", str(folder), "--format", "json", "--no-cache", "--exit-zero"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    diagnostics = json.loads(done.stdout)["diagnostics"]
+    diagnostics = _diagnostics(folder, tmp_path)
     calls = [p for p in folder.rglob("*.y*ml") if "io.kestra.plugin.core.flow.Subflow" in p.read_text(encoding="utf-8")]
     assert len(calls) >= 10  # the generator does write Subflow calls
     project = [d for d in diagnostics if d["code"].startswith("FL7")]

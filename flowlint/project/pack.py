@@ -195,17 +195,13 @@ class Table:
         """The (namespace, id) of each flow of row ``position``."""
         if self._starts is None:
             self._starts = list(accumulate(self._counts, initial=0))
-        start, end = 2 * self._starts[position], 2 * self._starts[position + 1]
-        names = self._names[start:end]
-        return tuple(zip(names[::2], names[1::2], strict=True))
+        return _pairs(self._names, self._starts, position)
 
     def targets_at(self, position: int) -> tuple[FlowKey, ...]:
         """The (namespace, id) of each flow row ``position`` calls or listens to."""
         if self._target_starts is None:
             self._target_starts = list(accumulate(self._target_counts, initial=0))
-        start, end = 2 * self._target_starts[position], 2 * self._target_starts[position + 1]
-        names = self._targets[start:end]
-        return tuple(zip(names[::2], names[1::2], strict=True))
+        return _pairs(self._targets, self._target_starts, position)
 
     def contents_joined(self) -> bytes:
         """The content key of every row, one string."""
@@ -299,6 +295,12 @@ def _walked(raw: Any, rows: int) -> Walked | None:
     if not all(type(path) is str for path in read):
         return None
     return Walked(key, read, found, files)
+
+
+def _pairs(names: list[str], starts: list[int], position: int) -> tuple[FlowKey, ...]:
+    """The (namespace, id) pairs of row ``position`` in ``names`` (flat), rows starting at pair ``starts[row]``."""
+    row = names[2 * starts[position] : 2 * starts[position + 1]]
+    return tuple(zip(row[::2], row[1::2], strict=True))
 
 
 def longs(raw: bytes) -> array[int]:
