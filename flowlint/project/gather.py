@@ -99,10 +99,11 @@ def walk_project(settings: Settings, cwd: Path, store: IndexStore, checked: Iter
     ``.git`` looked for: one ``stat`` each), its files are taken from the store without walking."""
     folders = project_folders(settings, checked)
     prefix = str(cwd.resolve()) + os.sep
-    key = digest(repr((prefix, [str(f) for f in folders], str(settings.root.resolve()), settings.exclude)).encode())
+    walked = [str(f.resolve()) for f in folders]  # a symlink on the way re-pointed walks other folders
+    key = digest(repr((prefix, walked, str(settings.root.resolve()), settings.exclude)).encode())
     known = store.walked(key)
-    if known is not None and stats_of(known.read) == known.stats:
-        displays = store.stored_displays(known.files)
+    displays = store.stored_displays(known.files) if known is not None else []
+    if known is not None and stats_of(known.read) == known.stats and not any("\0" in d for d in displays):
         store.remember_walk(known, displays)
         sep = os.sep != "/"
         paths = [d if os.path.isabs(d) else prefix + (d.replace("/", os.sep) if sep else d) for d in displays]
@@ -114,8 +115,9 @@ def walk_project(settings: Settings, cwd: Path, store: IndexStore, checked: Iter
         paths += batch
         displays += names
     walk = ProjectWalk(store, displays, paths)
-    stats = stats_of(read)
-    if all(mtime <= started - RACY_NS for mtime in stats[1::4]):  # else a change may not show in its times
+    stats = stats_of(read)  # taken after the listing: a change since the walk began must not be remembered,
+    # even one whose mtime was set back (rsync -a, tar x): its ctime shows it
+    if all(max(stats[i + 1], stats[i + 2]) <= started - RACY_NS for i in range(0, len(stats), 4)):
         store.remember_walk(Walked(key, read, stats, len(walk.displays)), list(walk.displays))
     return walk
 

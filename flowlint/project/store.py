@@ -56,7 +56,7 @@ def stats_of(paths: Iterable[str | Path]) -> array[int]:
     for path in paths:
         try:
             now = stat(path)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name
             extend(NO_STAT)
         else:
             extend((now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino))

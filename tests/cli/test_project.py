@@ -420,6 +420,13 @@ def _age(root: Path) -> None:
         os.utime(path, ns=(past, past))
 
 
+def _settle(root: Path) -> None:
+    """Wait until every change under ``root`` is older than the racy window: a walk is remembered only when the
+    ctime of all it read is (a file's ``stat`` is taken at its word once its mtime is: :func:`_age` does that)."""
+    _age(root)
+    time.sleep(2.1)
+
+
 def test_a_one_file_run_sees_files_added_removed_or_ignored_since_the_last_walk(project: Path) -> None:
     """A run whose project folders, ``.gitignore`` files and ``.git`` are as the last walk found them takes the
     project's files from the store without walking: each change below, made once the store holds such a walk,
@@ -427,7 +434,7 @@ def test_a_one_file_run_sees_files_added_removed_or_ignored_since_the_last_walk(
     nightly = "a/parent.yml:31:17: FL701"
 
     def settled() -> None:  # the store holds a walk the next run can take
-        _age(project)
+        _settle(project)
         concise(["a/parent.yml"], project)
         assert findings(concise(["a/parent.yml"], project).stdout) == one_file()
 
@@ -511,3 +518,66 @@ def test_a_warm_run_points_the_did_you_mean_at_where_the_suggested_flow_is_now(t
     assert "= note: flow company.team.child at b/child.yml:3:5" in full()
     (project / "b/child.yml").rename(project / "b/kid.yml")
     assert "= note: flow company.team.child at b/kid.yml:3:5" in full()
+
+
+def test_a_one_file_run_follows_a_project_folder_symlink_pointed_elsewhere(tmp_path: Path) -> None:
+    """The walk starts where a symlinked project folder points: pointed elsewhere, the next run walks there."""
+    caller = PARENT.split("  - id: log\n")[0].replace("dya: monday", "day: monday").replace("count: many", "count: 2")
+    project = write(
+        tmp_path,
+        {
+            "manifest.json": manifest_text(),
+            ".flowlint.yaml": CONFIG + "include: [flows, lib]\n",
+            "flows/caller.yml": caller,
+            "empty/README.md": "nothing here\n",
+            "full/child.yml": CHILD,
+        },
+    )
+    (project / "lib").symlink_to("empty")
+    unknown = [
+        "flows/caller.yml:7:13: FL701 [error] Subflow task 'call' starts company.team.child, a flow no file of"
+        " the project defines (namespace company.team is the project's): the task fails when it runs"
+    ]
+
+    def one_file() -> list[str]:
+        warm = findings(concise(["flows/caller.yml"], project).stdout)
+        assert warm == findings(concise(["--no-cache", "flows/caller.yml"], project).stdout)
+        return warm
+
+    concise([], project)
+    _settle(project)
+    assert one_file() == unknown
+    assert one_file() == unknown  # the walk remembered: taken
+    (project / "lib").unlink()
+    (project / "lib").symlink_to("full")
+    assert one_file() == []
+
+
+@pytest.mark.parametrize("where", ["a path the walk read", "a file's name"])
+def test_a_walk_in_the_store_with_a_nul_in_a_name_is_not_taken(project: Path, where: str) -> None:
+    """A pack can only hold a NUL in a name when made by hand (its checksum guards against damage): the run
+    walks, as it does without a stored walk, rather than crash."""
+    import marshal
+
+    from flowlint.packfile import framed
+    from flowlint.project.pack import MAGIC
+
+    concise([], project)
+    _settle(project)
+    concise(["a/parent.yml"], project)  # remembers the walk
+    [pack] = (project / ".flowlint_cache").glob("index-*.pack")
+    data = pack.read_bytes()
+    start = len(MAGIC) + 16 + 8
+    size = int.from_bytes(data[start - 8 : start], "little")
+    header = list(marshal.loads(data[start : start + size]))
+    key, read, stats, files = header[11]
+    if where == "a path the walk read":
+        read = ["\0x", *read[1:]]
+        stats = (-1).to_bytes(8, "little", signed=True) * 4 + stats[32:]
+    else:
+        header[0] = ["a/\0parent.yml", *header[0][1:]]
+    header[11] = (key, read, stats, files)
+    pack.write_bytes(framed(MAGIC, marshal.dumps(tuple(header))) + data[start + size :])
+    done = concise(["a/parent.yml"], project)
+    assert done.returncode == 1, done.stderr
+    assert findings(done.stdout) == PARENT_FINDINGS
