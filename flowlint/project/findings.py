@@ -48,9 +48,14 @@ def index_store(cache_dir: Path | None, slots: Slots | None) -> IndexStore:
 
 
 def project_walk(linter: Linter, cwd: Path, checked: Sequence[Candidate], store: IndexStore) -> ProjectWalk:
-    """The files of the project of a run that checks ``checked``, walked before it reads any: those whose
-    stored row stands need not be read (:meth:`ProjectWalk.stored_contents`)."""
-    return walk_project(linter.settings, cwd, store, [c.path for c in checked])
+    """The files of the project of a run that checks ``checked``, and the checked files outside it, each
+    ``stat`` taken before the run reads any: those whose stored row stands need not be read
+    (:meth:`ProjectWalk.stored_content`), and a change after the ``stat`` shows in the next run's."""
+    walk = walk_project(linter.settings, cwd, store, [c.path for c in checked])
+    for candidate in checked:
+        if candidate.display not in walk.at:
+            walk.add(str(candidate.path), candidate.display)
+    return walk
 
 
 def project_index(
