@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flowlint.cache import ResultCache, result_from_data, result_to_data
 from flowlint.diagnostics import Diagnostic, FileResult
@@ -18,6 +18,10 @@ from flowlint.files import Candidate
 from flowlint.lint import Linter
 from flowlint.project.entries import FlowEntry
 from flowlint.stamps import file_key
+
+T = TypeVar("T")
+E = TypeVar("E")
+R = TypeVar("R")
 
 PARALLEL_THRESHOLD = 100
 """Fewer files than this to lint are checked in this process."""
@@ -54,7 +58,7 @@ def lint_files(
     todo: list[tuple[int, Candidate, str | None]] = []
     for index, candidate in enumerate(candidates):
         key = None
-        known = stored_content(candidate.display) if stored_content is not None and cache is not None else None
+        known = stored_content(candidate.display) if stored_content is not None else None
         if cache is not None and known is not None and (hit := cache.get(known)) is not None:
             results[index] = hit
             if indexed is not None:
@@ -111,16 +115,29 @@ def _lint_one(linter: Linter, item: _Item, index: bool) -> tuple[Any, tuple[Flow
 
 
 def _in_workers(linter: Linter, items: list[_Item], jobs: int, index: bool) -> list[Any]:
+    return in_workers(_lint_chunk, items, index, jobs, _init_worker, (linter,))
+
+
+def in_workers(
+    work: Callable[[tuple[list[T], E]], list[R]],
+    items: list[T],
+    extra: E,
+    jobs: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> list[R]:
+    """``work`` on ``items`` in chunks (each with ``extra``) in at most ``jobs`` forked worker processes (each
+    set up by ``initializer(*initargs)``), the results in the order of ``items``."""
     import multiprocessing  # only large runs pay for these imports
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(jobs, max(1, len(items) // 20))
     size = max(8, min(64, len(items) // (workers * 4) or 1))
-    chunks = [(items[i : i + size], index) for i in range(0, len(items), size)]
+    chunks = [(items[i : i + size], extra) for i in range(0, len(items), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(linter,)) as pool:
-        return [data for chunk in pool.map(_lint_chunk, chunks) for data in chunk]
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+        return [found for chunk in pool.map(work, chunks) for found in chunk]
 
 
 def _init_worker(linter: Linter) -> None:

@@ -5,11 +5,11 @@ the file changed), read again (:func:`flowlint.project.build.read_entries`)."""
 from __future__ import annotations
 
 import os
-from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from flowlint.batch import in_workers
 from flowlint.config import Settings
 from flowlint.files import walk_names
 from flowlint.flow import Slots
@@ -17,7 +17,7 @@ from flowlint.project.build import read_entries
 from flowlint.project.entries import FlowEntry
 from flowlint.project.index import FileFlows, ProjectIndex
 from flowlint.project.pack import RACY_NS, Walked
-from flowlint.project.store import IndexStore, Stat, StoredRows, now_ns, stats_of
+from flowlint.project.store import IndexStore, Stat, StoredRows, now_ns, stat_at, stats_of
 from flowlint.stamps import digest, file_key
 
 PARALLEL_THRESHOLD = 100
@@ -62,12 +62,11 @@ class ProjectWalk:
     the row of the index store that still stands for each (-1: none, the file changed, or is new)."""
 
     def __init__(self, store: IndexStore, displays: list[str], paths: list[str]) -> None:
+        unique = dict(zip(displays, paths, strict=True))  # a file under two of the folders walked: once, where
+        if len(unique) < len(displays):  # first met (a display name stands for one path)
+            displays, paths = list(unique), list(unique.values())
         self.at = dict(zip(displays, range(len(displays)), strict=True))
         """display name -> where it was walked."""
-        if len(self.at) < len(displays):  # a file under two of the folders walked: once, where first met
-            first = sorted({display: at for at, display in reversed(list(enumerate(displays)))}.values())
-            displays, paths = [displays[i] for i in first], [paths[i] for i in first]
-            self.at = dict(zip(displays, range(len(displays)), strict=True))
         self.displays = displays
         self.paths = paths
         self.stats = stats_of(paths)
@@ -102,7 +101,7 @@ def walk_project(settings: Settings, cwd: Path, store: IndexStore, checked: Iter
     walked = [str(f.resolve()) for f in folders]  # a symlink on the way re-pointed walks other folders
     key = digest(repr((prefix, walked, str(settings.root.resolve()), settings.exclude)).encode())
     known = store.walked(key)
-    displays = store.stored_displays(known.files) if known is not None else []
+    displays = store.table.displays[: known.files] if known is not None else []
     if known is not None and stats_of(known.read) == known.stats and not any("\0" in d for d in displays):
         store.remember_walk(known, displays)
         sep = os.sep != "/"
@@ -160,7 +159,7 @@ def gather(
         if display in fresh:
             continue
         checked_file = learnt.get(display)
-        stat = _stat_at(walk.stats, at)
+        stat = stat_at(walk.stats, at)
         if checked_file is not None:
             key, read_ns = checked_file.key, started_ns
             if checked_file.entries is not None:
@@ -183,39 +182,20 @@ def gather(
         files.append(known)
     items = [(path, display) for path, display, *_ in misses]
     many = jobs > 1 and len(items) >= PARALLEL_THRESHOLD
-    read = _in_workers(items, slots, jobs) if many else _read_all(items, slots)
+    read = in_workers(_read_chunk, items, slots, jobs) if many else _read_all(items, slots)
     for (_, display, key, stat, read_ns), entries in zip(misses, read, strict=True):
         files.append(FileFlows.of(display, entries, key))
         store.put(display, key, entries, stat, read_ns)
     store.forget_others(walk.displays)
-    stored = StoredRows(store, walk.displays, walk.paths, walk.rows, skip)
+    stored = StoredRows(store, walk.displays, walk.paths, walk.rows, walk.at, skip)
     index = ProjectIndex.of_files(files, settings.project_namespaces, stored)
     if not todo and not skip and not fresh:  # every file of the project as the store has it
         index.world = store.world(walk.displays)
     return index
 
 
-def _stat_at(stats: array[int], at: int) -> Stat | None:
-    """The ``stat`` of the ``at``-th file walked (None when it had none)."""
-    size, mtime, ctime, inode = stats[4 * at : 4 * at + 4]
-    return None if size < 0 else (size, mtime, ctime, inode)
-
-
 def _read_all(items: Sequence[tuple[str, str]], slots: Slots | None) -> list[tuple[FlowEntry, ...]]:
     return [read_entries(path, display, slots) for path, display in items]
-
-
-def _in_workers(items: list[tuple[str, str]], slots: Slots | None, jobs: int) -> list[tuple[FlowEntry, ...]]:
-    import multiprocessing  # only large cold runs pay for these imports
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = min(jobs, max(1, len(items) // 20))
-    size = max(8, min(64, len(items) // (workers * 4) or 1))
-    chunks = [(items[i : i + size], slots) for i in range(0, len(items), size)]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return [found for chunk in pool.map(_read_chunk, chunks) for found in chunk]
 
 
 def _read_chunk(chunk: tuple[list[tuple[str, str]], Slots | None]) -> list[tuple[FlowEntry, ...]]:

@@ -63,10 +63,15 @@ def stats_of(paths: Iterable[str | Path]) -> array[int]:
     return found
 
 
+def stat_at(stats: array[int], at: int) -> Stat | None:
+    """The ``at``-th ``stat`` of ``stats`` (from :func:`stats_of`), None when that file could not be read."""
+    size, mtime, ctime, inode = stats[4 * at : 4 * at + 4]
+    return None if size < 0 else (size, mtime, ctime, inode)
+
+
 def stat_of(path: str | Path) -> Stat | None:
     """The ``stat`` the store compares (see :func:`stats_of`), None when the file cannot be read."""
-    size, mtime, ctime, inode = stats_of((path,))
-    return None if size < 0 else (size, mtime, ctime, inode)
+    return stat_at(stats_of((path,)), 0)
 
 
 def store_key(*parts: bytes) -> str:
@@ -135,26 +140,10 @@ class IndexStore:
         """The flows of ``row`` of the stored table (the file at ``path`` named ``display``)."""
         return self._table.flows(row, display, lambda: self.entries_at(row, display, path))
 
-    def table_defining(self, key: FlowKey) -> Iterator[tuple[int, int]]:
-        """(row, position in the file) of each stored flow named ``key``."""
-        return self._table.defining(key)
-
-    def table_namespaces(self) -> set[str]:
-        """The namespace of every stored flow."""
-        return self._table.namespaces()
-
-    def display_at(self, row: int) -> str:
-        """The display name stored at ``row``."""
-        return self._table.displays[row]
-
     @property
-    def rows(self) -> int:
-        """How many files the stored table has."""
-        return len(self._table.displays)
-
-    def table_keyed(self, rows: Iterable[tuple[str, int]]) -> Iterator[tuple[str, int, FlowKey]]:
-        """(display, position in the file, (namespace, id)) of each flow of the stored ``rows``."""
-        return self._table.keyed(rows)
+    def table(self) -> Table:
+        """The files of the pack read at the start."""
+        return self._table
 
     def entries_at(self, position: int, display: str, path: str) -> Sequence[FlowEntry]:
         """The entries of the stored file at ``position``, decoded (the file read again when they fail their
@@ -205,10 +194,6 @@ class IndexStore:
             return None
         return digest("\0".join(displays).encode("utf-8", "surrogateescape"), table.contents_joined())
 
-    def stored_displays(self, count: int) -> list[str]:
-        """The display names of the first ``count`` stored files."""
-        return self._table.displays[:count]
-
     def remember_walk(self, walked: Walked, displays: list[str]) -> None:
         """Keep ``walked``, the walk that found ``displays`` (its ``read`` paths older than the racy window):
         the pack written next holds it when those files are its first rows."""
@@ -257,24 +242,29 @@ class IndexStore:
 
 class StoredRows:
     """Files whose stored flows stand (see :class:`flowlint.project.index.StoredFiles`): the files walked
-    (``displays`` and ``paths``, with their ``rows`` in the store, -1 for none) but those of ``skip``, their
-    :class:`FileFlows` made when asked."""
+    (``displays`` and ``paths``, where each was walked in ``at``, with their ``rows`` in the store, -1 for none)
+    but those of ``skip``, their :class:`FileFlows` made when asked."""
 
     def __init__(
-        self, store: IndexStore, displays: list[str], paths: list[str], rows: list[int], skip: set[str]
+        self,
+        store: IndexStore,
+        displays: list[str],
+        paths: list[str],
+        rows: list[int],
+        at: dict[str, int],
+        skip: set[str],
     ) -> None:
         self._store = store
+        self._table = store.table
         self._displays = displays
         self._paths = paths
         self._rows = rows
+        self._at = at
         self._skip = skip
-        self._at: dict[str, int] | None = None
         self._made: dict[str, FileFlows] = {}
 
     def _row(self, display: str) -> tuple[int, int] | None:
         """(where ``display`` was walked, its row in the store) when its stored flows stand."""
-        if self._at is None:
-            self._at = dict(zip(self._displays, range(len(self._displays)), strict=True))
         at = self._at.get(display)
         if at is None or self._rows[at] < 0 or display in self._skip:
             return None
@@ -300,13 +290,13 @@ class StoredRows:
     def content(self, path: str) -> str | None:
         """The content key of the file named ``path``."""
         place = self._row(path)
-        return None if place is None else self._store.content_at(place[1])
+        return None if place is None else self._table.content_at(place[1])
 
     def places(self, key: FlowKey) -> list[tuple[str, int]]:
         """(display, position in the file) of each of their flows named ``key``."""
         found = []
-        for row, position in self._store.table_defining(key):
-            display = self._store.display_at(row)
+        for row, position in self._table.defining(key):
+            display = self._table.displays[row]
             place = self._row(display)
             if place is not None and place[1] == row:
                 found.append((display, position))
@@ -317,14 +307,14 @@ class StoredRows:
         if (
             all(row == at for at, row in enumerate(self._rows))
             and not self._skip
-            and self._store.rows == len(self._rows)
+            and len(self._table.displays) == len(self._rows)
         ):
-            return self._store.table_namespaces()  # the walk met every stored file, in order, and takes them all
+            return self._table.namespaces()  # the walk met every stored file, in order, and takes them all
         return {namespace for _, _, (namespace, _) in self.keyed()}
 
     def keyed(self) -> Iterator[tuple[str, int, FlowKey]]:
         """(display, position in the file, (namespace, id)) of each of their flows."""
-        return self._store.table_keyed(self._standing())
+        return self._table.keyed(self._standing())
 
 
 def now_ns() -> int:
