@@ -43,6 +43,12 @@ def _diagnostics(folder: Path, cwd: Path) -> list[dict[str, Any]]:
     return found
 
 
+def _bench(script: str, *args: str, cwd: Path, python: str = sys.executable) -> subprocess.CompletedProcess[str]:
+    """``python bench/SCRIPT ARGS`` run in ``cwd``."""
+    command = [python, str(BENCH / script), *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, timeout=120)
+
+
 def test_generator_is_deterministic_and_about_5_percent_broken(tmp_path: Path) -> None:
     generate = _generator()
     first, second, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
@@ -91,14 +97,7 @@ def test_quick_run_writes_json(tmp_path: Path) -> None:
     folder = tmp_path / "flows"
     _generator().generate(folder, 30, seed=1)
     out = tmp_path / "bench.json"
-    done = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), str(folder), "--quick", "--json", str(out)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = _bench("run.py", str(folder), "--quick", "--json", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "floor: C compose, files/s" in done.stdout
     assert "PASS" in done.stdout or "FAIL" in done.stdout
@@ -132,14 +131,7 @@ def test_project_index_bench_writes_json(tmp_path: Path) -> None:
     _generator().generate(folder, 30, seed=1)
     out = tmp_path / "project.json"
     args = [str(folder), "--runs", "1", "--cold-flows", "10", "--json", str(out)]
-    done = subprocess.run(
-        [sys.executable, str(BENCH / "project_index.py"), *args],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = _bench("project_index.py", *args, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "index share of a cold lint (10 files, in process): " in done.stdout
     assert "warm with the project of 30 files" in done.stdout
@@ -163,14 +155,7 @@ def test_run_stops_when_flowlint_does_not_start(tmp_path: Path) -> None:
     folder = tmp_path / "flows"
     _generator().generate(folder, 3, seed=1)
     out = tmp_path / "bench.json"
-    done = subprocess.run(
-        [str(python), str(BENCH / "run.py"), str(folder), "--quick", "--json", str(out)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = _bench("run.py", str(folder), "--quick", "--json", str(out), cwd=tmp_path, python=str(python))
     assert done.returncode == 1
     assert f"{broken} --version does not run (exit 1):" in done.stderr
     assert "No module named flowlint" in done.stderr
